@@ -1,0 +1,63 @@
+# silkmeet: `make run` serves the demo, `make test` runs the whole suite.
+# Needs only Python 3.11+ and make; everything else goes into .venv.
+
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then echo $$p; break; fi; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+FLASK := $(BIN)/flask --app silkmeet
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+
+.PHONY: install run test lint test-sqlite test-postgres bench bench-http clean
+
+$(STAMP): pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then echo "silkmeet needs Python 3.11 or newer: none found on PATH." >&2; exit 1; fi
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) load-demo --if-empty
+	@echo
+	@echo "silkmeet is starting on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	@$(FLASK) demo-login
+	@echo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install lint test-sqlite test-postgres
+
+test-sqlite: install
+	@echo "== pytest on SQLite (in memory)"
+	$(BIN)/python -m pytest
+
+test-postgres: install
+	@url=$$($(BIN)/python scripts/pg_scratch.py "$(PG_ADMIN_URL)" silkmeet_test); rc=$$?; \
+	if [ $$rc -eq 0 ]; then \
+		echo "== pytest on PostgreSQL ($$url)"; \
+		SILKMEET_TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest -m "not browser"; \
+	elif [ "$$CI" = "true" ]; then \
+		echo "PostgreSQL is not reachable at $(PG_ADMIN_URL), and CI needs it: failing." >&2; exit 1; \
+	else \
+		echo "== SKIPPED: PostgreSQL is not reachable at $(PG_ADMIN_URL); only SQLite was tested."; \
+	fi
+
+bench: install
+	$(BIN)/python scripts/bench.py
+
+bench-http: install
+	$(BIN)/python scripts/bench_http.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

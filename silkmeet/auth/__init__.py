@@ -1,0 +1,3 @@
+from silkmeet.auth.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,237 @@
+"""``flask --app silkmeet …`` commands. Errors exit non-zero with one line."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from email_validator import EmailNotValidError
+from email_validator import validate_email
+from flask import Flask
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from silkmeet.domain import conference_format as fmt
+from silkmeet.exchange.operations import export_conference
+from silkmeet.exchange.operations import import_conference
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import Organiser
+
+DEMO_FILE = "silk-cities-2020.json"
+DEMO_ORGANISER = "organiser@silkmeet.example"
+
+
+def register(app: Flask) -> None:
+    for command in (
+        create_organiser,
+        grant,
+        import_command,
+        export_command,
+        load_demo,
+        demo_login,
+    ):
+        app.cli.add_command(command)
+
+
+def fail(message: str) -> None:
+    """Print one line to stderr and exit 1."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def find_conference(slug: str) -> Conference:
+    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
+    if conference is None:
+        fail(f"no conference with slug {slug!r}")
+    return conference
+
+
+@click.command("create-organiser")
+@with_appcontext
+@click.argument("email")
+@click.option("--name", default="", help="Display name.")
+@click.option(
+    "--password",
+    envvar="SILKMEET_ORGANISER_PASSWORD",
+    help="Taken from SILKMEET_ORGANISER_PASSWORD, or prompted for.",
+)
+def create_organiser(email: str, name: str, password: str | None) -> None:
+    """Create an organiser account, or reset its password."""
+    try:
+        email = validate_email(email, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        fail(f"email: {exc}")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 10:
+        fail("password: use at least 10 characters")
+    organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
+    created = organiser is None
+    if created:
+        organiser = Organiser(email=email, name=name)
+        db.session.add(organiser)
+    elif name:
+        organiser.name = name
+    organiser.set_password(password)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} organiser {email}.")
+
+
+@click.command("grant")
+@with_appcontext
+@click.argument("email")
+@click.argument("slug")
+@click.option("--owner", is_flag=True, help="Owner rather than editor.")
+def grant(email: str, slug: str, owner: bool) -> None:
+    """Let an organiser edit a conference."""
+    organiser = db.session.scalar(
+        select(Organiser).where(Organiser.email == email.lower())
+    )
+    if organiser is None:
+        fail(f"no organiser with email {email!r}")
+    conference = find_conference(slug)
+    link = db.session.get(ConferenceOrganiser, (conference.id, organiser.id))
+    if link is None:
+        link = ConferenceOrganiser(conference=conference, organiser=organiser)
+        db.session.add(link)
+    link.access = "owner" if owner else "editor"
+    db.session.commit()
+    click.echo(f"{email} is now {link.access} of {slug}.")
+
+
+def import_text(text: str | bytes, owner: Organiser | None = None) -> Conference:
+    try:
+        doc = fmt.loads(text)
+        conference = import_conference(doc, owner=owner)
+        db.session.commit()
+    except fmt.FormatError:
+        db.session.rollback()
+        raise
+    return conference
+
+
+@click.command("import")
+@with_appcontext
+@click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
+@click.option("--owner", help="Email of an organiser who will own the conference.")
+def import_command(file: str, owner: str | None) -> None:
+    """Import a conference from a JSON file (- for standard input)."""
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as exc:
+        fail(f"{file}: {exc.strerror}")
+    organiser = None
+    if owner:
+        organiser = db.session.scalar(
+            select(Organiser).where(Organiser.email == owner.lower())
+        )
+        if organiser is None:
+            fail(f"--owner: no organiser with email {owner!r}")
+    try:
+        conference = import_text(data, owner=organiser)
+    except fmt.FormatError as exc:
+        fail(f"{file}: {exc}")
+    click.echo(f"Imported {conference.slug!r}: {conference.title}")
+
+
+@click.command("export")
+@with_appcontext
+@click.argument("slug", required=False)
+@click.option(
+    "--all", "export_all", is_flag=True, help="Every conference, for backups."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=True, dir_okay=True, writable=True),
+    help="File (or, with --all, folder) to write; default standard output.",
+)
+@click.option(
+    "--with-tokens",
+    is_flag=True,
+    help="Include participants' link tokens (secrets!), so a restore keeps links.",
+)
+def export_command(
+    slug: str | None, export_all: bool, out: str | None, with_tokens: bool
+) -> None:
+    """Export a conference (or --all of them) as JSON."""
+    if export_all == bool(slug):
+        fail("give either a SLUG or --all")
+    if export_all:
+        if not out:
+            fail("--all needs --out FOLDER")
+        folder = Path(out)
+        folder.mkdir(parents=True, exist_ok=True)
+        conferences = db.session.scalars(select(Conference).order_by(Conference.slug))
+        count = 0
+        for conference in conferences:
+            doc = export_conference(conference, include_tokens=with_tokens)
+            (folder / f"{conference.slug}.json").write_text(
+                fmt.dumps(doc), encoding="utf-8"
+            )
+            count += 1
+        click.echo(f"Exported {count} conference(s) to {folder}", err=True)
+        return
+    doc = export_conference(find_conference(slug), include_tokens=with_tokens)
+    text = fmt.dumps(doc)
+    if out:
+        Path(out).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def demo_text() -> bytes:
+    return resources.files("silkmeet.demo").joinpath(DEMO_FILE).read_bytes()
+
+
+@click.command("load-demo")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Only when no conference exists yet.")
+def load_demo(if_empty: bool) -> None:
+    """Import the Silk Cities 2020 demo conference."""
+    if if_empty and db.session.scalar(select(Conference.id).limit(1)) is not None:
+        click.echo("The database already holds conferences; demo not loaded.")
+        return
+    slug = json.loads(demo_text())["conference"]["slug"]
+    if db.session.scalar(select(Conference.id).where(Conference.slug == slug)):
+        click.echo(f"The demo conference {slug!r} is already loaded.")
+        return
+    try:
+        conference = import_text(demo_text())
+    except fmt.FormatError as exc:
+        fail(f"demo file: {exc}")
+    click.echo(f"Loaded the demo conference: {conference.title}")
+
+
+@click.command("demo-login")
+@with_appcontext
+def demo_login() -> None:
+    """Give the demo organiser a fresh password and rights on every conference.
+
+    For local use only (``make run`` calls it); never run it on a server.
+    """
+    password = os.environ.get("SILKMEET_DEMO_PASSWORD") or secrets.token_urlsafe(9)
+    organiser = db.session.scalar(
+        select(Organiser).where(Organiser.email == DEMO_ORGANISER)
+    )
+    if organiser is None:
+        organiser = Organiser(email=DEMO_ORGANISER, name="Demo organiser")
+        db.session.add(organiser)
+    organiser.set_password(password)
+    db.session.flush()
+    for conference in db.session.scalars(select(Conference)):
+        if db.session.get(ConferenceOrganiser, (conference.id, organiser.id)) is None:
+            db.session.add(
+                ConferenceOrganiser(
+                    conference=conference, organiser=organiser, access="owner"
+                )
+            )
+    db.session.commit()
+    click.echo(f"  Organiser login: {DEMO_ORGANISER}")
+    click.echo(f"  Password:        {password}   (new at every make run)")

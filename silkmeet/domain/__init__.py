@@ -1,0 +1,1 @@
+"""Framework-free domain logic: imports neither flask nor sqlalchemy."""

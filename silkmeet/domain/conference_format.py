@@ -1,0 +1,690 @@
+"""The conference JSON format (``"format": 1``): parse, validate and write.
+
+A document is read into frozen dataclasses, or refused with a :class:`FormatError`
+naming the field (``participants[3].person.timezone``) and the problem. Writing is
+the exact inverse, so export → import → export gives identical bytes. Keys that
+start with ``_`` are comments, ignored anywhere; any other unknown key is an error,
+so that typos do not silently lose data. See README.md, "Conference JSON format".
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from email_validator import EmailNotValidError
+from email_validator import validate_email
+
+from silkmeet.domain import vocabulary as v
+from silkmeet.domain.timezones import TimeZoneError
+from silkmeet.domain.timezones import canonical_zone
+from silkmeet.domain.timezones import country_name
+from silkmeet.domain.timezones import country_zones
+from silkmeet.domain.timezones import default_zone_for_country
+from silkmeet.domain.timezones import format_instant
+from silkmeet.domain.timezones import is_known_country
+from silkmeet.domain.timezones import parse_instant
+
+FORMAT_VERSION = 1
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
+LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+
+
+class FormatError(ValueError):
+    """A document that cannot be imported; ``field`` says where."""
+
+    def __init__(self, field: str, problem: str):
+        super().__init__(f"{field}: {problem}" if field else problem)
+        self.field = field
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class VideoCall:
+    platform: str = ""
+    join_url: str = ""
+    meeting_id: str = ""
+    passcode: str = ""
+    dial_in: str = ""
+
+
+@dataclass(frozen=True)
+class OrganisationDoc:
+    key: str
+    name: str
+    short_name: str
+    country: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class HostDoc:
+    organisation: str
+    role: str
+
+
+@dataclass(frozen=True)
+class PersonDoc:
+    full_name: str
+    latin_name: str
+    honorific: str
+    position: str
+    organisation: str | None
+    country: str
+    timezone: str
+    email: str | None
+    languages: tuple[str, ...]
+    pronunciation: str
+
+
+@dataclass(frozen=True)
+class ParticipantDoc:
+    key: str
+    role: str
+    delegation_country: str | None
+    person: PersonDoc
+    token: str | None = None
+
+
+@dataclass(frozen=True)
+class SpeakerDoc:
+    participant: str
+    minutes: int | None
+
+
+@dataclass(frozen=True)
+class ItemDoc:
+    kind: str
+    title: str
+    duration_minutes: int
+    fixed_start: datetime | None
+    pinned: bool
+    country: str | None
+    target_minutes: int | None
+    notes: str
+    technical_cue: str
+    technical_note: str
+    interpretation_language: str | None
+    speakers: tuple[SpeakerDoc, ...]
+
+
+@dataclass(frozen=True)
+class ConferenceDoc:
+    slug: str
+    title: str
+    description: str
+    timezone: str
+    start: datetime | None
+    duration_minutes: int
+    buffer_minutes: int
+    status: str
+    agenda_visibility: str
+    invite_revision: int
+    languages: tuple[str, ...]
+    interpretation_channels: tuple[str, ...]
+    video_call: VideoCall
+    organisations: tuple[OrganisationDoc, ...]
+    hosts: tuple[HostDoc, ...]
+    participants: tuple[ParticipantDoc, ...]
+    agenda: tuple[ItemDoc, ...]
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def loads(text: str | bytes) -> ConferenceDoc:
+    """Parse JSON text into a validated document."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FormatError("", f"the file is not UTF-8 ({exc.reason})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(
+            "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    return parse(data)
+
+
+def parse(data: Any) -> ConferenceDoc:
+    """Validate a decoded JSON document."""
+    top = _Object(
+        data,
+        "",
+        ("format", "conference", "organisations", "hosts", "participants", "agenda"),
+    )
+    fmt = top.raw("format", required=True)
+    if fmt != FORMAT_VERSION or isinstance(fmt, bool):
+        raise FormatError(
+            "format", f"unsupported format version {fmt!r}; this silkmeet reads 1"
+        )
+    conf = _Object(
+        top.raw("conference", required=True),
+        "conference",
+        (
+            "slug",
+            "title",
+            "description",
+            "timezone",
+            "start",
+            "duration_minutes",
+            "buffer_minutes",
+            "status",
+            "agenda_visibility",
+            "invite_revision",
+            "languages",
+            "interpretation_channels",
+            "video_call",
+        ),
+    )
+    slug = conf.text("slug", required=True, max_len=80)
+    if not SLUG_RE.match(slug):
+        raise FormatError(
+            "conference.slug",
+            f"{slug!r} must be lower-case letters, digits and single hyphens",
+        )
+    zone = conf.zone("timezone", required=True)
+    video = _Object(
+        conf.raw("video_call", default={}),
+        "conference.video_call",
+        ("platform", "join_url", "meeting_id", "passcode", "dial_in"),
+    )
+    join_url = video.text("join_url", max_len=2000)
+    if join_url and not re.match(r"^https?://\S+$", join_url):
+        raise FormatError(
+            "conference.video_call.join_url",
+            "must be an http:// or https:// address without spaces",
+        )
+
+    organisations = tuple(
+        _organisation(item, f"organisations[{i}]")
+        for i, item in enumerate(top.list("organisations"))
+    )
+    org_keys = _unique_keys(organisations, "organisations")
+    hosts = tuple(
+        _host(item, f"hosts[{i}]", org_keys) for i, item in enumerate(top.list("hosts"))
+    )
+    seen_hosts: set[str] = set()
+    for i, host in enumerate(hosts):
+        if host.organisation in seen_hosts:
+            raise FormatError(
+                f"hosts[{i}].organisation", f"{host.organisation!r} is listed twice"
+            )
+        seen_hosts.add(host.organisation)
+    participants = tuple(
+        _participant(item, f"participants[{i}]", org_keys)
+        for i, item in enumerate(top.list("participants"))
+    )
+    participant_keys = _unique_keys(participants, "participants")
+    tokens: set[str] = set()
+    for i, p in enumerate(participants):
+        if p.token is not None:
+            if p.token in tokens:
+                raise FormatError(f"participants[{i}].token", "used twice")
+            tokens.add(p.token)
+    agenda = tuple(
+        _item(item, f"agenda[{i}]", zone, participant_keys)
+        for i, item in enumerate(top.list("agenda"))
+    )
+    return ConferenceDoc(
+        slug=slug,
+        title=conf.text("title", required=True, max_len=300),
+        description=conf.text("description", max_len=20000),
+        timezone=zone,
+        start=conf.instant("start", zone),
+        duration_minutes=conf.integer(
+            "duration_minutes", v.MIN_DURATION, v.MAX_DURATION, required=True
+        ),
+        buffer_minutes=conf.integer("buffer_minutes", 0, 240, default=0),
+        status=conf.choice("status", v.CONFERENCE_STATUSES, default="draft"),
+        agenda_visibility=conf.choice(
+            "agenda_visibility", v.AGENDA_VISIBILITIES, default="public"
+        ),
+        invite_revision=conf.integer("invite_revision", 0, 10**9, default=0),
+        languages=conf.languages("languages"),
+        interpretation_channels=conf.languages("interpretation_channels"),
+        video_call=VideoCall(
+            platform=video.text("platform", max_len=100),
+            join_url=join_url,
+            meeting_id=video.text("meeting_id", max_len=100),
+            passcode=video.text("passcode", max_len=100),
+            dial_in=video.text("dial_in", max_len=2000),
+        ),
+        organisations=organisations,
+        hosts=hosts,
+        participants=participants,
+        agenda=agenda,
+    )
+
+
+def _unique_keys(entries, section: str) -> set[str]:
+    keys: set[str] = set()
+    for i, entry in enumerate(entries):
+        if entry.key in keys:
+            raise FormatError(f"{section}[{i}].key", f"{entry.key!r} is used twice")
+        keys.add(entry.key)
+    return keys
+
+
+def _organisation(data: Any, path: str) -> OrganisationDoc:
+    obj = _Object(data, path, ("key", "name", "short_name", "country", "kind"))
+    return OrganisationDoc(
+        key=obj.key("key"),
+        name=obj.text("name", required=True, max_len=300),
+        short_name=obj.text("short_name", max_len=100),
+        country=obj.country("country"),
+        kind=obj.choice("kind", v.ORGANISATION_KINDS, required=True),
+    )
+
+
+def _host(data: Any, path: str, org_keys: set[str]) -> HostDoc:
+    obj = _Object(data, path, ("organisation", "role"))
+    return HostDoc(
+        organisation=obj.reference("organisation", org_keys, "organisations"),
+        role=obj.choice("role", v.HOST_ROLES, default="host"),
+    )
+
+
+def _participant(data: Any, path: str, org_keys: set[str]) -> ParticipantDoc:
+    obj = _Object(data, path, ("key", "role", "delegation_country", "person", "token"))
+    token = obj.raw("token", default=None)
+    if token is not None and (not isinstance(token, str) or not TOKEN_RE.match(token)):
+        raise FormatError(
+            f"{path}.token", "must be 22 to 64 URL-safe characters, or left out"
+        )
+    return ParticipantDoc(
+        key=obj.key("key"),
+        role=obj.choice("role", v.PARTICIPANT_ROLES, required=True),
+        delegation_country=obj.country("delegation_country"),
+        person=_person(obj.raw("person", required=True), f"{path}.person", org_keys),
+        token=token,
+    )
+
+
+def _person(data: Any, path: str, org_keys: set[str]) -> PersonDoc:
+    obj = _Object(
+        data,
+        path,
+        (
+            "full_name",
+            "latin_name",
+            "honorific",
+            "position",
+            "organisation",
+            "country",
+            "timezone",
+            "email",
+            "languages",
+            "pronunciation",
+        ),
+    )
+    country = obj.country("country", required=True)
+    assert country is not None
+    if obj.raw("timezone", default=None) is None:
+        zone = default_zone_for_country(country)
+        if zone is None:
+            zones = country_zones(country)
+            raise FormatError(
+                f"{path}.timezone",
+                f"required: {country_name(country)} has {len(zones)} time zones "
+                f"({', '.join(zones[:4])}{', …' if len(zones) > 4 else ''}); "
+                "choose the person's own",
+            )
+    else:
+        zone = obj.zone("timezone", required=True)
+    email = obj.text("email", max_len=320) or None
+    if email is not None:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError as exc:
+            raise FormatError(f"{path}.email", str(exc)) from None
+    org = obj.raw("organisation", default=None)
+    return PersonDoc(
+        full_name=obj.text("full_name", required=True, max_len=300),
+        latin_name=obj.text("latin_name", max_len=300),
+        honorific=obj.text("honorific", max_len=50),
+        position=obj.text("position", max_len=300),
+        organisation=(
+            None
+            if org is None
+            else obj.reference("organisation", org_keys, "organisations")
+        ),
+        country=country,
+        timezone=zone,
+        email=email,
+        languages=obj.languages("languages"),
+        pronunciation=obj.text("pronunciation", max_len=300),
+    )
+
+
+def _item(data: Any, path: str, zone: str, participant_keys: set[str]) -> ItemDoc:
+    obj = _Object(
+        data,
+        path,
+        (
+            "kind",
+            "title",
+            "duration_minutes",
+            "fixed_start",
+            "pinned",
+            "country",
+            "target_minutes",
+            "notes",
+            "technical_cue",
+            "technical_note",
+            "interpretation_language",
+            "speakers",
+        ),
+    )
+    speakers = []
+    seen: set[str] = set()
+    for i, entry in enumerate(obj.list("speakers")):
+        spath = f"{path}.speakers[{i}]"
+        sp = _Object(entry, spath, ("participant", "minutes"))
+        key = sp.reference("participant", participant_keys, "participants")
+        if key in seen:
+            raise FormatError(f"{spath}.participant", f"{key!r} speaks twice here")
+        seen.add(key)
+        minutes = sp.integer("minutes", v.MIN_DURATION, v.MAX_DURATION, default=None)
+        speakers.append(SpeakerDoc(participant=key, minutes=minutes))
+    interpretation = obj.text("interpretation_language", max_len=35) or None
+    if interpretation is not None and not LANGUAGE_RE.match(interpretation):
+        raise FormatError(
+            f"{path}.interpretation_language",
+            f"{interpretation!r} is not a language tag such as 'fr'",
+        )
+    return ItemDoc(
+        kind=obj.choice("kind", v.ITEM_KINDS, required=True),
+        title=obj.text("title", required=True, max_len=300),
+        duration_minutes=obj.integer(
+            "duration_minutes", v.MIN_DURATION, v.MAX_DURATION, required=True
+        ),
+        fixed_start=obj.instant("fixed_start", zone),
+        pinned=obj.boolean("pinned"),
+        country=obj.country("country"),
+        target_minutes=obj.integer(
+            "target_minutes", v.MIN_DURATION, v.MAX_DURATION, default=None
+        ),
+        notes=obj.text("notes", max_len=20000),
+        technical_cue=obj.choice("technical_cue", v.TECHNICAL_CUES, default="none"),
+        technical_note=obj.text("technical_note", max_len=500),
+        interpretation_language=interpretation,
+        speakers=tuple(speakers),
+    )
+
+
+_MISSING = object()
+
+
+class _Object:
+    """A JSON object being read, which knows its path for error messages."""
+
+    def __init__(self, data: Any, path: str, allowed: tuple[str, ...]):
+        if not isinstance(data, dict):
+            raise FormatError(
+                path or "(document)", f"expected an object, found {_kind(data)}"
+            )
+        for key in data:
+            if not isinstance(key, str) or key.startswith("_"):
+                continue
+            if key not in allowed:
+                raise FormatError(self._join(path, key), "unknown field")
+        self.data = data
+        self.path = path
+
+    @staticmethod
+    def _join(path: str, key: str) -> str:
+        return f"{path}.{key}" if path else key
+
+    def field(self, key: str) -> str:
+        return self._join(self.path, key)
+
+    def raw(self, key: str, required: bool = False, default: Any = _MISSING) -> Any:
+        if key in self.data and self.data[key] is not None:
+            return self.data[key]
+        if required:
+            raise FormatError(self.field(key), "required")
+        return None if default is _MISSING else default
+
+    def text(self, key: str, required: bool = False, max_len: int = 300) -> str:
+        value = self.raw(key, required=required, default="")
+        if not isinstance(value, str):
+            raise FormatError(self.field(key), f"expected text, found {_kind(value)}")
+        value = value.strip()
+        if required and not value:
+            raise FormatError(self.field(key), "must not be empty")
+        if len(value) > max_len:
+            raise FormatError(
+                self.field(key), f"{len(value)} characters; at most {max_len}"
+            )
+        if "\x00" in value:
+            raise FormatError(self.field(key), "contains a NUL character")
+        return value
+
+    def key(self, key: str) -> str:
+        value = self.text(key, required=True, max_len=80)
+        if not KEY_RE.match(value):
+            raise FormatError(
+                self.field(key), f"{value!r} must be letters, digits, '-', '_' or '.'"
+            )
+        return value
+
+    def reference(self, key: str, known: set[str], section: str) -> str:
+        value = self.text(key, required=True, max_len=80)
+        if value not in known:
+            raise FormatError(self.field(key), f"{value!r} is not a key in {section}")
+        return value
+
+    def integer(
+        self,
+        key: str,
+        low: int,
+        high: int,
+        required: bool = False,
+        default: Any = _MISSING,
+    ) -> Any:
+        value = self.raw(key, required=required, default=default)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FormatError(
+                self.field(key), f"expected a whole number, found {_kind(value)}"
+            )
+        if not low <= value <= high:
+            raise FormatError(
+                self.field(key), f"{value} is out of range; allowed {low} to {high}"
+            )
+        return value
+
+    def boolean(self, key: str) -> bool:
+        value = self.raw(key, default=False)
+        if not isinstance(value, bool):
+            raise FormatError(
+                self.field(key), f"expected true or false, found {_kind(value)}"
+            )
+        return value
+
+    def choice(
+        self, key: str, choices, required: bool = False, default: str | None = None
+    ) -> str:
+        value = self.raw(key, required=required, default=default)
+        allowed = v.values(choices)
+        if value not in allowed:
+            raise FormatError(
+                self.field(key), f"{value!r} is not one of {', '.join(allowed)}"
+            )
+        return value
+
+    def country(self, key: str, required: bool = False) -> str | None:
+        value = self.raw(key, required=required, default=None)
+        if value is None:
+            return None
+        if not isinstance(value, str) or not is_known_country(value.strip().upper()):
+            raise FormatError(
+                self.field(key),
+                f"unknown country {value!r}; use an ISO 3166-1 "
+                "alpha-2 code such as 'FR'",
+            )
+        return value.strip().upper()
+
+    def zone(self, key: str, required: bool = False) -> str:
+        value = self.raw(key, required=required, default=None)
+        if not isinstance(value, str):
+            raise FormatError(
+                self.field(key),
+                f"expected an IANA time zone name, found {_kind(value)}",
+            )
+        try:
+            return canonical_zone(value)
+        except TimeZoneError as exc:
+            raise FormatError(self.field(key), str(exc)) from None
+
+    def instant(self, key: str, zone: str) -> datetime | None:
+        value = self.raw(key, default=None)
+        if value is None:
+            return None
+        try:
+            return parse_instant(value, zone)
+        except TimeZoneError as exc:
+            raise FormatError(self.field(key), str(exc)) from None
+
+    def list(self, key: str) -> list:
+        value = self.raw(key, default=[])
+        if not isinstance(value, list):
+            raise FormatError(self.field(key), f"expected a list, found {_kind(value)}")
+        return value
+
+    def languages(self, key: str) -> tuple[str, ...]:
+        tags = []
+        for i, tag in enumerate(self.list(key)):
+            if not isinstance(tag, str) or not LANGUAGE_RE.match(tag):
+                raise FormatError(
+                    f"{self.field(key)}[{i}]",
+                    f"{tag!r} is not a language tag such as 'fr'",
+                )
+            tags.append(tag)
+        return tuple(tags)
+
+
+def _kind(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "a list",
+        str: "text",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
+
+
+# -- writing ---------------------------------------------------------------------
+
+
+def to_data(doc: ConferenceDoc) -> dict:
+    """The JSON-ready form of a document; :func:`parse` reads it back unchanged."""
+    return {
+        "format": FORMAT_VERSION,
+        "conference": {
+            "slug": doc.slug,
+            "title": doc.title,
+            "description": doc.description,
+            "timezone": doc.timezone,
+            "start": format_instant(doc.start) if doc.start else None,
+            "duration_minutes": doc.duration_minutes,
+            "buffer_minutes": doc.buffer_minutes,
+            "status": doc.status,
+            "agenda_visibility": doc.agenda_visibility,
+            "invite_revision": doc.invite_revision,
+            "languages": list(doc.languages),
+            "interpretation_channels": list(doc.interpretation_channels),
+            "video_call": {
+                "platform": doc.video_call.platform,
+                "join_url": doc.video_call.join_url,
+                "meeting_id": doc.video_call.meeting_id,
+                "passcode": doc.video_call.passcode,
+                "dial_in": doc.video_call.dial_in,
+            },
+        },
+        "organisations": [
+            {
+                "key": o.key,
+                "name": o.name,
+                "short_name": o.short_name,
+                "country": o.country,
+                "kind": o.kind,
+            }
+            for o in doc.organisations
+        ],
+        "hosts": [{"organisation": h.organisation, "role": h.role} for h in doc.hosts],
+        "participants": [_participant_data(p) for p in doc.participants],
+        "agenda": [_item_data(item) for item in doc.agenda],
+    }
+
+
+def _participant_data(p: ParticipantDoc) -> dict:
+    person = p.person
+    data = {
+        "key": p.key,
+        "role": p.role,
+        "delegation_country": p.delegation_country,
+        "person": {
+            "full_name": person.full_name,
+            "latin_name": person.latin_name,
+            "honorific": person.honorific,
+            "position": person.position,
+            "organisation": person.organisation,
+            "country": person.country,
+            "timezone": person.timezone,
+            "email": person.email,
+            "languages": list(person.languages),
+            "pronunciation": person.pronunciation,
+        },
+    }
+    if p.token is not None:
+        data["token"] = p.token
+    return data
+
+
+def _item_data(item: ItemDoc) -> dict:
+    return {
+        "kind": item.kind,
+        "title": item.title,
+        "duration_minutes": item.duration_minutes,
+        "fixed_start": format_instant(item.fixed_start) if item.fixed_start else None,
+        "pinned": item.pinned,
+        "country": item.country,
+        "target_minutes": item.target_minutes,
+        "notes": item.notes,
+        "technical_cue": item.technical_cue,
+        "technical_note": item.technical_note,
+        "interpretation_language": item.interpretation_language,
+        "speakers": [
+            {"participant": s.participant, "minutes": s.minutes} for s in item.speakers
+        ],
+    }
+
+
+def dumps(doc: ConferenceDoc) -> str:
+    return json.dumps(to_data(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def make_key(text: str, taken: set[str], fallback: str) -> str:
+    """A readable, unique key from a name: ``Valérie De Rosa`` → ``valerie-de-rosa``."""
+    ascii_text = (
+        unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    )
+    base = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or fallback
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}-{n}", n + 1
+    taken.add(key)
+    return key

@@ -1,0 +1,172 @@
+"""Time-zone facts and conversions. The only module that touches pytz.
+
+Rules: instants are aware UTC datetimes; zones are IANA names; a wall time typed by
+a person is localised with ``is_dst=None`` so that a time that does not exist, or
+exists twice, is refused rather than guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from functools import cache
+from importlib import resources
+
+import pytz
+
+ZONE_DATA_VERSION = pytz.OLSON_VERSION
+
+
+class TimeZoneError(ValueError):
+    """A zone name, or a wall time in a zone, that cannot be used."""
+
+
+def is_known_zone(name: str) -> bool:
+    return isinstance(name, str) and name in pytz.all_timezones_set
+
+
+@cache
+def _links() -> dict[str, str]:
+    """Map each backward-compatible alias (Europe/Kiev) to its zone (Europe/Kyiv)."""
+    text = resources.files("tzdata").joinpath("zoneinfo", "tzdata.zi").read_text()
+    links = {}
+    for line in text.splitlines():
+        if line.startswith("L "):
+            _, target, alias = line.split()
+            links[alias] = target
+    return links
+
+
+def canonical_zone(name: str) -> str:
+    """Return the canonical IANA name for ``name``, or raise :class:`TimeZoneError`.
+
+    Accepts any name pytz knows, in any letter case, and resolves aliases such as
+    ``Europe/Kiev`` or ``Asia/Calcutta`` so that only canonical names are stored.
+    """
+    if not isinstance(name, str) or not name.strip():
+        raise TimeZoneError("a time zone is required")
+    try:
+        zone = pytz.timezone(name.strip()).zone
+    except (pytz.UnknownTimeZoneError, ValueError):
+        raise TimeZoneError(f"unknown time zone {name!r}") from None
+    seen = set()
+    while zone in _links() and zone not in seen:
+        seen.add(zone)
+        zone = _links()[zone]
+    return zone
+
+
+def is_known_country(code: str) -> bool:
+    return isinstance(code, str) and code in pytz.country_names
+
+
+def country_name(code: str) -> str:
+    return pytz.country_names.get(code, code)
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """Every ISO 3166-1 alpha-2 code pytz knows, sorted by country name."""
+    return sorted(pytz.country_names.items(), key=lambda item: item[1])
+
+
+def country_zones(code: str) -> list[str]:
+    return list(pytz.country_timezones.get(code, ()))
+
+
+def default_zone_for_country(code: str) -> str | None:
+    """The zone of a country that has exactly one, else ``None``.
+
+    Never the first of several: Brazil's first listed zone is America/Noronha,
+    two hours from São Paulo.
+    """
+    zones = country_zones(code)
+    return zones[0] if len(zones) == 1 else None
+
+
+def localize(wall: datetime, zone: str) -> datetime:
+    """Attach ``zone`` to a naive wall time and return the UTC instant.
+
+    Raises :class:`TimeZoneError` when the wall time does not exist (spring
+    forward) or is ambiguous (fall back) in that zone.
+    """
+    if wall.tzinfo is not None:
+        raise TimeZoneError("expected a wall time without an offset")
+    tz = pytz.timezone(zone)
+    try:
+        local = tz.localize(wall, is_dst=None)
+    except pytz.NonExistentTimeError:
+        raise TimeZoneError(
+            f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: "
+            "the clocks skip it when summer time starts"
+        ) from None
+    except pytz.AmbiguousTimeError:
+        raise TimeZoneError(
+            f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}: "
+            "the clocks go back; choose a time outside that hour"
+        ) from None
+    return local.astimezone(UTC)
+
+
+def to_local(instant: datetime, zone: str) -> datetime:
+    """Convert an aware instant to an aware wall time in ``zone`` (pytz tzinfo)."""
+    if instant.tzinfo is None:
+        raise TimeZoneError("expected an aware instant")
+    tz = pytz.timezone(zone)
+    return tz.normalize(instant.astimezone(tz))
+
+
+@dataclass(frozen=True)
+class LocalTime:
+    """An instant as seen in one zone."""
+
+    wall: datetime
+    zone: str
+    abbreviation: str
+    offset_minutes: int
+
+    @property
+    def offset_label(self) -> str:
+        return format_offset(self.offset_minutes)
+
+
+def local_time(instant: datetime, zone: str) -> LocalTime:
+    wall = to_local(instant, zone)
+    offset = wall.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    return LocalTime(
+        wall=wall, zone=zone, abbreviation=wall.tzname() or "", offset_minutes=minutes
+    )
+
+
+def format_offset(minutes: int) -> str:
+    """``330`` → ``UTC+05:30``; ``-180`` → ``UTC-03:00``; ``0`` → ``UTC``."""
+    if minutes == 0:
+        return "UTC"
+    sign = "+" if minutes > 0 else "-"
+    hours, mins = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{mins:02d}"
+
+
+def parse_instant(text: str, zone: str | None = None) -> datetime:
+    """Parse an ISO 8601 date-time into a UTC instant.
+
+    With an offset or ``Z`` it is an instant; without one it is a wall time in
+    ``zone`` (refused if ``zone`` is missing, or the wall time is impossible).
+    """
+    if not isinstance(text, str):
+        raise TimeZoneError("expected an ISO 8601 date-time string")
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise TimeZoneError(f"{text!r} is not an ISO 8601 date-time") from None
+    if value.tzinfo is not None:
+        return value.astimezone(UTC)
+    if zone is None:
+        raise TimeZoneError(f"{text!r} has no UTC offset and no zone to read it in")
+    return localize(value, zone)
+
+
+def format_instant(instant: datetime) -> str:
+    """An aware instant as ``2020-11-20T13:00:00Z``."""
+    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

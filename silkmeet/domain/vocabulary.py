@@ -1,0 +1,74 @@
+"""The closed lists of the data model: value first, label second."""
+
+from __future__ import annotations
+
+CONFERENCE_STATUSES = (
+    ("draft", "Draft"),
+    ("published", "Published"),
+    ("cancelled", "Cancelled"),
+)
+
+ORGANISATION_KINDS = (
+    ("city", "City"),
+    ("association", "Association"),
+    ("company", "Company"),
+    ("public_body", "Public body"),
+)
+
+HOST_ROLES = (
+    ("host", "Host"),
+    ("co_host", "Co-host"),
+    ("partner", "Partner"),
+)
+
+PARTICIPANT_ROLES = (
+    ("host_representative", "Host representative"),
+    ("chair", "Chair"),
+    ("co_chair", "Co-chair"),
+    ("speaker", "Speaker"),
+    ("delegate", "Delegate"),
+    ("interpreter", "Interpreter"),
+    ("technical_host", "Technical host"),
+    ("observer", "Observer"),
+)
+
+ITEM_KINDS = (
+    ("opening", "Opening"),
+    ("welcome", "Welcome speech"),
+    ("keynote", "Keynote"),
+    ("country_presentation", "Country presentation"),
+    ("video", "Video"),
+    ("discussion", "Discussion"),
+    ("break", "Break"),
+    ("closing", "Closing"),
+    ("other", "Other"),
+)
+
+TECHNICAL_CUES = (
+    ("none", "None"),
+    ("play_video", "Play video"),
+    ("share_screen", "Share screen"),
+    ("switch_interpretation", "Switch interpretation"),
+    ("other", "Other"),
+)
+
+AGENDA_VISIBILITIES = (
+    ("public", "Public"),
+    ("link", "Only with the share link"),
+)
+
+ORGANISER_RIGHTS = (
+    ("owner", "Owner"),
+    ("editor", "Editor"),
+)
+
+MIN_DURATION = 1
+MAX_DURATION = 1440
+
+
+def values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    return tuple(value for value, _label in choices)
+
+
+def label(choices: tuple[tuple[str, str], ...], value: str) -> str:
+    return dict(choices).get(value, value)

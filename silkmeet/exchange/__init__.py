@@ -1,0 +1,1 @@
+"""Conference import and export in the conference JSON format."""

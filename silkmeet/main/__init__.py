@@ -1,0 +1,3 @@
+from silkmeet.main.views import bp
+
+__all__ = ["bp"]

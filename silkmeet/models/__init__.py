@@ -1,0 +1,23 @@
+"""The data model, split by aggregate. Import models from here."""
+
+from silkmeet.models.accounts import ConferenceOrganiser
+from silkmeet.models.accounts import Organiser
+from silkmeet.models.agenda import AgendaItem
+from silkmeet.models.agenda import AgendaItemSpeaker
+from silkmeet.models.conference import Conference
+from silkmeet.models.conference import ConferenceHost
+from silkmeet.models.conference import Organisation
+from silkmeet.models.people import Participation
+from silkmeet.models.people import Person
+
+__all__ = [
+    "AgendaItem",
+    "AgendaItemSpeaker",
+    "Conference",
+    "ConferenceHost",
+    "ConferenceOrganiser",
+    "Organisation",
+    "Organiser",
+    "Participation",
+    "Person",
+]

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from silkmeet.db import Base
+from silkmeet.db import UTCDateTime
+from silkmeet.domain import vocabulary as v
+from silkmeet.models._checks import between
+from silkmeet.models._checks import not_blank
+from silkmeet.models._checks import one_of
+from silkmeet.models.conference import Conference
+from silkmeet.models.people import Participation
+
+
+class AgendaItem(Base):
+    __tablename__ = "agenda_item"
+    __table_args__ = (
+        not_blank("title"),
+        between("duration_minutes", v.MIN_DURATION, v.MAX_DURATION),
+        between("target_minutes", v.MIN_DURATION, v.MAX_DURATION, nullable=True),
+        one_of("kind", v.ITEM_KINDS),
+        one_of("technical_cue", v.TECHNICAL_CUES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[str] = mapped_column(String(24), default="other")
+    title: Mapped[str] = mapped_column(String(300))
+    duration_minutes: Mapped[int]
+    # Locked to a clock time: the items after it flow from here.
+    fixed_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Protocol position: reordering the blocks around it never moves it.
+    pinned: Mapped[bool] = mapped_column(default=False)
+    country: Mapped[str | None] = mapped_column(String(2))
+    # For country blocks: the length the organisers aim for.
+    target_minutes: Mapped[int | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    technical_cue: Mapped[str] = mapped_column(String(24), default="none")
+    technical_note: Mapped[str] = mapped_column(String(500), default="")
+    interpretation_language: Mapped[str | None] = mapped_column(String(35))
+    # Recorded by the chair's live view.
+    actual_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    conference: Mapped[Conference] = relationship(back_populates="items")
+    speakers: Mapped[list[AgendaItemSpeaker]] = relationship(
+        back_populates="item",
+        order_by="AgendaItemSpeaker.position",
+        cascade="all, delete-orphan",
+    )
+
+    def __repr__(self) -> str:
+        return f"<AgendaItem {self.position} {self.title}>"
+
+
+class AgendaItemSpeaker(Base):
+    __tablename__ = "agenda_item_speaker"
+    __table_args__ = (
+        UniqueConstraint("item_id", "participation_id"),
+        between("minutes", v.MIN_DURATION, v.MAX_DURATION, nullable=True),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True
+    )
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participation.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    # This speaker's share of the item; None shares the rest equally.
+    minutes: Mapped[int | None]
+
+    item: Mapped[AgendaItem] = relationship(back_populates="speakers")
+    participation: Mapped[Participation] = relationship(back_populates="speaking")

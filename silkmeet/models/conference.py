@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from silkmeet.db import Base
+from silkmeet.db import UTCDateTime
+from silkmeet.db import utcnow
+from silkmeet.domain import vocabulary as v
+from silkmeet.models._checks import between
+from silkmeet.models._checks import not_blank
+from silkmeet.models._checks import one_of
+
+if TYPE_CHECKING:
+    from silkmeet.models.accounts import ConferenceOrganiser
+    from silkmeet.models.agenda import AgendaItem
+    from silkmeet.models.people import Participation
+
+
+def new_token() -> str:
+    """A 256-bit URL-safe secret for links that need no login."""
+    return secrets.token_urlsafe(32)
+
+
+class Conference(Base):
+    __tablename__ = "conference"
+    __table_args__ = (
+        not_blank("title"),
+        not_blank("slug"),
+        between("duration_minutes", v.MIN_DURATION, v.MAX_DURATION),
+        between("buffer_minutes", 0, 240),
+        one_of("status", v.CONFERENCE_STATUSES),
+        one_of("agenda_visibility", v.AGENDA_VISIBILITIES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    # None while the organisers have not fixed a date yet.
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_minutes: Mapped[int]
+    buffer_minutes: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+
+    video_platform: Mapped[str] = mapped_column(String(100), default="")
+    join_url: Mapped[str] = mapped_column(String(2000), default="")
+    meeting_id: Mapped[str] = mapped_column(String(100), default="")
+    passcode: Mapped[str] = mapped_column(String(100), default="")
+    dial_in: Mapped[str] = mapped_column(Text, default="")
+    # Language tags (BCP 47) spoken in the meeting, and interpretation channels.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    interpretation_channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    # Raised on every change that alters what an invite says; the invite SEQUENCE.
+    invite_revision: Mapped[int] = mapped_column(default=0)
+    # Raised on every saved lineup change; a save naming an older one is refused.
+    lineup_version: Mapped[int] = mapped_column(default=1)
+
+    agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")
+    agenda_share_token: Mapped[str] = mapped_column(
+        String(64), unique=True, default=new_token
+    )
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=utcnow, onupdate=utcnow
+    )
+
+    hosts: Mapped[list[ConferenceHost]] = relationship(
+        back_populates="conference",
+        order_by="ConferenceHost.position",
+        cascade="all, delete-orphan",
+    )
+    participations: Mapped[list[Participation]] = relationship(
+        back_populates="conference",
+        order_by="Participation.id",
+        cascade="all, delete-orphan",
+    )
+    items: Mapped[list[AgendaItem]] = relationship(
+        back_populates="conference",
+        order_by="(AgendaItem.position, AgendaItem.id)",
+        cascade="all, delete-orphan",
+    )
+    organisers: Mapped[list[ConferenceOrganiser]] = relationship(
+        back_populates="conference", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Conference {self.slug}>"
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+    __table_args__ = (not_blank("name"), one_of("kind", v.ORGANISATION_KINDS))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    short_name: Mapped[str] = mapped_column(String(100), default="")
+    # ISO 3166-1 alpha-2; None for international bodies.
+    country: Mapped[str | None] = mapped_column(String(2))
+    kind: Mapped[str] = mapped_column(String(20), default="association")
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"
+
+
+class ConferenceHost(Base):
+    __tablename__ = "conference_host"
+    __table_args__ = (
+        UniqueConstraint("conference_id", "organisation_id"),
+        one_of("role", v.HOST_ROLES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="RESTRICT")
+    )
+    role: Mapped[str] = mapped_column(String(16), default="host")
+    position: Mapped[int] = mapped_column(default=0)
+
+    conference: Mapped[Conference] = relationship(back_populates="hosts")
+    organisation: Mapped[Organisation] = relationship()

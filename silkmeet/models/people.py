@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON
+from sqlalchemy import ForeignKey
+from sqlalchemy import String
+from sqlalchemy import UniqueConstraint
+from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
+
+from silkmeet.db import Base
+from silkmeet.db import UTCDateTime
+from silkmeet.db import utcnow
+from silkmeet.domain import vocabulary as v
+from silkmeet.models._checks import not_blank
+from silkmeet.models._checks import one_of
+from silkmeet.models.conference import Conference
+from silkmeet.models.conference import Organisation
+from silkmeet.models.conference import new_token
+
+if TYPE_CHECKING:
+    from silkmeet.models.agenda import AgendaItemSpeaker
+
+
+class Person(Base):
+    __tablename__ = "person"
+    __table_args__ = (not_blank("full_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # In the person's own script: 张国强, ნინო ბერიძე, Valérie De Rosa.
+    full_name: Mapped[str] = mapped_column(String(300))
+    # A Latin-script form for those who cannot read the first, when it differs.
+    latin_name: Mapped[str] = mapped_column(String(300), default="")
+    honorific: Mapped[str] = mapped_column(String(50), default="")
+    position: Mapped[str] = mapped_column(String(300), default="")
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL")
+    )
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(320))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pronunciation: Mapped[str] = mapped_column(String(300), default="")
+
+    organisation: Mapped[Organisation | None] = relationship()
+    participations: Mapped[list[Participation]] = relationship(back_populates="person")
+
+    @property
+    def display_name(self) -> str:
+        if self.latin_name and self.latin_name != self.full_name:
+            return f"{self.full_name} ({self.latin_name})"
+        return self.full_name
+
+    def __repr__(self) -> str:
+        return f"<Person {self.full_name}>"
+
+
+class Participation(Base):
+    """A person's part in one conference, and their personal link."""
+
+    __tablename__ = "participation"
+    __table_args__ = (
+        UniqueConstraint("conference_id", "person_id"),
+        one_of("role", v.PARTICIPANT_ROLES),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="RESTRICT"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(24), default="delegate")
+    # The delegation the person speaks for; may differ from their own country.
+    delegation_country: Mapped[str | None] = mapped_column(String(2))
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    token_issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Removed participants stay, so that their link can serve a cancellation.
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invite_downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invite_download_count: Mapped[int] = mapped_column(default=0)
+
+    conference: Mapped[Conference] = relationship(back_populates="participations")
+    person: Mapped[Person] = relationship(back_populates="participations")
+    speaking: Mapped[list[AgendaItemSpeaker]] = relationship(
+        back_populates="participation", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Participation {self.role} {self.person_id}@{self.conference_id}>"

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import pytest
+from factories import TEST_DATABASE_URL
+from factories import build_doc
+from factories import demo_data
+
+from silkmeet import create_app
+from silkmeet.domain import conference_format as fmt
+from silkmeet.exchange.operations import import_conference
+from silkmeet.extensions import db
+from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import Organiser
+
+
+def pytest_report_header(config):
+    if TEST_DATABASE_URL.startswith("sqlite"):
+        return "silkmeet test database: SQLite in memory (PostgreSQL: see make test)"
+    return f"silkmeet test database: {TEST_DATABASE_URL}"
+
+
+def is_postgres() -> bool:
+    return TEST_DATABASE_URL.startswith("postgresql")
+
+
+@pytest.fixture
+def app():
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context() as ctx:
+        yield ctx
+
+
+@pytest.fixture
+def make_conference(app):
+    """Create a conference in the test database; returns its id."""
+
+    def make(**kwargs):
+        data = kwargs.pop("data", None) or build_doc(**kwargs)
+        with app.app_context():
+            conference = import_conference(fmt.parse(data))
+            db.session.commit()
+            return conference.id
+
+    return make
+
+
+@pytest.fixture
+def demo(app):
+    with app.app_context():
+        conference = import_conference(fmt.parse(demo_data()))
+        db.session.commit()
+        return conference.id
+
+
+class AuthActions:
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def create(
+        self, email="org@example.org", password="correct horse battery", conferences=()
+    ):
+        with self.app.app_context():
+            organiser = Organiser(email=email, name=email.split("@")[0])
+            organiser.set_password(password)
+            db.session.add(organiser)
+            db.session.flush()
+            for conference_id in conferences:
+                db.session.add(
+                    ConferenceOrganiser(
+                        conference_id=conference_id,
+                        organiser_id=organiser.id,
+                        access="owner",
+                    )
+                )
+            db.session.commit()
+            return organiser.id
+
+    def login(self, email="org@example.org", password="correct horse battery"):
+        return self.client.post(
+            "/auth/login", data={"email": email, "password": password}
+        )
+
+    def login_as(self, email="org@example.org", conferences=()):
+        self.create(email=email, conferences=conferences)
+        response = self.login(email=email)
+        assert response.status_code in (302, 303), response.get_data(as_text=True)
+        return response
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)

@@ -1,0 +1,75 @@
+"""Plain helpers shared by the tests (fixtures live in conftest.py)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+from importlib import resources
+
+TEST_DATABASE_URL = os.environ.get("SILKMEET_TEST_DATABASE_URL", "sqlite://")
+
+
+def demo_data() -> dict:
+    text = (
+        resources.files("silkmeet.demo").joinpath("silk-cities-2020.json").read_text()
+    )
+    return json.loads(text)
+
+
+BASE_DOC = {
+    "format": 1,
+    "conference": {
+        "slug": "test-conf",
+        "title": "Test conference",
+        "timezone": "Europe/Paris",
+        "start": "2026-03-30T14:00:00",
+        "duration_minutes": 60,
+        "status": "published",
+        "video_call": {"join_url": "https://meet.example.org/abc?x=1&y=2"},
+    },
+    "organisations": [],
+    "hosts": [],
+    "participants": [],
+    "agenda": [],
+}
+
+
+def build_doc(
+    slug: str = "test-conf",
+    timezone: str = "Europe/Paris",
+    start: str | None = "2026-03-30T14:00:00",
+    duration: int = 60,
+    speakers: list[tuple] = (),
+    item_minutes: int = 10,
+    **conference,
+) -> dict:
+    """A format-1 document: each speaker ``(name, country, zone)`` gets one item."""
+    doc = copy.deepcopy(BASE_DOC)
+    doc["conference"].update(
+        slug=slug,
+        timezone=timezone,
+        start=start,
+        duration_minutes=duration,
+        **conference,
+    )
+    for n, (name, country, zone) in enumerate(speakers):
+        key = f"p{n}"
+        doc["participants"].append(
+            {
+                "key": key,
+                "role": "speaker",
+                "delegation_country": country,
+                "person": {"full_name": name, "country": country, "timezone": zone},
+            }
+        )
+        doc["agenda"].append(
+            {
+                "kind": "country_presentation",
+                "title": f"{name} speaks",
+                "country": country,
+                "duration_minutes": item_minutes,
+                "speakers": [{"participant": key}],
+            }
+        )
+    return doc

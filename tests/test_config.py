@@ -1,0 +1,53 @@
+from silkmeet import create_app
+from silkmeet.config import database_url
+
+
+def test_postgres_urls_use_psycopg3():
+    assert database_url("postgres://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert database_url("sqlite:///x.sqlite") == "sqlite:///x.sqlite"
+
+
+def test_database_url_from_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://someone@db.example/silk")
+    monkeypatch.setenv("SILKMEET_SECRET_KEY", "k")
+    app = create_app()
+    assert (
+        app.config["SQLALCHEMY_DATABASE_URI"]
+        == "postgresql+psycopg://someone@db.example/silk"
+    )
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_default_database_is_sqlite_in_instance(monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SILKMEET_SECRET_KEY", "k")
+    app = create_app()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "sqlite:///silkmeet.sqlite"
+
+
+def test_prefixed_environment(monkeypatch):
+    monkeypatch.setenv("SILKMEET_SECRET_KEY", "from-env")
+    monkeypatch.setenv("SILKMEET_MAX_CONTENT_LENGTH", "1234")
+    app = create_app()
+    assert app.config["SECRET_KEY"] == "from-env"
+    assert app.config["MAX_CONTENT_LENGTH"] == 1234
+
+
+def test_secret_key_is_generated_once_in_instance(monkeypatch, tmp_path):
+    monkeypatch.delenv("SILKMEET_SECRET_KEY", raising=False)
+    from flask import Flask
+
+    from silkmeet.config import configure
+
+    first, second = (
+        Flask("a", instance_path=str(tmp_path)),
+        Flask("b", instance_path=str(tmp_path)),
+    )
+    configure(first, None)
+    configure(second, None)
+    key = first.config["SECRET_KEY"]
+    assert len(key) == 64 and key != "dev"
+    assert second.config["SECRET_KEY"] == key
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

@@ -1,0 +1,108 @@
+from datetime import timedelta
+
+from silkmeet import create_app
+from silkmeet.auth.operations import MAX_FAILURES
+from silkmeet.extensions import db
+from silkmeet.models import Organiser
+
+
+def test_home_lists_published_conferences(client, demo, make_conference):
+    make_conference(slug="secret-draft", title="Hidden draft", status="draft")
+    page = client.get("/").get_data(as_text=True)
+    assert "Video Conference of the International Network of Silk Cities" in page
+    assert "Fri 20 Nov 2020 14:00 CET" in page
+    assert "Hidden draft" not in page
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_user_text_is_escaped(client, make_conference):
+    make_conference(title="<script>alert(1)</script>")
+    page = client.get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Back to the home page" in response.get_data(as_text=True)
+
+
+def test_login_and_logout(client, auth):
+    auth.create()
+    response = auth.login()
+    assert response.status_code in (302, 303)
+    assert response.headers["Location"] == "/"
+    assert "Log out" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    assert "Organiser login" in client.get("/").get_data(as_text=True)
+
+
+def test_wrong_password_keeps_the_email(client, auth):
+    auth.create()
+    response = auth.login(password="wrong")
+    assert response.status_code == 401
+    page = response.get_data(as_text=True)
+    assert "Wrong email or password." in page
+    assert 'value="org@example.org"' in page
+
+
+def test_login_is_throttled(app, client, auth):
+    auth.create()
+    for _ in range(MAX_FAILURES):
+        auth.login(password="wrong")
+    response = auth.login()  # the right password, but locked now
+    assert response.status_code == 401
+    assert "Too many failed attempts" in response.get_data(as_text=True)
+    with app.app_context():
+        organiser = db.session.get(Organiser, 1)
+        organiser.last_failed_login_at -= timedelta(minutes=16)
+        db.session.commit()
+    assert auth.login().status_code in (302, 303)
+
+
+def test_next_is_never_an_open_redirect(client, auth):
+    auth.create()
+    response = client.post(
+        "/auth/login?next=//evil.example/x",
+        data={"email": "org@example.org", "password": "correct horse battery"},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_csrf_is_enforced(tmp_path):
+    from factories import TEST_DATABASE_URL
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SECRET_KEY": "x",
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    try:
+        response = app.test_client().post(
+            "/auth/login", data={"email": "a@example.org", "password": "x"}
+        )
+        assert response.status_code == 400
+        assert "nothing was saved" in response.get_data(as_text=True)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()

@@ -1,0 +1,3 @@
+from silkmeet import create_app
+
+app = create_app()
