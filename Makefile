@@ -11,6 +11,7 @@ FLASK := $(BIN)/flask --app silkmeet
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PG_TEST_DB ?= silkmeet_test
 
 .PHONY: install run test lint test-sqlite test-postgres bench bench-http clean
 
@@ -43,7 +44,7 @@ test-sqlite: install
 	$(BIN)/python -m pytest
 
 test-postgres: install
-	@url=$$($(BIN)/python scripts/pg_scratch.py "$(PG_ADMIN_URL)" silkmeet_test); rc=$$?; \
+	@url=$$($(BIN)/python scripts/pg_scratch.py "$(PG_ADMIN_URL)" $(PG_TEST_DB)); rc=$$?; \
 	if [ $$rc -eq 0 ]; then \
 		echo "== pytest on PostgreSQL ($$url)"; \
 		SILKMEET_TEST_DATABASE_URL="$$url" $(BIN)/python -m pytest -m "not browser"; \

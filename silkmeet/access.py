@@ -1,0 +1,62 @@
+"""Who may see what: organisers by rights per conference, delegates by token."""
+
+from __future__ import annotations
+
+import hmac
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import Participation
+
+
+def organiser_conference(slug: str, options=()) -> Conference:
+    """The conference if the logged-in organiser has rights on it.
+
+    404 when it does not exist, 403 when it belongs to other organisers. Views
+    must also be ``@login_required`` (anonymous visitors go to the login page).
+    """
+    conference = db.session.scalar(
+        select(Conference).where(Conference.slug == slug).options(*options)
+    )
+    if conference is None:
+        abort(404)
+    if not current_user.is_authenticated or not has_rights(conference.id):
+        abort(403)
+    return conference
+
+
+def has_rights(conference_id: int) -> bool:
+    return (
+        db.session.get(ConferenceOrganiser, (conference_id, int(current_user.get_id())))
+        is not None
+    )
+
+
+def participation_by_token(
+    slug: str, token: str, include_removed: bool = False
+) -> Participation:
+    """The participation a personal link names, else 404.
+
+    The same 404 for an unknown conference, an unknown or revoked token and a
+    token of another conference: a link reveals nothing it does not open.
+    """
+    if not token or len(token) > 64:
+        abort(404)
+    participation = db.session.scalar(
+        select(Participation).where(Participation.token == token)
+    )
+    # The lookup is by index; compare again in constant time before trusting it.
+    if participation is None or not hmac.compare_digest(
+        participation.token.encode(), token.encode()
+    ):
+        abort(404)
+    if participation.conference.slug != slug:
+        abort(404)
+    if participation.removed_at is not None and not include_removed:
+        abort(404)
+    return participation

@@ -1,0 +1,121 @@
+"""Schedule arithmetic: when each item and each speaker starts and ends.
+
+All instants are aware UTC datetimes. An end is always its start plus a duration,
+computed in UTC and converted for display afterwards: never wall-clock arithmetic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+from datetime import timedelta
+
+
+@dataclass(frozen=True)
+class SpeakerIn:
+    participant_id: int
+    name: str
+    country: str
+    timezone: str
+    # This speaker's share of the item; None shares the rest equally.
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class ItemIn:
+    id: int
+    title: str
+    kind: str
+    duration_minutes: int
+    fixed_start: datetime | None = None
+    pinned: bool = False
+    country: str | None = None
+    target_minutes: int | None = None
+    speakers: tuple[SpeakerIn, ...] = ()
+
+
+@dataclass(frozen=True)
+class SpeakerSlot:
+    speaker: SpeakerIn
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class ScheduledItem:
+    item: ItemIn
+    position: int
+    start: datetime
+    end: datetime
+    # Minutes between the previous item's end (plus buffer) and this start:
+    # positive is a gap, negative an overlap; only a fixed start makes either.
+    gap_minutes: float = 0
+    slots: tuple[SpeakerSlot, ...] = field(default=())
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+
+def speaker_slots(item: ItemIn, start: datetime) -> tuple[SpeakerSlot, ...]:
+    """Split an item among its speakers, in their order.
+
+    Speakers with their own minutes get them; the rest of the item's duration is
+    shared equally by the others. Explicit minutes that add up to more than the
+    item run past its end (the lineup warns about that).
+    """
+    if not item.speakers:
+        return ()
+    total = timedelta(minutes=item.duration_minutes)
+    explicit = sum((s.minutes or 0) for s in item.speakers)
+    shared = [s for s in item.speakers if s.minutes is None]
+    rest = max(total - timedelta(minutes=explicit), timedelta(0))
+    share = rest / len(shared) if shared else timedelta(0)
+    slots = []
+    cursor = start
+    for speaker in item.speakers:
+        length = timedelta(minutes=speaker.minutes) if speaker.minutes else share
+        slots.append(SpeakerSlot(speaker=speaker, start=cursor, end=cursor + length))
+        cursor += length
+    return tuple(slots)
+
+
+def compute_schedule(
+    start: datetime, items: Sequence[ItemIn], buffer_minutes: int = 0
+) -> list[ScheduledItem]:
+    """Lay items end to end from ``start``, with ``buffer_minutes`` between them.
+
+    An item with a fixed start begins at that instant whatever came before; the
+    items after it flow from it.
+    """
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware instant")
+    buffer = timedelta(minutes=buffer_minutes)
+    cursor = start
+    scheduled = []
+    for position, item in enumerate(items):
+        begin = cursor
+        gap = 0.0
+        if item.fixed_start is not None:
+            begin = item.fixed_start
+            gap = (begin - cursor).total_seconds() / 60
+        end = begin + timedelta(minutes=item.duration_minutes)
+        scheduled.append(
+            ScheduledItem(
+                item=item,
+                position=position,
+                start=begin,
+                end=end,
+                gap_minutes=gap,
+                slots=speaker_slots(item, begin),
+            )
+        )
+        cursor = end + buffer
+    return scheduled
+
+
+def schedule_end(scheduled: Sequence[ScheduledItem], start: datetime) -> datetime:
+    """When the last item ends (``start`` for an empty lineup)."""
+    return max((s.end for s in scheduled), default=start)
