@@ -13,7 +13,7 @@ PORT ?= 5000
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PG_TEST_DB ?= silkmeet_test
 
-.PHONY: install run test lint test-sqlite test-postgres bench bench-http clean
+.PHONY: install run test lint test-sqlite test-postgres bench bench-http load clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "silkmeet needs Python 3.11 or newer: none found on PATH." >&2; exit 1; fi
@@ -58,7 +58,10 @@ bench: install
 	$(BIN)/python scripts/bench.py
 
 bench-http: install
-	$(BIN)/python scripts/bench_http.py
+	$(BIN)/python scripts/http_load.py bench
+
+load: install
+	$(BIN)/python scripts/http_load.py soak
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""Walk every route: who gets in where.
+
+Anonymous visitors get a login redirect, 404 or a public page; an organiser gets
+403/404 on another organiser's conference; a delegate token opens only its own
+conference's pages. New routes are covered automatically: a route that is public
+must be listed in PUBLIC with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.models import Participation
+
+# Endpoints anybody may open: (endpoint, why).
+PUBLIC = {
+    "static": "stylesheets and scripts",
+    "main.index": "lists published conferences",
+    "main.healthz": "load balancer probe",
+    "auth.login": "the login form",
+}
+# Public only for a conference whose agenda is public (or with a token/key).
+PUBLIC_WHEN_CONFERENCE_IS = {
+    "agenda.show_agenda",
+    "agenda.schedule_json",
+    "agenda.schedule_csv",
+    "agenda.frab_xml",
+    "agenda.frab_json",
+    "invites.conference_calendar",
+}
+TOKEN_ARGS = {"token"}
+FAKE_TOKEN = "A" * 43
+
+
+def sample_url(app, rule, slug: str, token: str) -> str:
+    values = {}
+    for arg in rule.arguments:
+        converter = rule._converters[arg].__class__.__name__
+        if arg in TOKEN_ARGS:
+            values[arg] = token
+        elif arg == "slug":
+            values[arg] = slug
+        elif converter == "IntegerConverter":
+            values[arg] = 1
+        elif arg == "filename":
+            values[arg] = "css/site.css"
+        else:
+            values[arg] = "x"
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **values)
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def is_login_redirect(response) -> bool:
+    return response.status_code in (301, 302, 303) and "/auth/login" in (
+        response.headers.get("Location", "")
+    )
+
+
+def test_every_route_is_closed_to_anonymous_visitors(app, client, demo):
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        conference.agenda_visibility = "link"  # nothing public about it now
+        db.session.commit()
+        slug = conference.slug
+    problems = []
+    for rule, method in routes(app):
+        if rule.endpoint in PUBLIC or rule.endpoint == "auth.logout":
+            continue
+        url = sample_url(app, rule, slug, FAKE_TOKEN)
+        response = client.open(url, method=method)
+        ok = is_login_redirect(response) or response.status_code in (401, 403, 404, 405)
+        if not ok:
+            problems.append(
+                f"{method} {url} ({rule.endpoint}) -> {response.status_code}"
+            )
+    assert problems == []
+
+
+def test_another_organisers_conference_is_closed(
+    app, client, auth, demo, make_conference
+):
+    mine = make_conference(slug="mine", title="Mine")
+    auth.login_as("a@example.org", conferences=[mine])
+    with app.app_context():
+        theirs = db.session.get(Conference, demo)
+        theirs.agenda_visibility = "link"
+        db.session.commit()
+        slug = theirs.slug
+    problems = []
+    for rule, method in routes(app):
+        if "slug" not in rule.arguments or rule.arguments & TOKEN_ARGS:
+            continue
+        if rule.endpoint in PUBLIC:
+            continue
+        url = sample_url(app, rule, slug, FAKE_TOKEN)
+        response = client.open(url, method=method)
+        body = response.get_data(as_text=True)
+        if response.status_code not in (403, 404, 405):
+            problems.append(f"{method} {url} -> {response.status_code}")
+        elif "Lepingle" in body or "Silk Cities" in body:
+            problems.append(f"{method} {url} leaks conference data")
+    assert problems == []
+
+
+def test_a_token_opens_only_its_own_conference(app, client, demo, make_conference):
+    other = make_conference(slug="other", speakers=[("Ana", "BR", "America/Sao_Paulo")])
+    with app.app_context():
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.conference_id == other)
+        )
+        demo_slug = db.session.get(Conference, demo).slug
+    problems = []
+    for rule, method in routes(app):
+        if not rule.arguments & TOKEN_ARGS or "slug" not in rule.arguments:
+            continue
+        # The right token under the wrong conference, and a made-up token.
+        for url in (
+            sample_url(app, rule, demo_slug, token),
+            sample_url(app, rule, "other", FAKE_TOKEN),
+        ):
+            response = client.open(url, method=method)
+            if response.status_code not in (404, 405):
+                problems.append(f"{method} {url} -> {response.status_code}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("endpoint", sorted(PUBLIC))
+def test_public_endpoints_exist(app, endpoint):
+    assert endpoint in {rule.endpoint for rule in app.url_map.iter_rules()}
+
+
+def test_tokens_are_not_guessable():
+    from silkmeet.models.conference import new_token
+
+    tokens = {new_token() for _ in range(1000)}
+    assert len(tokens) == 1000
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", t) for t in tokens)
