@@ -29,7 +29,26 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.register(app)
     cli.register(app)
     web.register(app)
+    apply_proxy_fix(app)
     return app
+
+
+def apply_proxy_fix(app: Flask) -> None:
+    """Trust ``X-Forwarded-*`` from ``SILKMEET_PROXY_FIX`` proxies (default none).
+
+    Behind one TLS-terminating proxy set ``SILKMEET_PROXY_FIX=1``: requests then
+    know they are HTTPS (secure cookies, HSTS, ``https`` links).
+    """
+    import logging
+
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from silkmeet.redact import RedactTokens
+
+    logging.getLogger("werkzeug").addFilter(RedactTokens())
+    hops = int(app.config.get("PROXY_FIX", 0) or 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:

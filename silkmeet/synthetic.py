@@ -27,8 +27,24 @@ PLACES = (
     ("WS", "Pacific/Apia"),
     ("MX", "America/Mexico_City"),
 )
-NAMES = ("Ana", "张伟", "ნინო", "佐藤", "Giulia", "Carmen", "Dilnoza", "Priya", "Zoë",
-         "Олена", "José", "Aroha", "Ram", "Lucía", "Sione", "Mei")
+NAMES = (
+    "Ana",
+    "张伟",
+    "ნინო",
+    "佐藤",
+    "Giulia",
+    "Carmen",
+    "Dilnoza",
+    "Priya",
+    "Zoë",
+    "Олена",
+    "José",
+    "Aroha",
+    "Ram",
+    "Lucía",
+    "Sione",
+    "Mei",
+)
 
 
 def synthetic_document(slug: str, items: int, people: int, seed: int = 0) -> dict:
@@ -68,9 +84,7 @@ def synthetic_document(slug: str, items: int, people: int, seed: int = 0) -> dic
                 "duration_minutes": rng.choice([5, 10, 15, 20]),
                 "country": country,
                 "notes": "Introduce the speakers; keep to time.",
-                "speakers": [
-                    {"participant": f"p{speaker + k}"} for k in range(count)
-                ],
+                "speakers": [{"participant": f"p{speaker + k}"} for k in range(count)],
             }
         )
         speaker += count

@@ -1,0 +1,259 @@
+"""silkmeet benchmark: synthetic conferences S, M and L, measured against the floor.
+
+    make bench                      # S, M, L on SQLite (a temporary file)
+    DATABASE_URL=postgresql://… make bench
+    python scripts/bench.py --sizes S,M --repeat 5
+
+Prints a table per size and writes every figure to bench-results.json (one flat
+object, units in the names). Server times go through Flask's test client, so they
+include routing, templates and SQL but no network. The floor is the bare icalendar
+library building the same events from plain tuples, in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import event  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from silkmeet import create_app  # noqa: E402
+from silkmeet.domain import conference_format as fmt  # noqa: E402
+from silkmeet.exchange.operations import import_conference  # noqa: E402
+from silkmeet.extensions import db  # noqa: E402
+from silkmeet.models import Conference  # noqa: E402
+from silkmeet.models import ConferenceOrganiser  # noqa: E402
+from silkmeet.models import Organiser  # noqa: E402
+from silkmeet.models import Participation  # noqa: E402
+from silkmeet.synthetic import synthetic_document  # noqa: E402
+
+SIZES = {"S": (10, 30), "M": (300, 2000), "L": (2000, 10000)}
+
+
+# -- measuring -------------------------------------------------------------------
+
+
+class QueryCounter:
+    def __init__(self, engine):
+        self.count = 0
+        event.listen(engine, "before_cursor_execute", self._on)
+
+    def _on(self, *args, **kwargs):
+        self.count += 1
+
+
+def timed(fn: Callable[[], object], repeat: int, warmup: int = 1) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def rss_kib(field: str = "VmRSS") -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    return 0
+
+
+def peak_extra_mib(fn: Callable[[], object]) -> float:
+    """Peak RSS above the level before ``fn``, in MiB (Linux: resets VmHWM)."""
+    gc.collect()
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return float("nan")
+    before = rss_kib()
+    fn()
+    return (rss_kib("VmHWM") - before) / 1024
+
+
+def median_ms(times: list[float]) -> float:
+    return 1000 * statistics.median(times)
+
+
+def p95_ms(times: list[float]) -> float:
+    ordered = sorted(times)
+    return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+# -- the floor: bare icalendar from tuples --------------------------------------
+
+
+def floor_calendar(events: list[tuple]) -> bytes:
+    """icalendar building the same VEVENTs from plain tuples, nothing else."""
+    from icalendar import Alarm
+    from icalendar import Calendar
+    from icalendar import Event
+
+    cal = Calendar()
+    cal.add("prodid", "-//floor//EN")
+    cal.add("version", "2.0")
+    cal.add("method", "PUBLISH")
+    stamp = datetime.now(UTC)
+    for uid, start, end, summary, description, location in events:
+        ev = Event()
+        ev.add("uid", uid)
+        ev.add("dtstamp", stamp)
+        ev.add("dtstart", start)
+        ev.add("dtend", end)
+        ev.add("summary", summary)
+        ev.add("description", description)
+        ev.add("location", location)
+        ev.add("url", location)
+        ev.add("sequence", 1)
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", timedelta(minutes=-15))
+        ev.add_component(alarm)
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def floor_events(conference: Conference, items) -> list[tuple]:
+    return [
+        (
+            f"item-{s.item.id}@bench",
+            s.start,
+            s.end,
+            s.item.title,
+            "Speakers: " + ", ".join(sl.speaker.name for sl in s.slots),
+            conference.join_url,
+        )
+        for s in items
+    ]
+
+
+# -- the run ---------------------------------------------------------------------
+
+
+def make_app(url: str):
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "WTF_CSRF_ENABLED": False,
+            "TESTING": False,
+        }
+    )
+
+
+def setup(app, size: str) -> dict:
+    items, people = SIZES[size]
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        doc = fmt.parse(synthetic_document(f"bench-{size.lower()}", items, people))
+        conference = import_conference(doc)
+        organiser = Organiser(email="bench@example.org", name="Bench")
+        organiser.set_password("bench-password")
+        db.session.add(organiser)
+        db.session.flush()
+        db.session.add(
+            ConferenceOrganiser(
+                conference=conference, organiser=organiser, access="owner"
+            )
+        )
+        db.session.commit()
+        tokens = list(
+            db.session.scalars(
+                select(Participation.token)
+                .where(Participation.conference_id == conference.id)
+                .order_by(Participation.id)
+            )
+        )
+        return {"slug": conference.slug, "id": conference.id, "tokens": tokens}
+
+
+def run_size(url: str, size: str, repeat: int, results: dict) -> list[tuple]:
+    from bench_cases import cases  # noqa: PLC0415  (scripts/bench_cases.py)
+
+    app = make_app(url)
+    info = setup(app, size)
+    counter = QueryCounter_for(app)
+    client = app.test_client()
+    client.post(
+        "/auth/login", data={"email": "bench@example.org", "password": "bench-password"}
+    )
+    rows = []
+    for name, unit, fn in cases(app, client, info, size):
+        counter.count = 0
+        fn()  # warm-up, and the statement count of one call
+        statements = counter.count
+        times = timed(fn, repeat if size != "L" else max(3, repeat // 3), warmup=0)
+        key = f"{name}_{unit}_median_{size}"
+        scale = 1000 if unit == "ms" else 1
+        value = statistics.median(times) * scale
+        results[key] = round(value, 3)
+        results[f"{name}_sql_{size}"] = statements
+        rows.append((name, value, unit, statements))
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    return rows
+
+
+def QueryCounter_for(app) -> QueryCounter:  # noqa: N802
+    with app.app_context():
+        return QueryCounter(db.engine)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="S,M,L")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "scripts"))
+
+    if os.environ.get("DATABASE_URL"):
+        from silkmeet.config import database_url
+
+        url, where = database_url(os.environ["DATABASE_URL"]), "PostgreSQL"
+    else:
+        url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"
+        where = "SQLite file"
+    print(f"silkmeet benchmark on {where}; medians of {args.repeat} runs after warm-up")
+    results: dict[str, float] = {"idle_rss_mib": round(rss_kib() / 1024, 1)}
+    for size in args.sizes.split(","):
+        items, people = SIZES[size]
+        print(f"\n== {size}: {items} items, {people} people")
+        rows = run_size(url, size, args.repeat, results)
+        print(f"{'figure':<34} {'median':>10}  {'SQL':>5}")
+        for name, value, unit, statements in rows:
+            print(f"{name:<34} {value:>8.2f}{unit:>3} {statements:>5}")
+        for key in sorted(
+            k
+            for k in results
+            if k.endswith(f"_{size}") and ("ratio" in k or "p95" in k or "rss" in k)
+        ):
+            print(f"{key:<34} {results[key]:>10}")
+    results["peak_rss_mib"] = round(rss_kib("VmHWM") / 1024, 1)
+    Path(args.out).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,113 @@
+"""Request-level hardening: cookies, proxies, upload limits, CSRF, log redaction."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from types import SimpleNamespace
+
+from factories import TEST_DATABASE_URL
+
+from silkmeet import create_app
+from silkmeet.extensions import db
+from silkmeet.models.conference import new_token
+from silkmeet.redact import GunicornLogger
+from silkmeet.redact import RedactTokens
+from silkmeet.redact import redact
+
+
+def test_session_cookie_flags(client, auth):
+    auth.create()
+    response = auth.login()
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain HTTP in tests
+
+
+def test_secure_cookie_and_hsts_behind_a_tls_proxy(auth):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SECRET_KEY": "x",
+            "WTF_CSRF_ENABLED": False,
+            "PROXY_FIX": 1,
+            "SESSION_COOKIE_SECURE": True,
+        }
+    )
+    with app.app_context():
+        db.create_all()
+    try:
+        client = app.test_client()
+        response = client.get("/", headers={"X-Forwarded-Proto": "https"})
+        assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+        plain = client.get("/")
+        assert "Strict-Transport-Security" not in plain.headers
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.drop_all()
+            db.engine.dispose()
+
+
+def test_too_large_upload_gets_a_clear_413(app, client):
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    response = client.post(
+        "/auth/login", data={"email": "a" * (2 * 1024 * 1024), "password": "x"}
+    )
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_every_post_route_needs_a_csrf_token(app, demo):
+    app.config["WTF_CSRF_ENABLED"] = True
+    client = app.test_client()
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods:
+            continue
+        values = {arg: "x" for arg in rule.arguments}
+        if "slug" in values:
+            values["slug"] = "silk-cities-2020"
+        for arg in rule.arguments:
+            if rule._converters[arg].__class__.__name__ == "IntegerConverter":
+                values[arg] = 1
+        url = rule.build(values)[1]
+        response = client.post(url, data={})
+        assert response.status_code == 400, f"POST {url} -> {response.status_code}"
+
+
+def test_tokens_are_redacted():
+    token = new_token()
+    line = f"GET /c/x/invites/{token}.ics HTTP/1.1 referer=/c/x/me/{token}"
+    assert token not in redact(line)
+    assert redact(line).count("[token]") == 2
+    # Slugs and ordinary words are left alone.
+    assert redact("/c/silk-cities-2020/agenda") == "/c/silk-cities-2020/agenda"
+
+
+def test_log_filter_redacts(caplog):
+    token = new_token()
+    logger = logging.getLogger("silkmeet.test")
+    logger.addFilter(RedactTokens())
+    with caplog.at_level(logging.INFO, logger="silkmeet.test"):
+        logger.info("GET /c/x/me/%s", token)
+    assert token not in caplog.text and "[token]" in caplog.text
+
+
+def test_gunicorn_access_log_redacts():
+    from gunicorn.config import Config
+
+    token = new_token()
+    log = GunicornLogger(Config())
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": f"/c/x/me/{token}",
+        "PATH_INFO": f"/c/x/me/{token}",
+        "QUERY_STRING": f"t={token}",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_REFERER": f"https://x/c/x/me/{token}",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[])
+    atoms = log.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(0))
+    assert all(token not in str(value) for value in atoms.values())
