@@ -231,7 +231,9 @@ def build_rows(
 def _introductions(item: ScheduledItem, fact: ItemFacts) -> tuple[Introduction, ...]:
     if fact.speakers:
         return fact.speakers
-    return tuple(Introduction(full_name=s.name, country=s.country) for s in item.item.speakers)
+    return tuple(
+        Introduction(full_name=s.name, country=s.country) for s in item.item.speakers
+    )
 
 
 def format_span(span: timedelta, signed: bool = False) -> str:
@@ -301,16 +303,22 @@ def mark_changes(
             marked.append(replace(row, changed=("new",)))
             continue
         now = printed_fields(row)
-        changed = tuple(name for name in PRINTED_FIELDS if before.get(name) != now[name])
+        changed = tuple(
+            name for name in PRINTED_FIELDS if before.get(name) != now[name]
+        )
         marked.append(replace(row, changed=changed))
     current = {str(row.item_id) for row in rows}
     removed = tuple(
-        fields.get("title", key) for key, fields in printed.items() if key not in current
+        fields.get("title", key)
+        for key, fields in printed.items()
+        if key not in current
     )
     return Changes(rows=marked, removed=removed)
 
 
-def same_as(rows: Sequence[Row], printed: Mapping[str, Mapping[str, str]] | None) -> bool:
+def same_as(
+    rows: Sequence[Row], printed: Mapping[str, Mapping[str, str]] | None
+) -> bool:
     return printed is not None and snapshot(rows) == dict(printed)
 
 
@@ -397,8 +405,15 @@ def project(rows: Sequence[Row], now: datetime) -> Live:
     if now.tzinfo is None:
         raise ValueError("now must be an aware instant")
     if not rows:
-        return Live(now=now, phase="before", current=None, following=None,
-                    time_left=None, wrap_up=False, drift=timedelta(0))
+        return Live(
+            now=now,
+            phase="before",
+            current=None,
+            following=None,
+            time_left=None,
+            wrap_up=False,
+            drift=timedelta(0),
+        )
     planned_end = rows[-1].end
     current = next((r for r in reversed(rows) if r.running), None)
     done = [r for r in rows if r.done]
@@ -432,8 +447,12 @@ def project(rows: Sequence[Row], now: datetime) -> Live:
         if previous_planned_end is not None:
             cursor += max(row.start - previous_planned_end, timedelta(0))
         projected.append(
-            Projected(row=row, start=cursor, end=cursor + row.duration,
-                      slip=cursor - row.start)
+            Projected(
+                row=row,
+                start=cursor,
+                end=cursor + row.duration,
+                slip=cursor - row.start,
+            )
         )
         previous_planned_end = row.end
         cursor += row.duration

@@ -41,6 +41,7 @@ bp = Blueprint("runofshow", __name__)
 def format_span(span):
     return ros.format_span(span)
 
+
 ORGANISER_PREFIX = "/c/<slug>/run-of-show"
 CHAIR_PREFIX = "/c/<slug>/me/<token>/run-of-show"
 
@@ -276,7 +277,9 @@ def row_json(row: ros.Row) -> dict:
         "notes": row.notes,
         "technical_cue": row.technical,
         "handover": row.handover,
-        "actual_start": tz.format_instant(row.actual_start) if row.actual_start else None,
+        "actual_start": tz.format_instant(row.actual_start)
+        if row.actual_start
+        else None,
         "actual_end": tz.format_instant(row.actual_end) if row.actual_end else None,
     }
 
@@ -292,7 +295,9 @@ def export_json(slug, token):
         "title": conference.title,
         "reference_zone": conference.timezone,
         "chair_zone": sheet.chair_zone,
-        "start": tz.format_instant(conference.start_at) if conference.start_at else None,
+        "start": tz.format_instant(conference.start_at)
+        if conference.start_at
+        else None,
         "planned_end": tz.format_instant(ops.planned_end(conference))
         if conference.start_at
         else None,

@@ -80,7 +80,9 @@ def test_introduction_and_handover():
     first, second = rows(4, 5, facts=facts)
     assert nino.name == "Ms ნინო ბერიძე (Nino Beridze)"
     assert nino.credentials == "Head of Culture, Tbilisi City Hall, Georgia"
-    assert first.handover == "Thank Speaker 1; give the floor to Ms Nino Beridze: Item 2."
+    assert (
+        first.handover == "Thank Speaker 1; give the floor to Ms Nino Beridze: Item 2."
+    )
     assert second.handover == "Thank Ms Nino Beridze; close the conference."
     assert second.technical == "Play video"
 
@@ -117,10 +119,10 @@ def test_new_and_removed_items_are_marked():
 
 def with_actuals(result, actuals):
     return [
-        ros.Row(**{**r.__dict__, "actual_start": a[0], "actual_end": a[1]})
-        if a
-        else r
-        for r, a in zip(result, actuals + [None] * (len(result) - len(actuals)), strict=True)
+        ros.Row(**{**r.__dict__, "actual_start": a[0], "actual_end": a[1]}) if a else r
+        for r, a in zip(
+            result, actuals + [None] * (len(result) - len(actuals)), strict=True
+        )
     ]
 
 
