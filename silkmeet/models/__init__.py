@@ -9,6 +9,7 @@ from silkmeet.models.conference import ConferenceHost
 from silkmeet.models.conference import Organisation
 from silkmeet.models.people import Participation
 from silkmeet.models.people import Person
+from silkmeet.models.runofshow import RunOfShowPrint
 
 __all__ = [
     "AgendaItem",
@@ -20,4 +21,5 @@ __all__ = [
     "Organiser",
     "Participation",
     "Person",
+    "RunOfShowPrint",
 ]

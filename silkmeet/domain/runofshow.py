@@ -1,0 +1,552 @@
+"""Run-of-show arithmetic: the chair's rows, revision marks and the live projection.
+
+Pure: takes the computed schedule (:mod:`silkmeet.domain.schedule`) and plain facts
+about each item, returns frozen rows. Instants are aware UTC; local times come from
+:mod:`silkmeet.domain.timezones` only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from dataclasses import replace
+from datetime import datetime
+from datetime import timedelta
+
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
+from silkmeet.domain.schedule import ScheduledItem
+
+# Within this much of the plan the meeting is "on time".
+ON_TIME = timedelta(seconds=30)
+# The wrap-up warning starts this long before an item's planned length runs out.
+WRAP_UP_MAX = timedelta(minutes=2)
+WRAP_UP_MIN = timedelta(minutes=1)
+
+# The fields a printed sheet shows for each item, compared between revisions.
+PRINTED_FIELDS = (
+    "cue",
+    "start",
+    "duration",
+    "title",
+    "speakers",
+    "notes",
+    "technical",
+    "handover",
+)
+FIELD_LABELS = {
+    "cue": "cue",
+    "start": "start",
+    "duration": "duration",
+    "title": "item",
+    "speakers": "speaker",
+    "notes": "notes",
+    "technical": "technical cue",
+    "handover": "handover",
+    "new": "new item",
+}
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """A speaker as the chair introduces them."""
+
+    full_name: str
+    latin_name: str = ""
+    honorific: str = ""
+    position: str = ""
+    organisation: str = ""
+    country: str = ""
+    pronunciation: str = ""
+
+    @property
+    def name(self) -> str:
+        """``Ms ნინო ბერიძე (Nino Beridze)``: own script first, Latin form after."""
+        name = " ".join(p for p in (self.honorific, self.full_name) if p)
+        if self.latin_name and self.latin_name != self.full_name:
+            name += f" ({self.latin_name})"
+        return name
+
+    @property
+    def short_name(self) -> str:
+        """The name the chair says aloud: the Latin form when there is one."""
+        spoken = self.latin_name or self.full_name
+        return " ".join(p for p in (self.honorific, spoken) if p)
+
+    @property
+    def country_name(self) -> str:
+        return tz.country_name(self.country) if self.country else ""
+
+    @property
+    def credentials(self) -> str:
+        """``Mayor, City of Lyon, France``."""
+        return ", ".join(
+            p for p in (self.position, self.organisation, self.country_name) if p
+        )
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What the run-of-show needs beyond the schedule, read from one agenda item."""
+
+    notes: str = ""
+    technical_cue: str = "none"
+    technical_note: str = ""
+    interpretation_language: str | None = None
+    speakers: tuple[Introduction, ...] = ()
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    cue: str
+    item_id: int
+    position: int
+    kind: str
+    title: str
+    country: str | None
+    start: datetime
+    end: datetime
+    start_reference: tz.LocalTime
+    start_chair: tz.LocalTime
+    # Planned time from the first item's start to this item's start and end.
+    elapsed: timedelta
+    cumulative: timedelta
+    # Planned time left until the conference's planned end when this item starts;
+    # negative once the lineup runs past the end.
+    back_time: timedelta
+    speakers: tuple[Introduction, ...]
+    notes: str
+    technical: str
+    handover: str
+    interpretation_language: str | None = None
+    actual_start: datetime | None = None
+    actual_end: datetime | None = None
+    # Printed fields that differ from the compared revision ("new" for a new item).
+    changed: tuple[str, ...] = ()
+
+    @property
+    def duration(self) -> timedelta:
+        return self.end - self.start
+
+    @property
+    def duration_minutes(self) -> float:
+        return self.duration.total_seconds() / 60
+
+    @property
+    def country_name(self) -> str:
+        return tz.country_name(self.country) if self.country else ""
+
+    @property
+    def changed_labels(self) -> tuple[str, ...]:
+        return tuple(FIELD_LABELS.get(name, name) for name in self.changed)
+
+    @property
+    def running(self) -> bool:
+        return self.actual_start is not None and self.actual_end is None
+
+    @property
+    def done(self) -> bool:
+        return self.actual_end is not None
+
+
+def technical_text(cue: str, note: str) -> str:
+    if cue == "none":
+        return note
+    label = v.label(v.TECHNICAL_CUES, cue)
+    return f"{label}: {note}" if note else label
+
+
+def handover_text(
+    speakers: Sequence[Introduction],
+    following_title: str | None,
+    following_speakers: Sequence[Introduction] = (),
+) -> str:
+    """What the chair says to close one item and open the next."""
+    thanks = ", ".join(s.short_name for s in speakers)
+    prefix = f"Thank {thanks}; " if thanks else ""
+    if following_title is None:
+        return f"{prefix}close the conference."
+    if following_speakers:
+        names = ", ".join(s.short_name for s in following_speakers)
+        return f"{prefix}give the floor to {names}: {following_title}."
+    return f"{prefix}announce: {following_title}."
+
+
+def build_rows(
+    scheduled: Sequence[ScheduledItem],
+    facts: Mapping[int, ItemFacts],
+    reference_zone: str,
+    chair_zone: str,
+    planned_end: datetime | None = None,
+) -> list[Row]:
+    """One row per scheduled item, in order, with cues 1, 2, 3…
+
+    ``planned_end`` is the conference's planned end (start + its length); back-times
+    count down to it. Without it, they count down to the lineup's last end.
+    """
+    if not scheduled:
+        return []
+    first = scheduled[0].start
+    end = planned_end or max(s.end for s in scheduled)
+    people = [_introductions(s, facts.get(s.item.id, ItemFacts())) for s in scheduled]
+    rows = []
+    for index, item in enumerate(scheduled):
+        following = scheduled[index + 1] if index + 1 < len(scheduled) else None
+        fact = facts.get(item.item.id, ItemFacts())
+        rows.append(
+            Row(
+                cue=str(index + 1),
+                item_id=item.item.id,
+                position=item.position,
+                kind=item.item.kind,
+                title=item.item.title,
+                country=item.item.country,
+                start=item.start,
+                end=item.end,
+                start_reference=tz.local_time(item.start, reference_zone),
+                start_chair=tz.local_time(item.start, chair_zone),
+                elapsed=item.start - first,
+                cumulative=item.end - first,
+                back_time=end - item.start,
+                speakers=people[index],
+                notes=fact.notes,
+                technical=technical_text(fact.technical_cue, fact.technical_note),
+                handover=handover_text(
+                    people[index],
+                    following.item.title if following else None,
+                    people[index + 1] if following else (),
+                ),
+                interpretation_language=fact.interpretation_language,
+                actual_start=fact.actual_start,
+                actual_end=fact.actual_end,
+            )
+        )
+    return rows
+
+
+def _introductions(item: ScheduledItem, fact: ItemFacts) -> tuple[Introduction, ...]:
+    if fact.speakers:
+        return fact.speakers
+    return tuple(
+        Introduction(full_name=s.name, country=s.country) for s in item.item.speakers
+    )
+
+
+def format_span(span: timedelta, signed: bool = False) -> str:
+    """``timedelta(minutes=75)`` → ``1:15``; signed: ``+1:15`` / ``−0:05``."""
+    seconds = int(round(span.total_seconds()))
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    minutes = rest // 60
+    text = f"{hours}:{minutes:02d}"
+    return f"{sign}{text}" if signed else text
+
+
+def format_clock(span: timedelta) -> str:
+    """A countdown: ``4:05`` (minutes:seconds), ``-0:30`` once over."""
+    seconds = int(span.total_seconds())
+    sign = "-" if seconds < 0 else ""
+    minutes, secs = divmod(abs(seconds), 60)
+    return f"{sign}{minutes}:{secs:02d}"
+
+
+# --- revisions -------------------------------------------------------------------
+
+
+def snapshot(rows: Sequence[Row]) -> dict[str, dict[str, str]]:
+    """The printed fields of every row, keyed by item id (a JSON-ready mapping)."""
+    return {str(row.item_id): printed_fields(row) for row in rows}
+
+
+def printed_fields(row: Row) -> dict[str, str]:
+    return {
+        "cue": row.cue,
+        "start": tz.format_instant(row.start),
+        "duration": str(round(row.duration_minutes, 2)),
+        "title": row.title,
+        "speakers": "; ".join(f"{s.name} | {s.credentials}" for s in row.speakers),
+        "notes": row.notes,
+        "technical": row.technical,
+        "handover": row.handover,
+    }
+
+
+@dataclass(frozen=True)
+class Changes:
+    rows: list[Row]
+    # Titles of printed items that are no longer in the lineup.
+    removed: tuple[str, ...] = ()
+
+    @property
+    def count(self) -> int:
+        return sum(1 for row in self.rows if row.changed) + len(self.removed)
+
+
+def mark_changes(
+    rows: Sequence[Row], printed: Mapping[str, Mapping[str, str]] | None
+) -> Changes:
+    """Mark each row with the printed fields that differ from ``printed``.
+
+    ``printed`` is a :func:`snapshot` of an earlier revision; ``None`` (nothing
+    printed yet) marks nothing.
+    """
+    if printed is None:
+        return Changes(rows=list(rows))
+    marked = []
+    for row in rows:
+        before = printed.get(str(row.item_id))
+        if before is None:
+            marked.append(replace(row, changed=("new",)))
+            continue
+        now = printed_fields(row)
+        changed = tuple(
+            name for name in PRINTED_FIELDS if before.get(name) != now[name]
+        )
+        marked.append(replace(row, changed=changed))
+    current = {str(row.item_id) for row in rows}
+    removed = tuple(
+        fields.get("title", key)
+        for key, fields in printed.items()
+        if key not in current
+    )
+    return Changes(rows=marked, removed=removed)
+
+
+def same_as(
+    rows: Sequence[Row], printed: Mapping[str, Mapping[str, str]] | None
+) -> bool:
+    return printed is not None and snapshot(rows) == dict(printed)
+
+
+# --- live ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Projected:
+    row: Row
+    start: datetime
+    end: datetime
+    # Projected start minus planned start: positive is late.
+    slip: timedelta
+
+
+@dataclass(frozen=True)
+class Live:
+    now: datetime
+    phase: str  # "before", "running", "between", "finished"
+    current: Row | None
+    following: Row | None
+    time_left: timedelta | None
+    wrap_up: bool
+    # Projected end of the lineup minus its planned end: positive is over.
+    drift: timedelta
+    projected: tuple[Projected, ...] = field(default=())
+    projected_end: datetime | None = None
+    planned_end: datetime | None = None
+
+    @property
+    def status(self) -> str:
+        """``over``, ``under`` or ``on-time``: also the colour class."""
+        return drift_status(self.drift)
+
+    @property
+    def words(self) -> str:
+        return drift_words(self.drift, finished=self.phase == "finished")
+
+    @property
+    def overrunning_item(self) -> bool:
+        return self.time_left is not None and self.time_left < timedelta(0)
+
+
+def drift_status(drift: timedelta) -> str:
+    if drift > ON_TIME:
+        return "over"
+    if drift < -ON_TIME:
+        return "under"
+    return "on-time"
+
+
+def _minutes_words(span: timedelta) -> str:
+    minutes = int(round(abs(span).total_seconds() / 60))
+    if minutes == 0:
+        return "less than a minute"
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, mins = divmod(minutes, 60)
+    return f"{hours} h {mins:02d} min"
+
+
+def drift_words(drift: timedelta, finished: bool = False) -> str:
+    """``Running 4 min over``, ``Running 2 min under``, ``On time``."""
+    status = drift_status(drift)
+    if status == "on-time":
+        return "Finished on time" if finished else "On time"
+    amount = _minutes_words(drift)
+    if finished:
+        return f"Finished {amount} {'late' if status == 'over' else 'early'}"
+    return f"Running {amount} {'over' if status == 'over' else 'under'}"
+
+
+def wrap_up_window(duration: timedelta) -> timedelta:
+    return max(WRAP_UP_MIN, min(WRAP_UP_MAX, duration / 4))
+
+
+def project(rows: Sequence[Row], now: datetime) -> Live:
+    """Where the meeting stands at ``now`` given the actual times recorded.
+
+    Items not started yet keep their planned lengths and the planned gaps between
+    them, laid end to end from the current item's expected end (or from now, when
+    the current item already overran).
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware instant")
+    if not rows:
+        return Live(
+            now=now,
+            phase="before",
+            current=None,
+            following=None,
+            time_left=None,
+            wrap_up=False,
+            drift=timedelta(0),
+        )
+    planned_end = rows[-1].end
+    current = next((r for r in reversed(rows) if r.running), None)
+    done = [r for r in rows if r.done]
+    started = [r for r in rows if r.actual_start is not None]
+
+    time_left = None
+    wrap_up = False
+    if current is not None:
+        expected_end = current.actual_start + current.duration
+        time_left = expected_end - now
+        wrap_up = time_left <= wrap_up_window(current.duration)
+        cursor = max(expected_end, now)
+        after = rows.index(current) + 1
+        phase = "running"
+    elif started:
+        last = max(done, key=lambda r: r.position)
+        after = rows.index(last) + 1
+        cursor = max(last.actual_end, now)
+        phase = "between" if after < len(rows) else "finished"
+        if phase == "finished":
+            cursor = last.actual_end
+    else:
+        after = 0
+        cursor = max(rows[0].start, now)
+        phase = "before"
+
+    remaining = [r for r in rows[after:] if r.actual_start is None]
+    projected = []
+    previous_planned_end = None
+    for row in remaining:
+        if previous_planned_end is not None:
+            cursor += max(row.start - previous_planned_end, timedelta(0))
+        projected.append(
+            Projected(
+                row=row,
+                start=cursor,
+                end=cursor + row.duration,
+                slip=cursor - row.start,
+            )
+        )
+        previous_planned_end = row.end
+        cursor += row.duration
+    projected_end = cursor
+    following = remaining[0] if remaining else None
+    return Live(
+        now=now,
+        phase=phase,
+        current=current,
+        following=following,
+        time_left=time_left,
+        wrap_up=wrap_up,
+        drift=projected_end - planned_end,
+        projected=tuple(projected),
+        projected_end=projected_end,
+        planned_end=planned_end,
+    )
+
+
+# --- planned versus actual -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    label: str
+    country: str
+    planned: timedelta
+    actual: timedelta | None
+    planned_start: datetime | None = None
+    actual_start: datetime | None = None
+
+    @property
+    def difference(self) -> timedelta | None:
+        return None if self.actual is None else self.actual - self.planned
+
+    @property
+    def country_name(self) -> str:
+        return tz.country_name(self.country) if self.country else "Hosts and chair"
+
+
+def _actual(row: Row) -> timedelta | None:
+    if row.actual_start is None or row.actual_end is None:
+        return None
+    return row.actual_end - row.actual_start
+
+
+def _row_country(row: Row) -> str:
+    if row.country:
+        return row.country
+    return row.speakers[0].country if len(row.speakers) == 1 else ""
+
+
+def per_speaker(rows: Sequence[Row]) -> list[Comparison]:
+    """Planned versus actual per item and speaker (an item's speakers share it)."""
+    result = []
+    for row in rows:
+        actual = _actual(row)
+        people = row.speakers or (None,)
+        share = len(people)
+        for person in people:
+            label = f"{row.cue}. {row.title}"
+            if person is not None:
+                label += f" — {person.name}"
+            result.append(
+                Comparison(
+                    label=label,
+                    country=person.country if person else _row_country(row),
+                    planned=row.duration / share,
+                    actual=None if actual is None else actual / share,
+                    planned_start=row.start,
+                    actual_start=row.actual_start,
+                )
+            )
+    return result
+
+
+def per_country(rows: Sequence[Row]) -> list[Comparison]:
+    """Planned versus actual summed per country block, in lineup order."""
+    totals: dict[str, list] = {}
+    for row in rows:
+        country = _row_country(row)
+        entry = totals.setdefault(country, [timedelta(0), timedelta(0), True])
+        entry[0] += row.duration
+        actual = _actual(row)
+        if actual is None:
+            entry[2] = False
+        else:
+            entry[1] += actual
+    return [
+        Comparison(
+            label=tz.country_name(code) if code else "Hosts and chair",
+            country=code,
+            planned=planned,
+            actual=actual if complete else None,
+        )
+        for code, (planned, actual, complete) in totals.items()
+    ]

@@ -1,0 +1,3 @@
+from silkmeet.runofshow.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,169 @@
+// The chair's live view: polls the state every few seconds and redraws it, so a
+// second screen follows without reloading. Start/Next work without this script.
+(function () {
+  "use strict";
+  var root = document.getElementById("live");
+  if (!root || !window.fetch) { return; }
+  var POLL_MS = 3000;
+  var csrf = document.querySelector('meta[name="csrf-token"]');
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined && text !== null) { node.textContent = text; }
+    return node;
+  }
+
+  function field(name) { return root.querySelector('[data-field="' + name + '"]'); }
+
+  function renderCurrent(panel, state) {
+    panel.replaceChildren(el("h2", null, "Now"));
+    panel.className = "panel current" + (state.wrap_up ? " wrap-up" : "") +
+      (state.overrunning_item ? " overrun" : "");
+    var item = state.current;
+    if (!item) {
+      panel.appendChild(el("p", "panel-title",
+        state.phase === "finished" ? "The conference is over." : "Not started"));
+      return;
+    }
+    panel.appendChild(el("p", "panel-cue", "Cue " + item.cue + " · " + item.duration + " planned"));
+    panel.appendChild(el("p", "panel-title", item.title));
+    item.speakers.forEach(function (name) { panel.appendChild(el("p", "panel-name", name)); });
+    var left = el("p", "time-left");
+    var value = el("span", null, state.time_left);
+    value.setAttribute("data-field", "time_left");
+    left.appendChild(value);
+    left.appendChild(document.createTextNode(" "));
+    left.appendChild(el("small", null, "left"));
+    panel.appendChild(left);
+    if (state.overrunning_item) {
+      panel.appendChild(el("p", "warning", "Over time: hand over now"));
+    } else if (state.wrap_up) {
+      panel.appendChild(el("p", "warning", "Wrap up: ask the speaker to conclude"));
+    }
+    panel.appendChild(el("p", "panel-hand", "Handover: " + item.handover));
+  }
+
+  function renderNext(panel, state) {
+    panel.replaceChildren(el("h2", null, "Next"));
+    var item = state.next;
+    if (!item) { panel.appendChild(el("p", "panel-title", "Nothing after this.")); return; }
+    panel.appendChild(el("p", "panel-cue", "Cue " + item.cue + " · " + item.duration));
+    panel.appendChild(el("p", "panel-title", item.title));
+    item.speakers.forEach(function (name, i) {
+      panel.appendChild(el("p", "panel-name", name));
+      if (item.credentials[i]) { panel.appendChild(el("p", "panel-cred", item.credentials[i])); }
+      if (item.pronunciation[i]) { panel.appendChild(el("p", "panel-say", "say: " + item.pronunciation[i])); }
+    });
+    if (item.technical) { panel.appendChild(el("p", "panel-tech", "▶ " + item.technical)); }
+  }
+
+  function renderAction(state) {
+    var form = root.querySelector("form[data-live-action]");
+    var holder = root.querySelector(".live-actions");
+    if (!state.current && !state.next) { if (form) { form.remove(); } return; }
+    if (!form) {
+      form = el("form");
+      form.method = "post";
+      form.setAttribute("data-live-action", "");
+      var token = el("input"); token.type = "hidden"; token.name = "csrf_token";
+      token.value = csrf ? csrf.content : "";
+      var item = el("input"); item.type = "hidden"; item.name = "item_id";
+      form.appendChild(token); form.appendChild(item);
+      form.appendChild(el("button", "primary big"));
+      form.querySelector("button").type = "submit";
+      form.addEventListener("submit", submit);
+      holder.insertBefore(form, holder.firstChild);
+    }
+    var button = form.querySelector("button");
+    if (state.current) {
+      form.action = root.getAttribute("data-next-url");
+      form.querySelector('[name="item_id"]').value = state.current.id;
+      button.textContent = state.next ? "Next: cue " + state.next.cue : "End the last item";
+    } else {
+      form.action = root.getAttribute("data-start-url");
+      form.querySelector('[name="item_id"]').value = state.next.id;
+      button.textContent = "Start cue " + state.next.cue;
+    }
+  }
+
+  function renderProjection(state) {
+    var table = root.querySelector("table.projection");
+    if (!table) { return; }
+    var chair = table.getAttribute("data-chair-column") === "1";
+    var body = table.querySelector("tbody");
+    body.replaceChildren();
+    state.projected.forEach(function (p) {
+      var tr = el("tr", "slip-" + p.status);
+      var cells = [p.cue, p.title, p.planned, null];
+      cells.forEach(function (text) {
+        if (text === null) {
+          var td = el("td"); td.appendChild(el("strong", null, p.projected)); tr.appendChild(td);
+        } else { tr.appendChild(el("td", null, text)); }
+      });
+      if (chair) { tr.appendChild(el("td", null, p.projected_chair)); }
+      tr.appendChild(el("td", null, p.slip));
+      body.appendChild(tr);
+    });
+  }
+
+  function render(state) {
+    state.clocks.forEach(function (clock, i) {
+      var node = root.querySelector('[data-clock="' + i + '"]');
+      if (node) { node.textContent = clock.time; }
+    });
+    var words = field("words");
+    words.textContent = state.words;
+    words.className = "status status-" + state.status;
+    var end = field("projected_end");
+    if (end) { end.textContent = state.projected_end || "—"; }
+    renderCurrent(root.querySelector('[data-panel="current"]'), state);
+    renderNext(root.querySelector('[data-panel="next"]'), state);
+    renderAction(state);
+    renderProjection(state);
+    root.setAttribute("data-version", state.version);
+  }
+
+  function say(message) {
+    var box = field("message");
+    box.textContent = message || "";
+    box.hidden = !message;
+  }
+
+  function poll() {
+    fetch(root.getAttribute("data-state-url"), {
+      headers: { "Accept": "application/json" }, credentials: "same-origin", cache: "no-store"
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (state) {
+      if (state) { render(state); }
+    }).catch(function () { /* offline for a moment: the next poll tries again */ });
+  }
+
+  function submit(event) {
+    event.preventDefault();
+    var form = event.currentTarget;
+    var button = form.querySelector("button");
+    button.disabled = true;
+    fetch(form.action, {
+      method: "POST",
+      body: new FormData(form),
+      headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.content : "" },
+      credentials: "same-origin"
+    }).then(function (response) {
+      return response.json();
+    }).then(function (data) {
+      if (data.state) { render(data.state); }
+      say(data.category === "warning" ? data.message : "");
+    }).catch(function () {
+      form.submit();
+    }).finally(function () {
+      button.disabled = false;
+    });
+  }
+
+  root.querySelectorAll("form[data-live-action]").forEach(function (form) {
+    form.addEventListener("submit", submit);
+  });
+  window.setInterval(poll, POLL_MS);
+})();
