@@ -66,10 +66,10 @@ def test_every_post_route_needs_a_csrf_token(app, demo):
     for rule in app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        values = {arg: "x" for arg in rule.arguments}
+        values = {arg: "x" for arg in rule._converters}
         if "slug" in values:
             values["slug"] = "silk-cities-2020"
-        for arg in rule.arguments:
+        for arg in rule._converters:
             if rule._converters[arg].__class__.__name__ == "IntegerConverter":
                 values[arg] = 1
         url = rule.build(values)[1]
