@@ -156,7 +156,8 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
     lines.append(f"UTC: {utc(meeting.start):%a %d %b %Y, %H:%M} UTC")
     for slot in invitee.slots:
         lines.append(
-            f"You speak: {_span(slot.start, slot.end, invitee.zone)} in {slot.title}"
+            f"You speak: {_span(slot.start, slot.end, invitee.zone)}"
+            f" in {one_line(slot.title)}"
         )
     lines.append("")
     join = safe_uri(meeting.join_url)
@@ -174,7 +175,7 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
         lines += ["", f"Agenda (your time, {invitee.zone}):"]
         for item in meeting.agenda:
             local = tz.to_local(item.start, invitee.zone)
-            lines.append(f"{local:%H:%M} {item.title}")
+            lines.append(f"{local:%H:%M} {one_line(item.title)}")
     return "\n".join(lines)
 
 
@@ -294,7 +295,7 @@ def _slot_event(
     summary = f"{'Cancelled: ' if cancelled else ''}You speak: {slot.title}"
     description = "\n".join(
         [
-            f"Your speaking slot in {meeting.title}.",
+            f"Your speaking slot in {one_line(meeting.title)}.",
             f"Your time ({invitee.zone}): {_span(slot.start, slot.end, invitee.zone)}",
             f"Conference time ({meeting.zone}): {_when(slot.start, meeting.zone)}",
             f"UTC: {utc(slot.start):%a %d %b %Y, %H:%M} UTC",
@@ -357,12 +358,12 @@ def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
     join = safe_uri(meeting.join_url)
     for item in meeting.agenda:
         lines = [
-            f"Part of {meeting.title}.",
+            f"Part of {one_line(meeting.title)}.",
             f"Conference time ({meeting.zone}): {_when(item.start, meeting.zone)}",
             f"UTC: {utc(item.start):%a %d %b %Y, %H:%M} UTC",
         ]
         if item.detail:
-            lines.append(item.detail)
+            lines.append(one_line(item.detail))
         if join:
             lines.append(f"Join: {join}")
         cal.add_component(
