@@ -95,12 +95,17 @@ def derived_uid(parent: str, *parts: object) -> str:
 
 
 def one_line(text: str) -> str:
-    """Text for a parameter or a one-line property: control characters removed.
+    """Text for a one-line property such as SUMMARY: control characters removed."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def param_text(text: str) -> str:
+    """A parameter value (CN, LABEL): one line and no DQUOTE.
 
     Parameter values cannot escape a line break (RFC 5545 3.2) and DQUOTE ends
-    a quoted value, so both go.
+    a quoted value.
     """
-    return _CONTROL.sub(" ", text or "").replace('"', "'").strip()
+    return one_line(text).replace('"', "'")
 
 
 def safe_uri(url: str) -> str:
@@ -197,7 +202,7 @@ def _organizer(meeting: Meeting) -> vCalAddress | None:
         return None
     address = vCalAddress(f"mailto:{email}")
     if meeting.organizer_name:
-        address.params["CN"] = one_line(meeting.organizer_name)
+        address.params["CN"] = param_text(meeting.organizer_name)
     return address
 
 
@@ -235,7 +240,7 @@ def _event(
         conference = vUri(join)
         conference.params["VALUE"] = "URI"
         conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
-        conference.params["LABEL"] = one_line(meeting.platform or "Video call")
+        conference.params["LABEL"] = param_text(meeting.platform or "Video call")
         event.add("conference", conference)
     if alarm is not None and not cancelled:
         reminder = Alarm()
@@ -276,7 +281,7 @@ def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
     if cancel and invitee.email and _organizer(meeting) is not None:
         # RFC 5546 CANCEL names the attendees it removes; no RSVP is asked.
         attendee = vCalAddress(f"mailto:{one_line(invitee.email)}")
-        attendee.params["CN"] = one_line(invitee.name)
+        attendee.params["CN"] = param_text(invitee.name)
         event.add("attendee", attendee)
     cal.add_component(event)
     for slot in invitee.slots:
