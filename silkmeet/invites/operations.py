@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
@@ -22,7 +23,10 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import schedule_end
 from silkmeet.extensions import db
+from silkmeet.models import AgendaItem
+from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
+from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
@@ -159,8 +163,23 @@ def invitee_for(
     )
 
 
+def _invite_options():
+    """What one invite needs: the lineup and hosts, not every participant."""
+    return (
+        selectinload(Conference.items)
+        .selectinload(AgendaItem.speakers)
+        .selectinload(AgendaItemSpeaker.participation)
+        .selectinload(Participation.person),
+        selectinload(Conference.hosts).selectinload(ConferenceHost.organisation),
+    )
+
+
 def _loaded(participation: Participation) -> tuple[Conference, list[ScheduledItem]]:
-    conference = load_conference(participation.conference.slug)
+    conference = db.session.scalar(
+        select(Conference)
+        .where(Conference.id == participation.conference_id)
+        .options(*_invite_options())
+    )
     return conference, schedule_for(conference)
 
 
