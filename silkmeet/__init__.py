@@ -66,9 +66,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from silkmeet.auth import bp as auth_bp
+    from silkmeet.invites import bp as invites_bp
     from silkmeet.main import bp as main_bp
     from silkmeet.runofshow import bp as runofshow_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(runofshow_bp)
+    app.register_blueprint(invites_bp)

@@ -1,0 +1,401 @@
+"""iCalendar bytes from plain dataclasses: invites, feeds, the conference calendar.
+
+Every instant is written in UTC (``…Z``). A one-off meeting needs no VTIMEZONE
+then, and every client converts it to the reader's zone; icalendar's generated
+VTIMEZONE is RDATE-based and Outlook misreads it (see ICALENDAR.md). The local
+times people read are in DESCRIPTION, computed with :mod:`timezones`.
+
+Downloads use ``METHOD:PUBLISH`` without attendees or RSVP: a delegate who saves
+a file is not an iTIP recipient. A removed participant, or everybody once the
+conference is cancelled, gets ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` and a
+SEQUENCE one above the revision, so that calendars do not ignore it as stale.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+from icalendar import Alarm
+from icalendar import Calendar
+from icalendar import Event
+from icalendar import vCalAddress
+from icalendar import vText
+from icalendar import vUri
+
+from silkmeet.domain import timezones as tz
+
+PRODID = "-//silkmeet//silkmeet invites//EN"
+MEETING_ALARM = timedelta(minutes=15)
+SLOT_ALARM = timedelta(minutes=10)
+FEED_REFRESH = timedelta(hours=1)
+
+# A UID namespace of our own, so that silkmeet's UUIDs never collide with others'.
+NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "uid.silkmeet.invalid")
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A speaker's own turn, or an agenda item."""
+
+    uid: str
+    title: str
+    start: datetime
+    end: datetime
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """What every participant's invite of one conference shares."""
+
+    uid: str
+    title: str
+    zone: str
+    start: datetime
+    end: datetime
+    revision: int
+    cancelled: bool = False
+    description: str = ""
+    platform: str = ""
+    join_url: str = ""
+    meeting_id: str = ""
+    passcode: str = ""
+    dial_in: str = ""
+    organizer_name: str = ""
+    organizer_email: str = ""
+    agenda: tuple[Slot, ...] = ()
+
+
+@dataclass(frozen=True)
+class Invitee:
+    name: str
+    role: str
+    zone: str
+    email: str = ""
+    delegation: str = ""
+    removed: bool = False
+    slots: tuple[Slot, ...] = ()
+
+
+def conference_uid(slug: str, domain: str) -> str:
+    """The meeting's UID: the same for every participant and every update."""
+    return str(uuid.uuid5(NAMESPACE, f"{domain}/conference/{slug}"))
+
+
+def derived_uid(parent: str, *parts: object) -> str:
+    """A UID for a part of a meeting (a speaking slot, an agenda item)."""
+    return str(uuid.uuid5(uuid.UUID(parent), "/".join(str(p) for p in parts)))
+
+
+def one_line(text: str) -> str:
+    """Text for a one-line property such as SUMMARY: control characters removed."""
+    return _CONTROL.sub(" ", text or "").strip()
+
+
+def param_text(text: str) -> str:
+    """A parameter value (CN, LABEL): one line and no DQUOTE.
+
+    Parameter values cannot escape a line break (RFC 5545 3.2) and DQUOTE ends
+    a quoted value.
+    """
+    return one_line(text).replace('"', "'")
+
+
+def safe_uri(url: str) -> str:
+    """An http(s) URL without whitespace or control characters, else ``""``."""
+    url = (url or "").strip()
+    if re.search(r"[\s\x00-\x1f\x7f]", url) or not re.match(r"https?://", url, re.I):
+        return ""
+    return url
+
+
+def utc(instant: datetime) -> datetime:
+    if instant.tzinfo is None:
+        raise ValueError("expected an aware instant")
+    return instant.astimezone(UTC)
+
+
+def _when(instant: datetime, zone: str, with_date: bool = True) -> str:
+    local = tz.local_time(instant, zone)
+    fmt = "%a %d %b %Y, %H:%M" if with_date else "%H:%M"
+    return f"{local.wall.strftime(fmt)} {local.abbreviation} ({local.offset_label})"
+
+
+def _span(start: datetime, end: datetime, zone: str) -> str:
+    first = tz.local_time(start, zone)
+    last = tz.to_local(end, zone)
+    end_fmt = "%H:%M" if first.wall.date() == last.date() else "%a %d %b %Y, %H:%M"
+    return (
+        f"{first.wall:%a %d %b %Y, %H:%M}–{last.strftime(end_fmt)} "
+        f"{first.abbreviation} ({first.offset_label})"
+    )
+
+
+def invite_text(meeting: Meeting, invitee: Invitee) -> str:
+    """The invite's DESCRIPTION: role, times in three zones, how to join, agenda."""
+    lines = []
+    if invitee.removed or meeting.cancelled:
+        lines += [
+            "CANCELLED: this conference was cancelled."
+            if meeting.cancelled
+            else "CANCELLED: you are no longer on this conference's list.",
+            "",
+        ]
+    role = invitee.role
+    if invitee.delegation:
+        role = f"{role}, delegation of {invitee.delegation}"
+    lines.append(f"Your role: {role}")
+    lines.append(
+        f"Your time ({invitee.zone}): {_span(meeting.start, meeting.end, invitee.zone)}"
+    )
+    lines.append(
+        f"Conference time ({meeting.zone}): {_when(meeting.start, meeting.zone)}"
+    )
+    lines.append(f"UTC: {utc(meeting.start):%a %d %b %Y, %H:%M} UTC")
+    for slot in invitee.slots:
+        lines.append(
+            f"You speak: {_span(slot.start, slot.end, invitee.zone)}"
+            f" in {one_line(slot.title)}"
+        )
+    lines.append("")
+    join = safe_uri(meeting.join_url)
+    if join:
+        lines.append(
+            f"Join{' (' + meeting.platform + ')' if meeting.platform else ''}: {join}"
+        )
+    if meeting.meeting_id:
+        lines.append(f"Meeting ID: {meeting.meeting_id}")
+    if meeting.passcode:
+        lines.append(f"Passcode: {meeting.passcode}")
+    if meeting.dial_in:
+        lines.append(f"Dial-in: {meeting.dial_in}")
+    if meeting.agenda:
+        lines += ["", f"Agenda (your time, {invitee.zone}):"]
+        for item in meeting.agenda:
+            local = tz.to_local(item.start, invitee.zone)
+            lines.append(f"{local:%H:%M} {one_line(item.title)}")
+    return "\n".join(lines)
+
+
+def _calendar(name: str, method: str | None) -> Calendar:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method:
+        cal.add("method", method)
+    cal.add("name", vText(one_line(name)))
+    cal.add("x-wr-calname", vText(one_line(name)))
+    return cal
+
+
+def _organizer(meeting: Meeting) -> vCalAddress | None:
+    email = one_line(meeting.organizer_email)
+    if not email or " " in email:
+        return None
+    address = vCalAddress(f"mailto:{email}")
+    if meeting.organizer_name:
+        address.params["CN"] = param_text(meeting.organizer_name)
+    return address
+
+
+def _event(
+    meeting: Meeting,
+    uid: str,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    stamp: datetime,
+    sequence: int,
+    description: str,
+    alarm: timedelta | None,
+    cancelled: bool,
+) -> Event:
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", utc(stamp))
+    event.add("dtstart", utc(start))
+    event.add("dtend", utc(max(end, start + timedelta(minutes=1))))
+    event.add("sequence", sequence)
+    event.add("summary", one_line(summary))
+    event.add("description", description)
+    event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    event.add("transp", "OPAQUE")
+    organizer = _organizer(meeting)
+    if organizer is not None:
+        event.add("organizer", organizer)
+    join = safe_uri(meeting.join_url)
+    if join:
+        event.add("location", join)
+        event.add("url", vUri(join))
+        # RFC 7986 CONFERENCE, as an extra. Parameters set by hand: icalendar's
+        # Conference(feature=[...]) quotes the list as one value (ICALENDAR.md).
+        conference = vUri(join)
+        conference.params["VALUE"] = "URI"
+        conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
+        conference.params["LABEL"] = param_text(meeting.platform or "Video call")
+        event.add("conference", conference)
+    if alarm is not None and not cancelled:
+        reminder = Alarm()
+        reminder.add("action", "DISPLAY")
+        reminder.add("description", summary)
+        reminder.add("trigger", -alarm)
+        event.add_component(reminder)
+    return event
+
+
+def _finish(cal: Calendar) -> bytes:
+    return cal.to_ical()
+
+
+def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
+    """One participant's invite: the meeting, and each of their speaking slots.
+
+    PUBLISH while they are expected; CANCEL (SEQUENCE raised above the
+    revision) once they are removed or the conference is cancelled.
+    """
+    cancel = meeting.cancelled or invitee.removed
+    sequence = meeting.revision + 1 if cancel else meeting.revision
+    cal = _calendar(meeting.title, "CANCEL" if cancel else "PUBLISH")
+    description = invite_text(meeting, invitee)
+    summary = ("Cancelled: " if cancel else "") + meeting.title
+    event = _event(
+        meeting,
+        meeting.uid,
+        summary,
+        meeting.start,
+        meeting.end,
+        stamp,
+        sequence,
+        description,
+        MEETING_ALARM,
+        cancel,
+    )
+    if cancel and invitee.email and _organizer(meeting) is not None:
+        # RFC 5546 CANCEL names the attendees it removes; no RSVP is asked.
+        attendee = vCalAddress(f"mailto:{one_line(invitee.email)}")
+        attendee.params["CN"] = param_text(invitee.name)
+        event.add("attendee", attendee)
+    cal.add_component(event)
+    for slot in invitee.slots:
+        cal.add_component(_slot_event(meeting, invitee, slot, stamp, sequence, cancel))
+    return _finish(cal)
+
+
+def _slot_event(
+    meeting: Meeting,
+    invitee: Invitee,
+    slot: Slot,
+    stamp: datetime,
+    sequence: int,
+    cancelled: bool,
+) -> Event:
+    summary = f"{'Cancelled: ' if cancelled else ''}You speak: {slot.title}"
+    description = "\n".join(
+        [
+            f"Your speaking slot in {one_line(meeting.title)}.",
+            f"Your time ({invitee.zone}): {_span(slot.start, slot.end, invitee.zone)}",
+            f"Conference time ({meeting.zone}): {_when(slot.start, meeting.zone)}",
+            f"UTC: {utc(slot.start):%a %d %b %Y, %H:%M} UTC",
+            *([slot.detail] if slot.detail else []),
+            *(
+                [f"Join: {safe_uri(meeting.join_url)}"]
+                if safe_uri(meeting.join_url)
+                else []
+            ),
+        ]
+    )
+    return _event(
+        meeting,
+        slot.uid,
+        summary,
+        slot.start,
+        slot.end,
+        stamp,
+        sequence,
+        description,
+        SLOT_ALARM,
+        cancelled,
+    )
+
+
+def feed(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
+    """A participant's subscription: the same events, re-read on every poll.
+
+    No METHOD (a subscribed calendar is not a message); a cancellation shows as
+    STATUS:CANCELLED events.
+    """
+    cancel = meeting.cancelled or invitee.removed
+    sequence = meeting.revision + 1 if cancel else meeting.revision
+    cal = _calendar(meeting.title, None)
+    cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    summary = ("Cancelled: " if cancel else "") + meeting.title
+    cal.add_component(
+        _event(
+            meeting,
+            meeting.uid,
+            summary,
+            meeting.start,
+            meeting.end,
+            stamp,
+            sequence,
+            invite_text(meeting, invitee),
+            MEETING_ALARM,
+            cancel,
+        )
+    )
+    for slot in invitee.slots:
+        cal.add_component(_slot_event(meeting, invitee, slot, stamp, sequence, cancel))
+    return _finish(cal)
+
+
+def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
+    """The whole conference: one event per agenda item (METHOD:PUBLISH)."""
+    cal = _calendar(meeting.title, "PUBLISH")
+    join = safe_uri(meeting.join_url)
+    for item in meeting.agenda:
+        lines = [
+            f"Part of {one_line(meeting.title)}.",
+            f"Conference time ({meeting.zone}): {_when(item.start, meeting.zone)}",
+            f"UTC: {utc(item.start):%a %d %b %Y, %H:%M} UTC",
+        ]
+        if item.detail:
+            lines.append(one_line(item.detail))
+        if join:
+            lines.append(f"Join: {join}")
+        cal.add_component(
+            _event(
+                meeting,
+                item.uid,
+                item.title,
+                item.start,
+                item.end,
+                stamp,
+                meeting.revision,
+                "\n".join(lines),
+                None,
+                meeting.cancelled,
+            )
+        )
+    return _finish(cal)
+
+
+__all__ = [
+    "Invitee",
+    "Meeting",
+    "Slot",
+    "agenda_calendar",
+    "conference_uid",
+    "derived_uid",
+    "feed",
+    "invite",
+    "invite_text",
+]

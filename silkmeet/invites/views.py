@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import hmac
+from pathlib import Path
+
+import click
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from silkmeet.access import has_rights
+from silkmeet.access import organiser_conference
+from silkmeet.access import participation_by_token
+from silkmeet.extensions import db
+from silkmeet.invites import operations as ops
+from silkmeet.models import Conference
+from silkmeet.models import Participation
+
+bp = Blueprint("invites", __name__, cli_group=None)
+
+NO_START = (
+    "The date and time of this conference are not fixed yet, so there is no "
+    "calendar file to download. Come back once the organisers have set them."
+)
+
+
+def calendar_response(data: bytes, filename: str | None = None) -> Response:
+    response = Response(data, mimetype="text/calendar")
+    if filename:
+        response.headers["Content-Disposition"] = ops.content_disposition(filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def webcal_url(slug: str, token: str) -> str:
+    url = url_for("invites.feed", slug=slug, token=token, _external=True)
+    return "webcal://" + url.split("://", 1)[1]
+
+
+@bp.app_context_processor
+def invite_links():
+    return {"webcal_url": webcal_url}
+
+
+@bp.get("/c/<slug>/invites/<token>.ics")
+def personal_invite(slug: str, token: str):
+    participation = participation_by_token(slug, token, include_removed=True)
+    try:
+        data, filename = ops.personal_invite(participation)
+    except ops.NoStartError:
+        abort(409, description=NO_START)
+    ops.record_download(participation)
+    db.session.commit()
+    return calendar_response(data, filename)
+
+
+@bp.get("/c/<slug>/feed/<token>.ics")
+def feed(slug: str, token: str):
+    participation = participation_by_token(slug, token, include_removed=True)
+    try:
+        data = ops.personal_feed(participation)
+    except ops.NoStartError:
+        abort(409, description=NO_START)
+    return calendar_response(data)
+
+
+@bp.get("/c/<slug>/calendar.ics")
+def conference_calendar(slug: str):
+    conference = db.first_or_404(select(Conference).where(Conference.slug == slug))
+    organiser = current_user.is_authenticated and has_rights(conference.id)
+    key = request.args.get("key", "")
+    if not organiser:
+        if conference.status == "draft":
+            abort(404)
+        if conference.agenda_visibility != "public" and not (
+            key
+            and hmac.compare_digest(
+                key.encode(), conference.agenda_share_token.encode()
+            )
+        ):
+            abort(404)
+    try:
+        data, filename = ops.conference_calendar(conference)
+    except ops.NoStartError:
+        abort(409, description=NO_START)
+    return calendar_response(data, filename)
+
+
+@bp.get("/organiser/c/<slug>/invites")
+@login_required
+def manage(slug: str):
+    conference = organiser_conference(
+        slug,
+        (selectinload(Conference.participations).selectinload(Participation.person),),
+    )
+    return render_template(
+        "invites/manage.html",
+        conference=conference,
+        participations=conference.participations,
+    )
+
+
+def _organiser_participation(slug: str, participation_id: int):
+    conference = organiser_conference(slug)
+    participation = db.session.get(Participation, participation_id)
+    if participation is None or participation.conference_id != conference.id:
+        abort(404)
+    return conference, participation
+
+
+@bp.get("/organiser/c/<slug>/invites/<int:participation_id>.ics")
+@login_required
+def organiser_download(slug: str, participation_id: int):
+    _conference, participation = _organiser_participation(slug, participation_id)
+    try:
+        data, filename = ops.personal_invite(participation)
+    except ops.NoStartError:
+        abort(409, description=NO_START)
+    return calendar_response(data, filename)
+
+
+@bp.get("/organiser/c/<slug>/invites.zip")
+@login_required
+def download_zip(slug: str):
+    conference = organiser_conference(slug)
+    try:
+        data = ops.invites_zip(conference)
+    except ops.NoStartError:
+        abort(409, description=NO_START)
+    response = Response(data, mimetype="application/zip")
+    response.headers["Content-Disposition"] = ops.content_disposition(
+        f"{conference.slug}-invites.zip"
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/organiser/c/<slug>/invites/<int:participation_id>/reissue")
+@login_required
+def reissue_token(slug: str, participation_id: int):
+    conference, participation = _organiser_participation(slug, participation_id)
+    ops.reissue_token(participation)
+    db.session.commit()
+    flash(
+        f"{participation.person.full_name} has a new personal link; "
+        "the old one no longer opens anything.",
+        "success",
+    )
+    return redirect(url_for("invites.manage", slug=conference.slug))
+
+
+@bp.cli.command("invites")
+@click.argument("slug")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, writable=True),
+    help="Folder for one .ics per participant and the conference calendar.",
+)
+def invites_command(slug: str, out: str) -> None:
+    """Write every participant's invite and the conference calendar."""
+    from silkmeet.cli import fail
+    from silkmeet.cli import find_conference
+
+    conference = find_conference(slug)
+    if conference.start_at is None:
+        fail(f"{slug!r} has no start yet: there is nothing to put in a calendar")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    conference = ops.load_conference(slug)
+    scheduled = ops.schedule_for(conference)
+    meeting = ops.meeting_for(conference, scheduled)
+    stamp = ops.utcnow()
+    people = [p for p in conference.participations if p.removed_at is None]
+    for name, participation in zip(ops.zip_names(people), people, strict=True):
+        invitee = ops.invitee_for(participation, meeting, scheduled)
+        (folder / name).write_bytes(ops.ics.invite(meeting, invitee, stamp))
+    data, filename = ops.conference_calendar(conference, stamp)
+    (folder / filename).write_bytes(data)
+    click.echo(f"Wrote {len(people)} invite(s) and {filename} to {folder}")

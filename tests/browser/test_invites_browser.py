@@ -1,0 +1,29 @@
+import io
+import zipfile
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_zip_download_shows_progress(page, live_server, demo, auth):
+    auth.create(conferences=[demo])
+    page.goto(live_server + "/auth/login")
+    page.get_by_label("Email").fill("org@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Log out").wait_for()
+    page.goto(live_server + "/organiser/c/silk-cities-2020/invites")
+    assert page.locator("#zip-progress").is_hidden()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download every invite (ZIP)").click()
+    download = info.value
+    assert download.suggested_filename == "silk-cities-2020-invites.zip"
+    with open(download.path(), "rb") as handle:
+        names = zipfile.ZipFile(io.BytesIO(handle.read())).namelist()
+    assert len(names) == 17
+    assert page.locator("#zip-progress").is_visible()
+    page.get_by_text("Done.").wait_for()
+    # Revoking a link goes through the CSRF-protected form.
+    page.get_by_role("button", name="Revoke link and issue a new one").first.click()
+    page.get_by_text("has a new personal link").wait_for()

@@ -1,0 +1,224 @@
+"""iCalendar builder: parsed back with icalendar and with the strict ``ical``."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import icalendar
+import pytest
+from ical.calendar_stream import IcsCalendarStream
+
+from silkmeet.domain import ics
+
+START = datetime(2020, 11, 20, 13, 0, tzinfo=UTC)
+STAMP = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+NASTY = 'Silk, cities; and: metro\\poles\r\n"new" line 丝绸 🧵'
+UID = ics.conference_uid("silk-cities-2020", "silkmeet.example")
+
+
+def meeting(**overrides) -> ics.Meeting:
+    values = dict(
+        uid=UID,
+        title=NASTY,
+        zone="Europe/Paris",
+        start=START,
+        end=START + timedelta(minutes=120),
+        revision=3,
+        platform="Zoom",
+        join_url="https://zoom.example.org/j/845?pwd=abc&lang=fr",
+        meeting_id="845 1202 0112",
+        passcode="soie2020",
+        organizer_name='Lyon, "Métropole"; hosts:\nA',
+        organizer_email="organiser@example.org",
+        agenda=(
+            ics.Slot(ics.derived_uid(UID, "item", 1), "Opening", START, START),
+            ics.Slot(
+                ics.derived_uid(UID, "item", 2),
+                NASTY,
+                START + timedelta(minutes=4),
+                START + timedelta(minutes=14),
+            ),
+        ),
+    )
+    values.update(overrides)
+    return ics.Meeting(**values)
+
+
+def invitee(**overrides) -> ics.Invitee:
+    values = dict(
+        name="Ramesh\r\nShrestha, Jr.",
+        role="Speaker",
+        zone="Asia/Kathmandu",
+        email="ramesh@example.org",
+        delegation="Nepal",
+        slots=(
+            ics.Slot(
+                ics.derived_uid(UID, "slot", 7, 2),
+                NASTY,
+                START + timedelta(minutes=4),
+                START + timedelta(minutes=14),
+            ),
+        ),
+    )
+    values.update(overrides)
+    return ics.Invitee(**values)
+
+
+def parse_both(data: bytes):
+    """Parse with icalendar and with ical; return (icalendar, ical) calendars."""
+    assert data.endswith(b"\r\n")
+    for line in data.split(b"\r\n"):
+        assert len(line) <= 75, line
+        assert b"\n" not in line and b"\r" not in line
+    text = data.decode("utf-8")
+    loose = icalendar.Calendar.from_ical(data)
+    for event in loose.walk("VEVENT"):
+        assert not event.errors
+    strict = IcsCalendarStream.calendar_from_ics(text)
+    return loose, strict
+
+
+def test_invite_parses_and_has_correct_instants():
+    data = ics.invite(meeting(), invitee(), STAMP)
+    loose, strict = parse_both(data)
+    assert loose["METHOD"] == "PUBLISH"
+    assert loose["VERSION"] == "2.0"
+    events = loose.walk("VEVENT")
+    assert [e["UID"] for e in events] == [UID, ics.derived_uid(UID, "slot", 7, 2)]
+    main, slot = events
+    assert main.decoded("DTSTART") == START
+    assert main.decoded("DTEND") == START + timedelta(hours=2)
+    assert main.decoded("DTSTART").utcoffset() == timedelta(0)
+    assert slot.decoded("DTSTART") == START + timedelta(minutes=4)
+    assert main["SEQUENCE"] == 3 and slot["SEQUENCE"] == 3
+    assert main.decoded("DTSTAMP") == STAMP
+    assert main["SUMMARY"] == NASTY.replace("\r\n", " ")
+    assert main["LOCATION"] == "https://zoom.example.org/j/845?pwd=abc&lang=fr"
+    assert str(main["URL"]) == "https://zoom.example.org/j/845?pwd=abc&lang=fr"
+    assert "ATTENDEE" not in main
+    assert b"RSVP" not in data
+    assert b"VTIMEZONE" not in data and b"TZID" not in data
+    assert main["ORGANIZER"] == "mailto:organiser@example.org"
+    assert main["ORGANIZER"].params["CN"] == "Lyon, 'Métropole'; hosts: A"
+    conference = main["CONFERENCE"]
+    assert conference.params["FEATURE"] == ["AUDIO", "VIDEO"]
+    assert b'FEATURE="' not in data
+    alarms = [c for c in main.subcomponents if c.name == "VALARM"]
+    assert alarms[0].decoded("TRIGGER") == -ics.MEETING_ALARM
+    slot_alarms = [c for c in slot.subcomponents if c.name == "VALARM"]
+    assert slot_alarms[0].decoded("TRIGGER") == -ics.SLOT_ALARM
+
+    assert [e.uid for e in strict.events] == [e["UID"] for e in events]
+    assert strict.events[0].dtstart == START
+    assert strict.events[0].dtend == START + timedelta(hours=2)
+    assert strict.events[0].sequence == 3
+    assert strict.events[0].summary == str(main["SUMMARY"])
+
+
+def test_description_gives_role_and_three_times():
+    text = ics.invite_text(meeting(), invitee())
+    assert "Your role: Speaker, delegation of Nepal" in text
+    # 13:00Z is 18:45 in Kathmandu (+05:45), 14:00 in Paris (CET).
+    assert "Your time (Asia/Kathmandu): Fri 20 Nov 2020, 18:45–20:45" in text
+    assert "(UTC+05:45)" in text
+    assert "Conference time (Europe/Paris): Fri 20 Nov 2020, 14:00 CET" in text
+    assert "UTC: Fri 20 Nov 2020, 13:00 UTC" in text
+    assert "You speak: Fri 20 Nov 2020, 18:49–18:59" in text
+    assert "Join (Zoom): https://zoom.example.org/j/845?pwd=abc&lang=fr" in text
+    assert "Meeting ID: 845 1202 0112" in text
+    assert "Passcode: soie2020" in text
+    assert "18:45 Opening" in text
+    loose = icalendar.Calendar.from_ical(ics.invite(meeting(), invitee(), STAMP))
+    assert loose.walk("VEVENT")[0]["DESCRIPTION"] == text
+
+
+@pytest.mark.parametrize(
+    ("start", "zone", "local"),
+    [
+        # The EU/US gap week: New York is already on EDT, Paris still on CET.
+        (datetime(2026, 3, 16, 13, 0, tzinfo=UTC), "America/New_York", "09:00 EDT"),
+        (datetime(2026, 3, 16, 13, 0, tzinfo=UTC), "Europe/Paris", "14:00 CET"),
+        (datetime(2026, 3, 30, 12, 0, tzinfo=UTC), "Europe/Paris", "14:00 CEST"),
+        (datetime(2026, 10, 26, 13, 0, tzinfo=UTC), "America/New_York", "09:00 EDT"),
+        (datetime(2026, 11, 20, 13, 0, tzinfo=UTC), "Australia/Sydney", "00:00 AEDT"),
+        (datetime(2020, 11, 20, 13, 0, tzinfo=UTC), "Asia/Kathmandu", "18:45 +0545"),
+    ],
+)
+def test_instants_are_utc_whatever_the_zone(start, zone, local):
+    m = meeting(start=start, end=start + timedelta(hours=1), zone=zone, agenda=())
+    data = ics.invite(m, invitee(zone=zone, slots=()), STAMP)
+    loose, strict = parse_both(data)
+    assert loose.walk("VEVENT")[0].decoded("DTSTART") == start
+    assert strict.events[0].dtstart == start
+    assert f"{local} " in ics.invite_text(m, invitee(zone=zone, slots=()))
+
+
+def test_uids_are_stable_and_distinct():
+    assert ics.conference_uid("a", "x.org") == ics.conference_uid("a", "x.org")
+    assert ics.conference_uid("a", "x.org") != ics.conference_uid("b", "x.org")
+    assert ics.derived_uid(UID, "slot", 1, 2) != ics.derived_uid(UID, "slot", 2, 1)
+    first = ics.invite(meeting(revision=1), invitee(), STAMP)
+    later = ics.invite(meeting(revision=2), invitee(name="Other", slots=()), STAMP)
+    a = icalendar.Calendar.from_ical(first).walk("VEVENT")[0]
+    b = icalendar.Calendar.from_ical(later).walk("VEVENT")[0]
+    assert a["UID"] == b["UID"]
+    assert b["SEQUENCE"] > a["SEQUENCE"]
+
+
+@pytest.mark.parametrize("case", ["removed", "cancelled"])
+def test_cancellation(case):
+    m = meeting(cancelled=case == "cancelled")
+    person = invitee(removed=case == "removed")
+    data = ics.invite(m, person, STAMP)
+    loose, strict = parse_both(data)
+    assert loose["METHOD"] == "CANCEL"
+    for event in loose.walk("VEVENT"):
+        assert event["STATUS"] == "CANCELLED"
+        assert event["SEQUENCE"] == m.revision + 1
+        assert not [c for c in event.subcomponents if c.name == "VALARM"]
+    main = loose.walk("VEVENT")[0]
+    assert main["UID"] == UID
+    assert main["ATTENDEE"] == "mailto:ramesh@example.org"
+    assert "RSVP" not in main["ATTENDEE"].params
+    assert main["ATTENDEE"].params["CN"] == "Ramesh Shrestha, Jr."
+    assert strict.events[0].status == "CANCELLED"
+
+
+def test_feed_has_no_method_and_a_refresh_interval():
+    data = ics.feed(meeting(), invitee(), STAMP)
+    loose, strict = parse_both(data)
+    assert "METHOD" not in loose
+    assert loose.decoded("REFRESH-INTERVAL") == ics.FEED_REFRESH
+    assert len(strict.events) == 2
+    cancelled = ics.feed(meeting(), invitee(removed=True), STAMP)
+    loose, _ = parse_both(cancelled)
+    assert "METHOD" not in loose
+    assert {e["STATUS"] for e in loose.walk("VEVENT")} == {"CANCELLED"}
+
+
+def test_agenda_calendar_one_event_per_item():
+    data = ics.agenda_calendar(meeting(), STAMP)
+    loose, strict = parse_both(data)
+    assert loose["METHOD"] == "PUBLISH"
+    events = loose.walk("VEVENT")
+    assert [e["UID"] for e in events] == [s.uid for s in meeting().agenda]
+    assert events[1].decoded("DTSTART") == START + timedelta(minutes=4)
+    # A zero-length item still ends after it starts.
+    assert events[0].decoded("DTEND") > events[0].decoded("DTSTART")
+    assert [e.dtstart for e in strict.events] == [START, START + timedelta(minutes=4)]
+
+
+def test_bad_join_url_is_left_out():
+    m = meeting(join_url="javascript:alert(1)\r\nX-EVIL:1")
+    data = ics.invite(m, invitee(), STAMP)
+    loose, _ = parse_both(data)
+    event = loose.walk("VEVENT")[0]
+    assert "URL" not in event and "LOCATION" not in event and "CONFERENCE" not in event
+    assert b"X-EVIL" not in data
+
+
+def test_naive_instant_is_refused():
+    with pytest.raises(ValueError):
+        ics.invite(meeting(start=datetime(2020, 11, 20, 13)), invitee(), STAMP)
