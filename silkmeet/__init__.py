@@ -46,8 +46,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from silkmeet.agenda import bp as agenda_bp
     from silkmeet.auth import bp as auth_bp
     from silkmeet.main import bp as main_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(agenda_bp)

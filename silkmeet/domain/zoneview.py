@@ -130,6 +130,10 @@ class Span:
     worst: ZonedTime
 
     @property
+    def duration_minutes(self) -> int:
+        return round((self.end.instant - self.start.instant).total_seconds() / 60)
+
+    @property
     def outside(self) -> bool:
         """Whether any part falls outside 07:00–22:00 local time."""
         return self.depth > 0
