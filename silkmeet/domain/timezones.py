@@ -8,6 +8,8 @@ exists twice, is refused rather than guessed.
 from __future__ import annotations
 
 import bisect
+import os
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
@@ -20,6 +22,21 @@ from importlib import resources
 import pytz
 
 ZONE_DATA_VERSION = pytz.OLSON_VERSION
+
+
+def use_packaged_tzdata() -> None:
+    """Make zoneinfo, and icalendar through it, read the pinned ``tzdata`` package.
+
+    zoneinfo prefers the system's copy, which can be years behind pytz (Debian's
+    2025b here, against 2026f: Vancouver, Winnipeg, Chisinau… differ), so invites
+    and pages would disagree. An operator's explicit PYTHONTZPATH still wins.
+    """
+    if "PYTHONTZPATH" not in os.environ:
+        zoneinfo.reset_tzpath(to=())
+        zoneinfo.ZoneInfo.clear_cache()
+
+
+use_packaged_tzdata()
 
 
 class TimeZoneError(ValueError):
