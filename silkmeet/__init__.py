@@ -65,6 +65,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from silkmeet.agenda import bp as agenda_bp
     from silkmeet.auth import bp as auth_bp
     from silkmeet.invites import bp as invites_bp
     from silkmeet.main import bp as main_bp
@@ -74,3 +75,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(runofshow_bp)
     app.register_blueprint(invites_bp)
+    app.register_blueprint(agenda_bp)

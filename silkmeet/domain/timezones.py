@@ -7,9 +7,15 @@ exists twice, is refused rather than guessed.
 
 from __future__ import annotations
 
+import bisect
+import os
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC
+from datetime import date
 from datetime import datetime
+from datetime import time
+from datetime import timedelta
 from functools import cache
 from importlib import resources
 
@@ -18,8 +24,31 @@ import pytz
 ZONE_DATA_VERSION = pytz.OLSON_VERSION
 
 
+def use_packaged_tzdata() -> None:
+    """Make zoneinfo, and icalendar through it, read the pinned ``tzdata`` package.
+
+    zoneinfo prefers the system's copy, which can be years behind pytz (Debian's
+    2025b here, against 2026f: Vancouver, Winnipeg, Chisinau… differ), so invites
+    and pages would disagree. An operator's explicit PYTHONTZPATH still wins.
+    """
+    if "PYTHONTZPATH" not in os.environ:
+        zoneinfo.reset_tzpath(to=())
+        zoneinfo.ZoneInfo.clear_cache()
+
+
+use_packaged_tzdata()
+
+
 class TimeZoneError(ValueError):
     """A zone name, or a wall time in a zone, that cannot be used."""
+
+
+class NonExistentWallTime(TimeZoneError):
+    """A wall time the clocks skip (spring forward)."""
+
+
+class AmbiguousWallTime(TimeZoneError):
+    """A wall time that happens twice (fall back)."""
 
 
 def is_known_zone(name: str) -> bool:
@@ -96,12 +125,12 @@ def localize(wall: datetime, zone: str) -> datetime:
     try:
         local = tz.localize(wall, is_dst=None)
     except pytz.NonExistentTimeError:
-        raise TimeZoneError(
+        raise NonExistentWallTime(
             f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: "
             "the clocks skip it when summer time starts"
         ) from None
     except pytz.AmbiguousTimeError:
-        raise TimeZoneError(
+        raise AmbiguousWallTime(
             f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}: "
             "the clocks go back; choose a time outside that hour"
         ) from None
@@ -170,3 +199,110 @@ def parse_instant(text: str, zone: str | None = None) -> datetime:
 def format_instant(instant: datetime) -> str:
     """An aware instant as ``2020-11-20T13:00:00Z``."""
     return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def utc_offset_minutes(instant: datetime, zone: str) -> int:
+    return local_time(instant, zone).offset_minutes
+
+
+def wall_time_readings(wall: datetime, zone: str) -> list[datetime]:
+    """Every UTC instant a naive wall time can mean in ``zone``.
+
+    One for an ordinary time, none for a time the clocks skip, two (earlier
+    first) for a time that happens twice.
+    """
+    if wall.tzinfo is not None:
+        raise TimeZoneError("expected a wall time without an offset")
+    tz = pytz.timezone(zone)
+    readings = set()
+    for is_dst in (True, False):
+        instant = tz.localize(wall, is_dst=is_dst).astimezone(UTC)
+        # A skipped time localises to an instant whose wall time differs.
+        if tz.normalize(instant.astimezone(tz)).replace(tzinfo=None) == wall:
+            readings.add(instant)
+    return sorted(readings)
+
+
+def start_of_day(day: date, zone: str) -> datetime:
+    """The first instant of a local date in ``zone``, as UTC.
+
+    Midnight itself does not exist on some days (São Paulo started summer time
+    at 00:00 until 2018); then the day starts when the clocks resume.
+    """
+    readings = wall_time_readings(datetime.combine(day, time()), zone)
+    if readings:
+        return readings[0]
+    tz = pytz.timezone(zone)
+    # is_dst=False reads the skipped midnight with the offset before the jump,
+    # which is exactly the instant the clocks jump at.
+    return tz.localize(datetime.combine(day, time()), is_dst=False).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A change of a zone's UTC offset (summer time, or a change of rules)."""
+
+    zone: str
+    instant: datetime
+    before: LocalTime
+    after: LocalTime
+
+    @property
+    def delta_minutes(self) -> int:
+        return self.after.offset_minutes - self.before.offset_minutes
+
+
+def transitions(zone: str, start: datetime, end: datetime) -> list[Transition]:
+    """The offset changes of ``zone`` in ``[start, end)``, read from pytz's table.
+
+    pytz has no table past 2037 (its documented limit); zones with a fixed
+    offset have none.
+    """
+    table = _transition_table(zone)
+    naive_start = start.astimezone(UTC).replace(tzinfo=None)
+    naive_end = end.astimezone(UTC).replace(tzinfo=None)
+    found = []
+    # The first entry is the zone's beginning (LMT), not a change.
+    index = max(bisect.bisect_left(table, naive_start), 1)
+    while index < len(table) and table[index] < naive_end:
+        instant = table[index].replace(tzinfo=UTC)
+        before = local_time(instant - timedelta(seconds=1), zone)
+        after = local_time(instant, zone)
+        # The table also lists changes of abbreviation only; keep real ones.
+        if before.offset_minutes != after.offset_minutes:
+            found.append(Transition(zone, instant, before, after))
+        index += 1
+    return found
+
+
+@cache
+def _transition_table(zone: str) -> list[datetime]:
+    return list(getattr(pytz.timezone(zone), "_utc_transition_times", None) or [])
+
+
+@cache
+def offered_zones() -> tuple[str, ...]:
+    """The zones a viewer can pick: pytz's common list, by region and city.
+
+    Links such as Europe/Amsterdam stay: people look for their own city, and
+    the link has the same rules as its target. Old names (US/Eastern) go.
+    """
+    return tuple(
+        sorted(
+            name
+            for name in pytz.common_timezones
+            if name == "UTC"
+            or ("/" in name and not name.startswith(("US/", "Canada/")))
+        )
+    )
+
+
+def known_zone_name(name: str) -> str:
+    """``name`` as pytz spells it (any letter case accepted), without resolving
+    links; raise :class:`TimeZoneError` when unknown."""
+    if not isinstance(name, str) or not name.strip() or len(name) > 64:
+        raise TimeZoneError("a time zone is required")
+    try:
+        return pytz.timezone(name.strip()).zone
+    except (pytz.UnknownTimeZoneError, ValueError):
+        raise TimeZoneError(f"unknown time zone {name!r}") from None

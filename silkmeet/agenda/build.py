@@ -1,0 +1,78 @@
+"""Turn a loaded conference into the plain dataclasses the domain modules take."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
+
+from silkmeet.domain import exports
+from silkmeet.domain import planner
+from silkmeet.models import Conference
+from silkmeet.models import Participation
+
+CHAIR_ROLES = ("chair", "co_chair")
+# Query parameters video platforms use to carry the meeting passcode (Zoom's pwd).
+PASSCODE_PARAMS = {"pwd", "passcode", "password", "pw", "pass"}
+
+
+def active_participations(conference: Conference) -> list[Participation]:
+    return [p for p in conference.participations if p.removed_at is None]
+
+
+def country_of(participation: Participation) -> str:
+    return participation.delegation_country or participation.person.country or ""
+
+
+def conference_info(conference: Conference) -> exports.ConferenceInfo:
+    return exports.ConferenceInfo(
+        slug=conference.slug,
+        title=conference.title,
+        timezone=conference.timezone,
+        start=conference.start_at,
+        duration_minutes=conference.duration_minutes,
+        description=conference.description,
+        platform=conference.video_platform,
+        languages=tuple(conference.languages or ()),
+    )
+
+
+def participant_infos(conference: Conference) -> list[exports.ParticipantInfo]:
+    return [
+        exports.ParticipantInfo(
+            participant_id=p.id,
+            name=p.person.full_name,
+            latin_name=p.person.latin_name,
+            role=p.role,
+            country=country_of(p),
+            timezone=p.person.timezone,
+        )
+        for p in active_participations(conference)
+    ]
+
+
+def attendees(conference: Conference) -> list[planner.Attendee]:
+    return [
+        planner.Attendee(
+            name=p.person.display_name, country=country_of(p), zone=p.person.timezone
+        )
+        for p in active_participations(conference)
+    ]
+
+
+def chairs(conference: Conference) -> list[Participation]:
+    return [p for p in active_participations(conference) if p.role in CHAIR_ROLES]
+
+
+def join_url_without_passcode(url: str) -> str:
+    """The join link minus an embedded passcode, for pages anyone may read."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in PASSCODE_PARAMS
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))

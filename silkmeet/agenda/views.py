@@ -1,0 +1,381 @@
+from __future__ import annotations
+
+import hmac
+import json
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+import click
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from silkmeet.access import has_rights
+from silkmeet.access import organiser_conference
+from silkmeet.access import participation_by_token
+from silkmeet.agenda import build
+from silkmeet.agenda.forms import PlannerForm
+from silkmeet.domain import exports
+from silkmeet.domain import planner
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import zoneview as zv
+from silkmeet.models import Conference
+from silkmeet.timetable import graph_options
+from silkmeet.timetable import load_conference
+from silkmeet.timetable import schedule_for
+
+bp = Blueprint("agenda", __name__, cli_group=None)
+
+
+@bp.app_template_filter("city")
+def city_filter(zone: str) -> str:
+    return zv.city(zone)
+
+
+def is_organiser(conference: Conference) -> bool:
+    return current_user.is_authenticated and has_rights(conference.id)
+
+
+def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | None]:
+    """(organiser?, key to carry in links), or 404.
+
+    A conference whose agenda is behind its share link, or still a draft, looks
+    the same as a missing one to anyone without the link or organiser rights.
+    """
+    if is_organiser(conference):
+        return True, None
+    key = key or request.args.get("key")
+    has_key = bool(key) and hmac.compare_digest(
+        key.encode(), conference.agenda_share_token.encode()
+    )
+    if conference.status == "draft":
+        abort(404)
+    if conference.agenda_visibility == "public" or has_key:
+        return False, key if has_key else None
+    abort(404)
+
+
+def load_or_404(slug: str) -> Conference:
+    conference = load_conference(slug)
+    if conference is None:
+        abort(404)
+    return conference
+
+
+def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
+    """The zone to show and a notice when the asked one is unknown."""
+    if not asked:
+        return reference, None
+    try:
+        return tz.known_zone_name(asked), None
+    except tz.TimeZoneError:
+        return reference, (
+            f"Unknown time zone \u201c{asked[:64]}\u201d: times are shown in the "
+            f"conference's zone, {reference}."
+        )
+
+
+def agenda_context(conference: Conference, viewer_zone: str) -> dict:
+    """Everything the agenda and the delegate's page print, converted already."""
+    scheduled = schedule_for(conference)
+    context = {
+        "conference": conference,
+        "viewer_zone": viewer_zone,
+        "reference_zone": conference.timezone,
+        "rows": [],
+        "columns": [],
+        "meeting": None,
+        "meeting_viewer": None,
+        "chairs": build.chairs(conference),
+        "hosts": [h for h in conference.hosts],
+        "scheduled": scheduled,
+    }
+    if conference.start_at is None:
+        return context
+    day = tz.to_local(conference.start_at, conference.timezone).date()
+    end = exports.meeting_end(
+        conference.start_at, conference.duration_minutes, scheduled
+    )
+    columns = zv.zone_columns(
+        zv.speaker_zones(scheduled),
+        conference.start_at,
+        day,
+        skip={conference.timezone, viewer_zone},
+    )
+    context.update(
+        rows=zv.agenda_rows(scheduled, conference.timezone, viewer_zone, columns, day),
+        columns=columns,
+        meeting=zv.span(conference.start_at, end, conference.timezone, day),
+        meeting_viewer=zv.span(conference.start_at, end, viewer_zone, day),
+    )
+    return context
+
+
+@bp.get("/c/<slug>/agenda")
+@bp.get("/c/<slug>/agenda/<key>")
+def show_agenda(slug: str, key: str | None = None):
+    conference = load_or_404(slug)
+    organiser, key = agenda_access(conference, key)
+    viewer_zone, notice = chosen_zone(request.args.get("tz"), conference.timezone)
+    context = agenda_context(conference, viewer_zone)
+    return render_template(
+        "agenda/agenda.html",
+        notice=notice,
+        organiser=organiser,
+        key=key,
+        key_args={"key": key} if key else {},
+        show_passcode=organiser,
+        join_url=(
+            conference.join_url
+            if organiser
+            else build.join_url_without_passcode(conference.join_url)
+        ),
+        zones=tz.offered_zones(),
+        **context,
+    )
+
+
+@bp.get("/c/<slug>/me/<token>")
+def delegate_page(slug: str, token: str):
+    participation = participation_by_token(slug, token)
+    conference = load_or_404(slug)
+    person = participation.person
+    context = agenda_context(conference, person.timezone)
+    day = (
+        tz.to_local(conference.start_at, conference.timezone).date()
+        if conference.start_at
+        else None
+    )
+    return render_template(
+        "agenda/delegate.html",
+        participation=participation,
+        person=person,
+        slots=my_slots(context["scheduled"], participation.id, person.timezone, day),
+        show_passcode=True,
+        join_url=conference.join_url,
+        **context,
+    )
+
+
+def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> list:
+    """The person's speaking slots, each with what comes just before it."""
+    slots = []
+    previous = None
+    for entry in scheduled:
+        turns = entry.slots or (None,)
+        for slot in turns:
+            if slot is not None and slot.speaker.participant_id == participation_id:
+                slots.append(
+                    {
+                        "item": entry.item,
+                        "span": zv.span(slot.start, slot.end, zone, day),
+                        "before": previous,
+                    }
+                )
+            previous = {
+                "title": entry.item.title,
+                "speaker": slot.speaker.name if slot is not None else None,
+                "country": slot.speaker.country if slot is not None else None,
+                "is_me": slot is not None
+                and slot.speaker.participant_id == participation_id,
+            }
+    return slots
+
+
+@bp.get("/organiser/c/<slug>/planner")
+@login_required
+def planner_page(slug: str):
+    conference = organiser_conference(slug, options=graph_options())
+    zone = conference.timezone
+    form = PlannerForm(request.args)
+    today = (
+        tz.to_local(conference.start_at, zone).date()
+        if conference.start_at
+        else tz.to_local(datetime.now(UTC), zone).date()
+    )
+    if not request.args:
+        form.date.data = today
+        form.duration.data = conference.duration_minutes
+        if conference.start_at:
+            form.time.data = tz.to_local(conference.start_at, zone).strftime("%H:%M")
+    errors: list[str] = []
+    notices: list[str] = []
+    if request.args and not form.validate():
+        errors.extend(e for field_errors in form.errors.values() for e in field_errors)
+    first = form.date.data or today
+    last = form.until.data or first
+    duration = form.duration.data or conference.duration_minutes
+    if not errors:
+        try:
+            planner.check_request(first, last, duration)
+        except planner.PlannerError as exc:
+            errors.append(str(exc))
+    groups = planner.group_attendees(build.attendees(conference))
+    if errors:
+        return (
+            render_template(
+                "agenda/planner.html",
+                conference=conference,
+                form=form,
+                errors=errors,
+                groups=groups,
+            ),
+            400,
+        )
+
+    length = timedelta(minutes=duration)
+    choice = None
+    choices_to_pick: list[datetime] = []
+    if form.at.data:
+        try:
+            start = tz.parse_instant(form.at.data)
+        except tz.TimeZoneError as exc:
+            errors.append(str(exc))
+        else:
+            choice = planner.evaluate(start, duration, groups, zone)
+    elif form.time.data:
+        wall = datetime.combine(first, form.time_value())
+        typed = planner.read_typed_start(wall, zone)
+        if typed.ok:
+            choice = planner.evaluate(typed.readings[0], duration, groups, zone)
+        else:
+            notices.append(typed.message)
+            choices_to_pick = list(typed.readings)
+    current = None
+    if conference.start_at is not None:
+        current = planner.evaluate(
+            conference.start_at, conference.duration_minutes, groups, zone
+        )
+    strip_day = tz.to_local(choice.start, zone).date() if choice else first
+    focus = choice or current
+    warnings = (
+        planner.dst_warnings(focus.start, focus.end, groups, zone) if focus else []
+    )
+    return render_template(
+        "agenda/planner.html",
+        conference=conference,
+        form=form,
+        errors=errors,
+        notices=notices,
+        groups=groups,
+        people=sum(g.count for g in groups),
+        ranked=planner.rank(first, last, duration, groups, zone),
+        first=first,
+        last=last,
+        duration=duration,
+        choice=choice,
+        current=current,
+        choices_to_pick=[
+            (tz.format_instant(r), zv.zoned(r, zone, first)) for r in choices_to_pick
+        ],
+        strip_day=strip_day,
+        strip=planner.strip(
+            strip_day,
+            zone,
+            groups,
+            meeting=(current.start, current.end) if current else None,
+            choice=(choice.start, choice.start + length) if choice else None,
+        ),
+        warnings=warnings,
+        focus=focus,
+        format_instant=tz.format_instant,
+    )
+
+
+def export_conference(slug: str) -> Conference:
+    conference = load_or_404(slug)
+    agenda_access(conference, None)
+    return conference
+
+
+def schedule_json_text(conference: Conference) -> str:
+    document = exports.schedule_document(
+        build.conference_info(conference),
+        schedule_for(conference),
+        build.participant_infos(conference),
+        tz.ZONE_DATA_VERSION,
+    )
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def attachment(body, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.get("/c/<slug>/schedule.json")
+def schedule_json(slug: str):
+    conference = export_conference(slug)
+    return attachment(
+        schedule_json_text(conference), "application/json", f"{slug}.schedule.json"
+    )
+
+
+@bp.get("/c/<slug>/schedule.csv")
+def schedule_csv(slug: str):
+    conference = export_conference(slug)
+    body = exports.schedule_csv(
+        build.conference_info(conference), schedule_for(conference)
+    )
+    response = attachment(body, "text/csv", f"{slug}.schedule.csv")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="{slug}.schedule.csv"'
+    )
+    return response
+
+
+def frab(conference: Conference) -> dict:
+    return exports.frab_document(
+        build.conference_info(conference),
+        schedule_for(conference),
+        version=f"{conference.lineup_version}.{conference.invite_revision}",
+        base_url=url_for("agenda.show_agenda", slug=conference.slug, _external=True),
+    )
+
+
+@bp.get("/c/<slug>/schedule.frab.json")
+def schedule_frab_json(slug: str):
+    conference = export_conference(slug)
+    body = json.dumps(frab(conference), ensure_ascii=False, indent=2) + "\n"
+    return attachment(body, "application/json", f"{slug}.frab.json")
+
+
+@bp.get("/c/<slug>/schedule.frab.xml")
+def schedule_frab_xml(slug: str):
+    conference = export_conference(slug)
+    return attachment(
+        exports.frab_xml(frab(conference)), "application/xml", f"{slug}.frab.xml"
+    )
+
+
+@bp.cli.command("schedule")
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="The schedule JSON.")
+def schedule_command(slug: str, as_json: bool) -> None:
+    """Print a conference's schedule (in its reference zone, or as JSON)."""
+    from silkmeet.cli import fail
+
+    conference = load_conference(slug)
+    if conference is None:
+        fail(f"no conference with slug {slug!r}")
+    if as_json:
+        click.echo(schedule_json_text(conference), nl=False)
+        return
+    zone = conference.timezone
+    if conference.start_at is None:
+        click.echo(f"{conference.title}: no start time yet")
+        return
+    click.echo(f"{conference.title} ({zone})")
+    for entry in schedule_for(conference):
+        start = tz.to_local(entry.start, zone)
+        end = tz.to_local(entry.end, zone)
+        click.echo(f"{start:%Y-%m-%d %H:%M}\u2013{end:%H:%M}  {entry.item.title}")

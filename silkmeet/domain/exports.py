@@ -1,0 +1,365 @@
+"""Schedule exports: silkmeet's schedule JSON, CSV, and frab XML and JSON.
+
+Built from plain dataclasses and the computed schedule; every local time is a
+UTC instant converted through ``timezones``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import zoneview as zv
+from silkmeet.domain.schedule import ScheduledItem
+
+SCHEDULE_FORMAT = "silkmeet-schedule"
+SCHEDULE_VERSION = 1
+ROOM = "Video call"
+
+
+@dataclass(frozen=True)
+class ConferenceInfo:
+    slug: str
+    title: str
+    timezone: str
+    start: datetime | None
+    duration_minutes: int
+    description: str = ""
+    platform: str = ""
+    languages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ParticipantInfo:
+    participant_id: int
+    name: str
+    latin_name: str
+    role: str
+    country: str
+    timezone: str
+
+
+def meeting_end(
+    start: datetime, duration_minutes: int, scheduled: Sequence[ScheduledItem]
+) -> datetime:
+    """The planned end, or the last item's end when the lineup runs longer."""
+    planned = start + timedelta(minutes=duration_minutes)
+    return max([planned, *(s.end for s in scheduled)])
+
+
+def local_iso(instant: datetime, zone: str) -> str:
+    """``2020-11-20T22:00:00+09:00``."""
+    return tz.to_local(instant, zone).isoformat(timespec="seconds")
+
+
+def times(start: datetime, end: datetime, zone: str) -> dict:
+    """The fields every timed part carries in the schedule JSON."""
+    local = zv.span(start, end, zone, tz.to_local(start, zone).date())
+    return {
+        "start_utc": tz.format_instant(start),
+        "end_utc": tz.format_instant(end),
+        "local_start": local_iso(start, zone),
+        "local_end": local_iso(end, zone),
+        "local_date": local.start.wall.date().isoformat(),
+        "utc_offset": local.start.offset_label,
+        "abbreviation": local.start.abbreviation,
+        "outside_hours": local.outside,
+    }
+
+
+def schedule_document(
+    info: ConferenceInfo,
+    scheduled: Sequence[ScheduledItem],
+    participants: Sequence[ParticipantInfo],
+    zone_data_version: str,
+) -> dict:
+    """The schedule JSON (documented in README.md, "Schedule exports")."""
+    doc: dict = {
+        "format": SCHEDULE_FORMAT,
+        "version": SCHEDULE_VERSION,
+        "tzdata": zone_data_version,
+        "conference": {
+            "slug": info.slug,
+            "title": info.title,
+            "timezone": info.timezone,
+            "start_utc": None,
+            "end_utc": None,
+        },
+        "items": [],
+        "participants": [],
+    }
+    if info.start is None:
+        return doc
+    end = meeting_end(info.start, info.duration_minutes, scheduled)
+    doc["conference"].update(times(info.start, end, info.timezone))
+    for entry in scheduled:
+        doc["items"].append(
+            {
+                "position": entry.position + 1,
+                "kind": entry.item.kind,
+                "title": entry.item.title,
+                "duration_minutes": entry.item.duration_minutes,
+                "start_utc": tz.format_instant(entry.start),
+                "end_utc": tz.format_instant(entry.end),
+                "start_reference": local_iso(entry.start, info.timezone),
+                "end_reference": local_iso(entry.end, info.timezone),
+                "speakers": [
+                    {
+                        "participant_id": slot.speaker.participant_id,
+                        "name": slot.speaker.name,
+                        "country": slot.speaker.country,
+                        "timezone": slot.speaker.timezone,
+                        **times(slot.start, slot.end, slot.speaker.timezone),
+                    }
+                    for slot in entry.slots
+                ],
+            }
+        )
+    slots_of: dict[int, list] = {}
+    for entry in scheduled:
+        for slot in entry.slots:
+            slots_of.setdefault(slot.speaker.participant_id, []).append((entry, slot))
+    for person in participants:
+        doc["participants"].append(
+            {
+                "participant_id": person.participant_id,
+                "name": person.name,
+                "latin_name": person.latin_name,
+                "role": person.role,
+                "country": person.country,
+                "timezone": person.timezone,
+                "meeting": times(info.start, end, person.timezone),
+                "speaking": [
+                    {
+                        "item": entry.item.title,
+                        **times(slot.start, slot.end, person.timezone),
+                    }
+                    for entry, slot in slots_of.get(person.participant_id, [])
+                ],
+            }
+        )
+    return doc
+
+
+# A cell a spreadsheet would read as a formula, or as a command on some (DDE).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "|", "%")
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that spreadsheets show as text, never run as a formula."""
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_PREFIXES):
+        return "'" + text
+    return text
+
+
+CSV_HEADER = (
+    "position",
+    "item",
+    "kind",
+    "start_utc",
+    "end_utc",
+    "start_reference",
+    "end_reference",
+    "speaker",
+    "country",
+    "speaker_timezone",
+    "speaker_start_utc",
+    "speaker_end_utc",
+    "speaker_local_start",
+    "speaker_local_end",
+    "speaker_outside_hours",
+)
+
+
+def schedule_csv(info: ConferenceInfo, scheduled: Sequence[ScheduledItem]) -> str:
+    """One row per speaking slot (one per item without speakers), with a BOM so
+    that spreadsheets read the UTF-8 names right."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for entry in scheduled:
+        base = [
+            entry.position + 1,
+            entry.item.title,
+            entry.item.kind,
+            tz.format_instant(entry.start),
+            tz.format_instant(entry.end),
+            local_iso(entry.start, info.timezone),
+            local_iso(entry.end, info.timezone),
+        ]
+        if not entry.slots:
+            writer.writerow([csv_cell(v) for v in base + [""] * 8])
+        for slot in entry.slots:
+            zone = slot.speaker.timezone
+            local = zv.span(slot.start, slot.end, zone, slot.start.date())
+            row = base + [
+                slot.speaker.name,
+                slot.speaker.country,
+                zone,
+                tz.format_instant(slot.start),
+                tz.format_instant(slot.end),
+                local_iso(slot.start, zone),
+                local_iso(slot.end, zone),
+                "yes" if local.outside else "no",
+            ]
+            writer.writerow([csv_cell(v) for v in row])
+    return out.getvalue()
+
+
+def _hhmm(minutes: float) -> str:
+    hours, mins = divmod(round(minutes), 60)
+    return f"{hours:02d}:{mins:02d}"
+
+
+def event_guid(slug: str, item_id: int) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"silkmeet:{slug}:item:{item_id}"))
+
+
+def frab_document(
+    info: ConferenceInfo,
+    scheduled: Sequence[ScheduledItem],
+    version: str,
+    base_url: str = "",
+) -> dict:
+    """A frab-compatible schedule (the shape of frab's ``schedule.json``).
+
+    Days are the reference zone's local dates; one room, the video call.
+    """
+    zone = info.timezone
+    days: dict[date, list[ScheduledItem]] = {}
+    for entry in scheduled:
+        days.setdefault(tz.to_local(entry.start, zone).date(), []).append(entry)
+    if info.start is not None and not days:
+        days[tz.to_local(info.start, zone).date()] = []
+    day_list = []
+    for index, (day, entries) in enumerate(sorted(days.items()), start=1):
+        events = []
+        for entry in entries:
+            events.append(
+                {
+                    "id": entry.item.id,
+                    "guid": event_guid(info.slug, entry.item.id),
+                    "date": local_iso(entry.start, zone),
+                    "start": tz.to_local(entry.start, zone).strftime("%H:%M"),
+                    "duration": _hhmm(entry.duration.total_seconds() / 60),
+                    "room": ROOM,
+                    "slug": f"{info.slug}-{entry.item.id}",
+                    "url": "",
+                    "title": entry.item.title,
+                    "subtitle": "",
+                    "track": entry.item.kind,
+                    "type": entry.item.kind,
+                    "language": info.languages[0] if info.languages else "",
+                    "abstract": "",
+                    "description": "",
+                    "logo": "",
+                    "persons": [
+                        {
+                            "id": slot.speaker.participant_id,
+                            "public_name": slot.speaker.name,
+                        }
+                        for slot in entry.slots
+                    ],
+                    "links": [],
+                    "attachments": [],
+                }
+            )
+        first = entries[0].start if entries else info.start
+        last = max((e.end for e in entries), default=info.start)
+        day_list.append(
+            {
+                "index": index,
+                "date": day.isoformat(),
+                "day_start": local_iso(first, zone),
+                "day_end": local_iso(last, zone),
+                "rooms": {ROOM: events},
+            }
+        )
+    dates = sorted(days)
+    return {
+        "schedule": {
+            "version": version,
+            "base_url": base_url,
+            "conference": {
+                "acronym": info.slug,
+                "title": info.title,
+                "start": dates[0].isoformat() if dates else "",
+                "end": dates[-1].isoformat() if dates else "",
+                "daysCount": len(dates),
+                "timeslot_duration": "00:05",
+                "time_zone_name": zone,
+                "days": day_list,
+            },
+        }
+    }
+
+
+def frab_xml(document: dict) -> bytes:
+    """The XML form of :func:`frab_document` (frab's ``schedule.xml``)."""
+    schedule = document["schedule"]
+    conference = schedule["conference"]
+    root = ET.Element("schedule")
+    ET.SubElement(root, "version").text = schedule["version"]
+    conf = ET.SubElement(root, "conference")
+    for key, tag in (
+        ("acronym", "acronym"),
+        ("title", "title"),
+        ("start", "start"),
+        ("end", "end"),
+        ("daysCount", "days"),
+        ("timeslot_duration", "timeslot_duration"),
+        ("time_zone_name", "time_zone_name"),
+    ):
+        ET.SubElement(conf, tag).text = str(conference[key])
+    ET.SubElement(conf, "base_url").text = schedule["base_url"]
+    for day in conference["days"]:
+        day_el = ET.SubElement(
+            root,
+            "day",
+            index=str(day["index"]),
+            date=day["date"],
+            start=day["day_start"],
+            end=day["day_end"],
+        )
+        for room, events in day["rooms"].items():
+            room_el = ET.SubElement(day_el, "room", name=room)
+            for event in events:
+                ev = ET.SubElement(
+                    room_el, "event", id=str(event["id"]), guid=event["guid"]
+                )
+                for tag in (
+                    "date",
+                    "start",
+                    "duration",
+                    "room",
+                    "slug",
+                    "url",
+                    "title",
+                    "subtitle",
+                    "track",
+                    "type",
+                    "language",
+                    "abstract",
+                    "description",
+                    "logo",
+                ):
+                    ET.SubElement(ev, tag).text = str(event[tag])
+                persons = ET.SubElement(ev, "persons")
+                for person in event["persons"]:
+                    ET.SubElement(
+                        persons, "person", id=str(person["id"])
+                    ).text = person["public_name"]
+                ET.SubElement(ev, "links")
+                ET.SubElement(ev, "attachments")
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

@@ -1,0 +1,333 @@
+"""The organiser's planner: a 24-hour strip per zone and the fairest start times.
+
+Candidates start every 15 minutes of the reference zone's days. Each is ranked by
+how many people would be outside 07:00–22:00 at some point of the meeting, then by
+how far the worst-off person is into their night, then by the total of those
+distances over everyone (``zoneview.night_depth``), then by the earlier start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import zoneview as zv
+
+STEP = timedelta(minutes=15)
+MAX_DAYS = 31
+MAX_DURATION_MINUTES = 24 * 60
+WARN_BEFORE = timedelta(days=7)
+
+
+class PlannerError(ValueError):
+    """A planner request that is refused, with a message for the organiser."""
+
+
+@dataclass(frozen=True)
+class Attendee:
+    name: str
+    country: str
+    zone: str
+
+
+@dataclass(frozen=True)
+class ZoneGroup:
+    """The people of one country in one zone: one row of the strip."""
+
+    country: str
+    zone: str
+    names: tuple[str, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.names)
+
+
+def group_attendees(attendees: Sequence[Attendee]) -> list[ZoneGroup]:
+    """Group by (country, zone), ordered by country then zone."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for person in attendees:
+        groups.setdefault((person.country or "", person.zone), []).append(person.name)
+    return [
+        ZoneGroup(country=country, zone=zone, names=tuple(names))
+        for (country, zone), names in sorted(groups.items())
+    ]
+
+
+def check_request(first_day: date, last_day: date, duration_minutes: int) -> None:
+    """Refuse ranges over 31 days and durations outside 1 minute–24 hours."""
+    if last_day < first_day:
+        raise PlannerError("The last day comes before the first day.")
+    days = (last_day - first_day).days + 1
+    if days > MAX_DAYS:
+        raise PlannerError(
+            f"Choose at most {MAX_DAYS} days at once; that range has {days}."
+        )
+    if not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
+        raise PlannerError("The duration must be between 1 minute and 24 hours.")
+
+
+def candidate_starts(first_day: date, last_day: date, zone: str) -> list[datetime]:
+    """Every 15 minutes of the local days ``first_day``..``last_day`` in ``zone``.
+
+    Stepping in UTC from each local midnight: a day of 23 or 25 hours gets 92 or
+    100 candidates, and no candidate is a time that does not exist.
+    """
+    starts = []
+    cursor = tz.start_of_day(first_day, zone)
+    stop = tz.start_of_day(last_day + timedelta(days=1), zone)
+    while cursor < stop:
+        starts.append(cursor)
+        cursor += STEP
+    return starts
+
+
+@dataclass(frozen=True)
+class Affected:
+    group: ZoneGroup
+    span: zv.Span
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: datetime
+    end: datetime
+    outside_people: int
+    worst_depth: int
+    total_depth: int
+    reference: zv.Span
+    # Every group, worst first; ``affected`` keeps those outside 07–22.
+    spans: tuple[Affected, ...] = field(default=())
+
+    @property
+    def affected(self) -> tuple[Affected, ...]:
+        return tuple(a for a in self.spans if a.span.outside)
+
+    @property
+    def worst(self) -> Affected | None:
+        return self.spans[0] if self.spans else None
+
+    @property
+    def rank_key(self) -> tuple:
+        return (self.outside_people, self.worst_depth, self.total_depth, self.start)
+
+
+def _depths(start: datetime, end: datetime, groups: Sequence[ZoneGroup]):
+    by_zone = {}
+    for group in groups:
+        if group.zone not in by_zone:
+            by_zone[group.zone] = zv.worst_point(start, end, group.zone)[0]
+    return by_zone
+
+
+def evaluate(
+    start: datetime,
+    duration_minutes: int,
+    groups: Sequence[ZoneGroup],
+    reference_zone: str,
+    reference_day: date | None = None,
+) -> Candidate:
+    """Score one start time, with every group's local span."""
+    end = start + timedelta(minutes=duration_minutes)
+    day = reference_day or tz.to_local(start, reference_zone).date()
+    spans = [Affected(group=g, span=zv.span(start, end, g.zone, day)) for g in groups]
+    spans.sort(key=lambda a: (-a.span.depth, a.group.country, a.group.zone))
+    return Candidate(
+        start=start,
+        end=end,
+        outside_people=sum(a.group.count for a in spans if a.span.outside),
+        worst_depth=max((a.span.depth for a in spans), default=0),
+        total_depth=sum(a.span.depth * a.group.count for a in spans),
+        reference=zv.span(start, end, reference_zone, day),
+        spans=tuple(spans),
+    )
+
+
+def rank(
+    first_day: date,
+    last_day: date,
+    duration_minutes: int,
+    groups: Sequence[ZoneGroup],
+    reference_zone: str,
+    limit: int = 10,
+) -> list[Candidate]:
+    """The best ``limit`` starts over the days, best first."""
+    check_request(first_day, last_day, duration_minutes)
+    length = timedelta(minutes=duration_minutes)
+    scored = []
+    for start in candidate_starts(first_day, last_day, reference_zone):
+        depths = _depths(start, start + length, groups)
+        per_group = [depths[g.zone] for g in groups]
+        key = (
+            sum(g.count for g, d in zip(groups, per_group, strict=True) if d > 0),
+            round(max(per_group, default=0)),
+            round(sum(d * g.count for g, d in zip(groups, per_group, strict=True))),
+            start,
+        )
+        scored.append(key)
+    scored.sort()
+    return [
+        evaluate(key[3], duration_minutes, groups, reference_zone)
+        for key in scored[:limit]
+    ]
+
+
+@dataclass(frozen=True)
+class Cell:
+    start: datetime
+    local: zv.ZonedTime
+    in_meeting: bool
+    in_choice: bool
+
+    @property
+    def band(self) -> str:
+        return self.local.band
+
+    @property
+    def hour_label(self) -> str:
+        """The local hour at a full hour, else empty."""
+        if self.local.wall.minute == 0:
+            return f"{self.local.wall.hour:02d}"
+        return ""
+
+    @property
+    def is_midnight(self) -> bool:
+        return self.local.minute_of_day == 0
+
+
+@dataclass(frozen=True)
+class StripRow:
+    group: ZoneGroup | None
+    zone: str
+    label: str
+    at_noon: zv.ZonedTime
+    cells: tuple[Cell, ...]
+
+
+def strip(
+    day: date,
+    reference_zone: str,
+    groups: Sequence[ZoneGroup],
+    meeting: tuple[datetime, datetime] | None = None,
+    choice: tuple[datetime, datetime] | None = None,
+) -> list[StripRow]:
+    """96 quarter-hour cells from the reference zone's midnight, one row per group.
+
+    The first row is the reference zone itself. ``meeting`` (the current start)
+    and ``choice`` (the start being evaluated) are marked on every row.
+    """
+    origin = tz.start_of_day(day, reference_zone)
+    instants = [origin + STEP * n for n in range(96)]
+
+    def inside(instant: datetime, interval) -> bool:
+        return interval is not None and interval[0] <= instant < interval[1]
+
+    def row(zone: str, label: str, group: ZoneGroup | None) -> StripRow:
+        return StripRow(
+            group=group,
+            zone=zone,
+            label=label,
+            at_noon=zv.zoned(origin + timedelta(hours=12), zone, day),
+            cells=tuple(
+                Cell(
+                    start=instant,
+                    local=zv.zoned(instant, zone, day),
+                    in_meeting=inside(instant, meeting),
+                    in_choice=inside(instant, choice),
+                )
+                for instant in instants
+            ),
+        )
+
+    rows = [row(reference_zone, zv.city(reference_zone), None)]
+    rows.extend(row(g.zone, zv.city(g.zone), g) for g in groups)
+    return rows
+
+
+@dataclass(frozen=True)
+class DstWarning:
+    transition: tz.Transition
+    inside: bool
+    people: int
+
+    @property
+    def message(self) -> str:
+        t = self.transition
+        after = tz.to_local(t.instant, t.zone)
+        hours = abs(t.delta_minutes) / 60
+        amount = f"{hours:g} hour" + ("" if hours == 1 else "s")
+        direction = "forward" if t.delta_minutes > 0 else "back"
+        change = (
+            f"{t.zone}: clocks go {direction} {amount} on "
+            f"{after:%a %d %b %Y} at {after:%H:%M} local time "
+            f"({t.before.offset_label} → {t.after.offset_label})"
+        )
+        if self.inside:
+            return (
+                f"{change}, during the meeting: its local end is not its local "
+                "start plus its duration there."
+            )
+        return (
+            f"{change}, in the week before the meeting: the gap to other zones "
+            "changes, so check what everyone's calendar shows."
+        )
+
+
+def dst_warnings(
+    start: datetime, end: datetime, groups: Sequence[ZoneGroup], reference_zone: str
+) -> list[DstWarning]:
+    """Offset changes inside the meeting, or within the week before it."""
+    people: dict[str, int] = {reference_zone: 0}
+    for group in groups:
+        people[group.zone] = people.get(group.zone, 0) + group.count
+    warnings = []
+    for zone in sorted(people):
+        for t in tz.transitions(zone, start - WARN_BEFORE, end):
+            warnings.append(
+                DstWarning(transition=t, inside=t.instant >= start, people=people[zone])
+            )
+    warnings.sort(key=lambda w: (not w.inside, w.transition.instant, w.transition.zone))
+    return warnings
+
+
+@dataclass(frozen=True)
+class TypedStart:
+    """A wall time typed by the organiser, read in the reference zone."""
+
+    readings: tuple[datetime, ...]
+    message: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return len(self.readings) == 1
+
+
+def read_typed_start(wall: datetime, zone: str) -> TypedStart:
+    """Read a typed start; a skipped or repeated wall time is explained, not guessed."""
+    readings = tuple(tz.wall_time_readings(wall, zone))
+    if not readings:
+        return TypedStart(
+            readings=(),
+            message=(
+                f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks skip "
+                "it when summer time starts. Choose another time."
+            ),
+        )
+    if len(readings) > 1:
+        options = " or ".join(
+            f"{tz.format_instant(r)} ({tz.local_time(r, zone).abbreviation})"
+            for r in readings
+        )
+        return TypedStart(
+            readings=readings,
+            message=(
+                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}: the clocks go "
+                f"back. It can mean {options}; choose one."
+            ),
+        )
+    return TypedStart(readings=readings)

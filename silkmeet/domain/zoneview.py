@@ -1,0 +1,286 @@
+"""Instants as each participant sees them: local time, date shift, band of the day.
+
+Everything starts from UTC instants (``schedule.compute_schedule``) and converts
+through ``timezones``; nothing here adds durations to wall times.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from silkmeet.domain import timezones as tz
+from silkmeet.domain.schedule import ScheduledItem
+
+DAY = 24 * 60
+# Local minutes of the day. Work 09–18, stretch 07–09 and 18–22, night 22–07.
+WORK_START, WORK_END = 9 * 60, 18 * 60
+AWAKE_START, AWAKE_END = 7 * 60, 22 * 60
+# The middle of the night (02:30): the furthest point from 22:00 and 07:00.
+NIGHT_PEAK = (AWAKE_END + AWAKE_START + DAY) // 2 - DAY
+NIGHT_PEAK_DEPTH = NIGHT_PEAK + DAY - AWAKE_END
+
+
+def band(minute_of_day: int) -> str:
+    """``work``, ``stretch`` or ``night`` for a local minute of the day."""
+    m = minute_of_day % DAY
+    if WORK_START <= m < WORK_END:
+        return "work"
+    if AWAKE_START <= m < AWAKE_END:
+        return "stretch"
+    return "night"
+
+
+def night_depth(minute: float) -> float:
+    """How far a local minute lies outside 07:00–22:00, in minutes (0 inside)."""
+    m = minute % DAY
+    if AWAKE_START <= m <= AWAKE_END:
+        return 0
+    if m > AWAKE_END:
+        return min(m - AWAKE_END, DAY + AWAKE_START - m)
+    return min(m + DAY - AWAKE_END, AWAKE_START - m)
+
+
+def city(zone: str) -> str:
+    """``America/Argentina/Buenos_Aires`` → ``Buenos Aires``."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+@dataclass(frozen=True)
+class ZonedTime:
+    """One instant in one zone, ready to print."""
+
+    instant: datetime
+    zone: str
+    wall: datetime
+    abbreviation: str
+    offset_minutes: int
+    # Local date minus the reference date: +1 is "the next day" for this viewer.
+    day_shift: int
+
+    @property
+    def time_label(self) -> str:
+        return self.wall.strftime("%H:%M")
+
+    @property
+    def date_label(self) -> str:
+        return self.wall.strftime("%a %d %b %Y")
+
+    @property
+    def short_date_label(self) -> str:
+        return self.wall.strftime("%a %d %b")
+
+    @property
+    def offset_label(self) -> str:
+        return tz.format_offset(self.offset_minutes)
+
+    @property
+    def zone_label(self) -> str:
+        """``JST, UTC+09:00``; numeric abbreviations (``+0545``) are not repeated."""
+        abbreviation = self.abbreviation
+        if not abbreviation or abbreviation[0] in "+-":
+            return self.offset_label
+        return f"{abbreviation}, {self.offset_label}"
+
+    @property
+    def minute_of_day(self) -> int:
+        return self.wall.hour * 60 + self.wall.minute
+
+    @property
+    def band(self) -> str:
+        return band(self.minute_of_day)
+
+    @property
+    def is_night(self) -> bool:
+        return self.band == "night"
+
+    @property
+    def day_marker(self) -> str:
+        if self.day_shift == 0:
+            return ""
+        sign = "+" if self.day_shift > 0 else "\u2212"
+        unit = "day" if abs(self.day_shift) == 1 else "days"
+        return f"{sign}{abs(self.day_shift)} {unit}"
+
+
+def zoned(instant: datetime, zone: str, reference_day: date) -> ZonedTime:
+    local = tz.local_time(instant, zone)
+    return ZonedTime(
+        instant=instant,
+        zone=zone,
+        wall=local.wall.replace(tzinfo=None),
+        abbreviation=local.abbreviation,
+        offset_minutes=local.offset_minutes,
+        day_shift=(local.wall.date() - reference_day).days,
+    )
+
+
+@dataclass(frozen=True)
+class Span:
+    """An interval seen in one zone, with how far it reaches into the night."""
+
+    start: ZonedTime
+    end: ZonedTime
+    # The largest night_depth over the interval, and where it is reached.
+    depth: int
+    worst: ZonedTime
+
+    @property
+    def duration_minutes(self) -> int:
+        return round((self.end.instant - self.start.instant).total_seconds() / 60)
+
+    @property
+    def outside(self) -> bool:
+        """Whether any part falls outside 07:00–22:00 local time."""
+        return self.depth > 0
+
+    @property
+    def is_night(self) -> bool:
+        return self.start.is_night or self.end.is_night or self.outside
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.end.wall.date() != self.start.wall.date() and not (
+            self.end.wall.time().hour == 0 and self.end.wall.time().minute == 0
+        )
+
+
+def worst_point(start: datetime, end: datetime, zone: str) -> tuple[float, datetime]:
+    """Max night depth over ``[start, end]`` in ``zone`` and where it happens.
+
+    The depth is piecewise linear in local time, peaking at 02:30: its maximum is
+    at an end of the interval or at a 02:30 inside it. Offset changes split the
+    interval into pieces of constant offset.
+    """
+    cuts = [t.instant for t in tz.transitions(zone, start, end) if t.instant > start]
+    edges = [start, *cuts, end]
+    best = (-1.0, start)
+    for a, b in zip(edges, edges[1:], strict=False):
+        wall = tz.to_local(a, zone)
+        la = wall.hour * 60 + wall.minute + wall.second / 60
+        length = (b - a).total_seconds() / 60
+        candidates = [(night_depth(la), a), (night_depth(la + length), b)]
+        # The first 02:30 at or after la.
+        peak = la + (NIGHT_PEAK - la) % DAY
+        if peak <= la + length:
+            candidates.append((NIGHT_PEAK_DEPTH, a + timedelta(minutes=peak - la)))
+        for candidate in candidates:
+            if candidate[0] > best[0]:
+                best = candidate
+    return best
+
+
+def span(start: datetime, end: datetime, zone: str, reference_day: date) -> Span:
+    depth, at = worst_point(start, end, zone)
+    return Span(
+        start=zoned(start, zone, reference_day),
+        end=zoned(end, zone, reference_day),
+        depth=round(depth),
+        worst=zoned(at, zone, reference_day),
+    )
+
+
+@dataclass(frozen=True)
+class ZoneColumn:
+    zone: str
+    label: str
+    countries: tuple[str, ...]
+    # Abbreviation and offset at the meeting's start.
+    at_start: ZonedTime
+
+
+@dataclass(frozen=True)
+class SpeakerLine:
+    name: str
+    country: str
+    zone: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    position: int
+    title: str
+    kind: str
+    duration_minutes: int
+    reference: Span
+    viewer: Span
+    speakers: tuple[SpeakerLine, ...]
+    # One span per column zone, in the order of the columns.
+    columns: tuple[Span, ...]
+    gap_minutes: float
+
+
+def speaker_zones(scheduled: Iterable[ScheduledItem]) -> dict[str, list[str]]:
+    """Each zone among the speakers, with the countries speaking from it."""
+    zones: dict[str, list[str]] = {}
+    for entry in scheduled:
+        for slot in entry.item.speakers:
+            countries = zones.setdefault(slot.timezone, [])
+            if slot.country and slot.country not in countries:
+                countries.append(slot.country)
+    return zones
+
+
+def zone_columns(
+    zones: dict[str, list[str]],
+    at: datetime,
+    reference_day: date,
+    skip: Iterable[str] = (),
+) -> list[ZoneColumn]:
+    """Columns for ``zones``, west to east by their offset at ``at``."""
+    skipped = set(skip)
+    columns = [
+        ZoneColumn(
+            zone=zone,
+            label=city(zone),
+            countries=tuple(countries),
+            at_start=zoned(at, zone, reference_day),
+        )
+        for zone, countries in zones.items()
+        if zone not in skipped
+    ]
+    columns.sort(key=lambda c: (c.at_start.offset_minutes, c.zone))
+    return columns
+
+
+def agenda_rows(
+    scheduled: Sequence[ScheduledItem],
+    reference_zone: str,
+    viewer_zone: str,
+    columns: Sequence[ZoneColumn],
+    reference_day: date,
+) -> list[AgendaRow]:
+    rows = []
+    for entry in scheduled:
+        rows.append(
+            AgendaRow(
+                position=entry.position + 1,
+                title=entry.item.title,
+                kind=entry.item.kind,
+                duration_minutes=entry.item.duration_minutes,
+                reference=span(entry.start, entry.end, reference_zone, reference_day),
+                viewer=span(entry.start, entry.end, viewer_zone, reference_day),
+                speakers=tuple(
+                    SpeakerLine(
+                        name=slot.speaker.name,
+                        country=slot.speaker.country,
+                        zone=slot.speaker.timezone,
+                        span=span(
+                            slot.start, slot.end, slot.speaker.timezone, reference_day
+                        ),
+                    )
+                    for slot in entry.slots
+                ),
+                columns=tuple(
+                    span(entry.start, entry.end, column.zone, reference_day)
+                    for column in columns
+                ),
+                gap_minutes=entry.gap_minutes,
+            )
+        )
+    return rows

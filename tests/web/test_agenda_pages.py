@@ -1,0 +1,240 @@
+import json
+
+import pytest
+from sqlalchemy import event
+
+from silkmeet.db import utcnow
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.models import Participation
+
+SLUG = "silk-cities-2020"
+
+
+def get_conference(app, conference_id):
+    with app.app_context():
+        c = db.session.get(Conference, conference_id)
+        return {
+            "token": c.agenda_share_token,
+            "participants": [
+                (p.id, p.token, p.person.timezone, p.person.full_name)
+                for p in c.participations
+            ],
+        }
+
+
+def test_public_agenda_in_reference_zone(client, demo):
+    r = client.get(f"/c/{SLUG}/agenda")
+    assert r.status_code == 200
+    text = r.get_data(as_text=True)
+    assert "Fri 20 Nov 2020, 14:00" in text and "CET, UTC+01:00" in text
+    assert "Xavier Lepingle" in text and "Lyon Metropole" in text
+    # The passcode and the pwd in the join link stay off the public page.
+    assert "soie2020" not in text and "pwd=" not in text
+    assert "https://zoom.example.org/j/84512020112" in text
+    assert "<script src=" in text and "<script>" not in text and "style=" not in text
+
+
+def test_agenda_in_another_zone_with_day_marker(client, demo):
+    text = client.get(f"/c/{SLUG}/agenda?tz=Asia/Tokyo").get_data(as_text=True)
+    assert "22:00&ndash;00:00" in text
+    assert "JST, UTC+09:00" in text
+    assert "ends +1 day" in text
+    assert "Unknown time zone" not in text
+
+
+def test_unknown_zone_falls_back_with_notice(client, demo):
+    r = client.get(f"/c/{SLUG}/agenda?tz=Mars/Olympus")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "Unknown time zone" in text and "Europe/Paris" in text
+    assert "14:00&ndash;16:00" in text
+
+
+def test_link_only_agenda_needs_key(app, client, make_conference):
+    cid = make_conference(
+        agenda_visibility="link", speakers=[("Aziz", "UZ", "Asia/Tashkent")]
+    )
+    key = get_conference(app, cid)["token"]
+    assert client.get("/c/test-conf/agenda").status_code == 404
+    assert client.get("/c/test-conf/agenda?key=wrong").status_code == 404
+    assert client.get("/c/test-conf/schedule.json").status_code == 404
+    r = client.get(f"/c/test-conf/agenda?key={key}")
+    assert r.status_code == 200 and "Aziz" in r.get_data(as_text=True)
+    assert f"schedule.json?key={key}" in r.get_data(as_text=True)
+    assert client.get(f"/c/test-conf/agenda/{key}").status_code == 200
+    assert client.get(f"/c/test-conf/schedule.csv?key={key}").status_code == 200
+
+
+def test_draft_agenda_is_hidden_but_organisers_see_it(
+    app, client, auth, make_conference
+):
+    cid = make_conference(status="draft")
+    assert client.get("/c/test-conf/agenda").status_code == 404
+    auth.login_as(conferences=[cid])
+    assert client.get("/c/test-conf/agenda").status_code == 200
+
+
+def test_organiser_sees_passcode(app, client, auth, demo):
+    auth.login_as(conferences=[demo])
+    text = client.get(f"/c/{SLUG}/agenda").get_data(as_text=True)
+    assert "soie2020" in text and "Planner" in text
+
+
+def test_missing_conference_404(client):
+    assert client.get("/c/nope/agenda").status_code == 404
+    assert client.get("/c/nope/schedule.json").status_code == 404
+
+
+def test_delegate_page(app, client, demo):
+    people = get_conference(app, demo)["participants"]
+    pid, token, zone, name = next(p for p in people if p[2] == "Asia/Tokyo")
+    r = client.get(f"/c/{SLUG}/me/{token}")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert name in text and "22:00&ndash;00:00" in text
+    assert "Your speaking slot" in text and "23:04&ndash;23:11" in text
+    assert "Just before you: Giulia Bernasconi" in text
+    assert "soie2020" in text and "pwd=" in text
+
+
+def test_delegate_page_of_a_listener_and_the_chair(app, client, demo):
+    people = get_conference(app, demo)["participants"]
+    chair = next(p for p in people if p[3] == "Xavier Lepingle")
+    text = client.get(f"/c/{SLUG}/me/{chair[1]}").get_data(as_text=True)
+    assert "You open the conference." in text
+    interpreter = next(p for p in people if p[3] == "Li Na")
+    text = client.get(f"/c/{SLUG}/me/{interpreter[1]}").get_data(as_text=True)
+    assert "Your speaking slot" not in text and "14:00&ndash;16:00" in text
+
+
+def test_delegate_page_refuses_bad_and_removed_tokens(app, client, demo):
+    assert client.get(f"/c/{SLUG}/me/not-a-token").status_code == 404
+    people = get_conference(app, demo)["participants"]
+    pid, token = people[0][0], people[0][1]
+    assert client.get(f"/c/other/me/{token}").status_code == 404
+    with app.app_context():
+        db.session.get(Participation, pid).removed_at = utcnow()
+        db.session.commit()
+    assert client.get(f"/c/{SLUG}/me/{token}").status_code == 404
+
+
+def test_exports(client, demo):
+    with client.get(f"/c/{SLUG}/schedule.json") as r:
+        doc = json.loads(r.get_data(as_text=True))
+    assert r.mimetype == "application/json"
+    assert doc["conference"]["start_utc"] == "2020-11-20T13:00:00Z"
+    assert len(doc["items"]) == 18
+    sato = next(p for p in doc["participants"] if p["timezone"] == "Asia/Tokyo")
+    assert sato["meeting"]["local_start"] == "2020-11-20T22:00:00+09:00"
+    assert sato["speaking"][0]["local_start"] == "2020-11-20T23:04:00+09:00"
+    assert "token" not in json.dumps(doc) and "email" not in json.dumps(doc)
+    with client.get(f"/c/{SLUG}/schedule.csv") as r:
+        assert (
+            r.mimetype == "text/csv"
+            and "attachment" in r.headers["Content-Disposition"]
+        )
+        assert "佐藤 美咲" in r.get_data(as_text=True)
+    with client.get(f"/c/{SLUG}/schedule.frab.xml") as r:
+        assert r.get_data().startswith(b"<?xml") and b"<schedule>" in r.get_data()
+    with client.get(f"/c/{SLUG}/schedule.frab.json") as r:
+        assert json.loads(r.get_data())["schedule"]["conference"]["acronym"] == SLUG
+
+
+def test_cli_schedule_json(runner, demo):
+    result = runner.invoke(args=["schedule", SLUG, "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output)["conference"]["slug"] == SLUG
+    result = runner.invoke(args=["schedule", SLUG])
+    assert "2020-11-20 14:00" in result.output
+    result = runner.invoke(args=["schedule", "nope", "--json"])
+    assert result.exit_code == 1 and "no conference" in result.output
+
+
+def test_planner_requires_rights(app, client, auth, demo):
+    r = client.get(f"/organiser/c/{SLUG}/planner")
+    assert r.status_code in (302, 303) and "/auth/login" in r.headers["Location"]
+    auth.login_as("other@example.org")
+    assert client.get(f"/organiser/c/{SLUG}/planner").status_code == 403
+    assert client.get("/organiser/c/nope/planner").status_code == 404
+
+
+def test_planner_default_and_ranking(client, auth, demo):
+    auth.login_as(conferences=[demo])
+    r = client.get(f"/organiser/c/{SLUG}/planner")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "3 outside 07&ndash;22" in text
+    assert "Fri 20 Nov 11:00&ndash;13:00" in text
+    assert text.count('class="q ') == 96 * 9
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("date=2026-01-01&until=2026-02-15&duration=60", "at most 31 days"),
+        ("date=2026-01-01&duration=1500", "between 1 and 1440"),
+        ("date=2026-01-01&time=25:00", "HH:MM"),
+    ],
+)
+def test_planner_refuses(client, auth, demo, query, message):
+    auth.login_as(conferences=[demo])
+    r = client.get(f"/organiser/c/{SLUG}/planner?{query}")
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+
+
+def test_planner_typed_times_and_dst(client, auth, make_conference):
+    cid = make_conference(
+        start="2026-10-20T14:00:00", speakers=[("Ann", "US", "America/New_York")]
+    )
+    auth.login_as(conferences=[cid])
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-10-25&time=02:30&duration=60"
+    ).get_data(as_text=True)
+    assert "happens twice" in text and "at=2026-10-25T00:30:00Z" in text
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-03-29&time=02:30&duration=60"
+    ).get_data(as_text=True)
+    assert "does not exist" in text
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-10-28&time=14:00&duration=60"
+    ).get_data(as_text=True)
+    assert "Europe/Paris: clocks go back 1 hour" in text
+    assert "in the week before the meeting" in text
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-11-01&duration=60"
+        "&at=2026-11-01T05:30:00Z"
+    ).get_data(as_text=True)
+    assert (
+        "America/New_York: clocks go back 1 hour" in text
+        and "during the meeting" in text
+    )
+
+
+def test_query_count_is_constant(app, client, make_conference):
+    def count(n):
+        slug = f"q{n}"
+        make_conference(
+            slug=slug, speakers=[(f"S{i}", "JP", "Asia/Tokyo") for i in range(n)]
+        )
+        statements = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *a: statements.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            for url in (f"/c/{slug}/agenda", f"/c/{slug}/schedule.json"):
+                assert client.get(url).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    assert count(2) == count(12)
+
+
+def test_no_start_yet(client, make_conference):
+    make_conference(start=None)
+    r = client.get("/c/test-conf/agenda")
+    assert r.status_code == 200 and "not fixed yet" in r.get_data(as_text=True)
+    with client.get("/c/test-conf/schedule.json") as r:
+        assert json.loads(r.get_data())["items"] == []
