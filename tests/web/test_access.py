@@ -25,12 +25,12 @@ PUBLIC = {
     "auth.login": "the login form",
 }
 # Public only for a conference whose agenda is public (or with a token/key).
-PUBLIC_WHEN_CONFERENCE_IS = {
+PUBLIC_WHEN_AGENDA_IS_PUBLIC = {
     "agenda.show_agenda",
     "agenda.schedule_json",
     "agenda.schedule_csv",
-    "agenda.frab_xml",
-    "agenda.frab_json",
+    "agenda.schedule_frab_xml",
+    "agenda.schedule_frab_json",
     "invites.conference_calendar",
 }
 TOKEN_ARGS = {"token"}
@@ -150,3 +150,56 @@ def test_tokens_are_not_guessable():
     tokens = {new_token() for _ in range(1000)}
     assert len(tokens) == 1000
     assert all(re.fullmatch(r"[A-Za-z0-9_-]{43}", t) for t in tokens)
+
+
+def test_agenda_visibility_decides_the_public_pages(app, client, demo):
+    with app.app_context():
+        slug = db.session.get(Conference, demo).slug
+    rules = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint in PUBLIC_WHEN_AGENDA_IS_PUBLIC
+        and "key" not in path_args(rule)
+    ]
+    assert {rule.endpoint for rule in rules} == PUBLIC_WHEN_AGENDA_IS_PUBLIC
+    for rule in rules:
+        url = sample_url(app, rule, slug, FAKE_TOKEN)
+        assert client.get(url).status_code == 200, url
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        conference.agenda_visibility = "link"
+        key = conference.agenda_share_token
+        db.session.commit()
+    for rule in rules:
+        url = sample_url(app, rule, slug, FAKE_TOKEN)
+        assert client.get(url).status_code == 404, url
+        assert client.get(url + "?key=" + key).status_code == 200, url
+
+
+def test_organiser_ids_never_reach_another_conference(
+    app, client, auth, demo, make_conference
+):
+    """No IDOR: ids of conference B under organiser A's own slug give 404."""
+    mine = make_conference(slug="mine", speakers=[("Ana", "BR", "America/Sao_Paulo")])
+    auth.login_as("a@example.org", conferences=[mine])
+    with app.app_context():
+        foreign_ids = db.session.scalars(
+            select(Participation.id).where(Participation.conference_id == demo)
+        ).all()
+    problems = []
+    for rule, method in routes(app):
+        ints = [
+            arg
+            for arg in path_args(rule)
+            if rule._converters[arg].__class__.__name__ == "IntegerConverter"
+        ]
+        if not ints or "slug" not in path_args(rule):
+            continue
+        for foreign in foreign_ids[:3]:
+            values = {arg: foreign for arg in ints}
+            values["slug"] = "mine"
+            url = rule.build(values)[1]
+            response = client.open(url, method=method)
+            if response.status_code not in (404, 405):
+                problems.append(f"{method} {url} -> {response.status_code}")
+    assert problems == []
