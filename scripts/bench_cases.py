@@ -1,0 +1,114 @@
+"""What `scripts/bench.py` measures: each case is ``(name, callable)`` in ms.
+
+Cases record derived figures (p95, the floor, peak memory) into ``extra``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from bench import floor_calendar
+from bench import floor_events
+from bench import median_ms
+from bench import p95_ms
+from bench import peak_extra_mib
+from bench import timed
+from sqlalchemy import select
+
+from silkmeet.domain import conference_format as fmt
+from silkmeet.exchange.operations import export_conference
+from silkmeet.exchange.operations import import_conference
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.timetable import load_conference
+
+
+def ok(response):
+    assert response.status_code == 200, (response.status_code, response.request.path)
+    response.close()
+    return response
+
+
+def routed(app, path: str) -> bool:
+    try:
+        app.url_map.bind("localhost").match(path)
+    except Exception:
+        return False
+    return True
+
+
+def cases(app, client, info, size: str, extra: dict, runs: int):
+    slug, tokens = info["slug"], info["tokens"]
+    speaker = tokens[0]
+
+    def get(url):
+        return lambda: ok(client.get(url))
+
+    yield "agenda_page", get(f"/c/{slug}/agenda")
+    yield "delegate_page", get(f"/c/{slug}/me/{speaker}")
+    yield "runofshow_page", get(f"/c/{slug}/run-of-show")
+    yield "planner_page", get(f"/organiser/c/{slug}/planner")
+    if routed(app, f"/organiser/c/{slug}/lineup"):
+        yield "lineup_page", get(f"/organiser/c/{slug}/lineup")
+
+    # One participant's invite, across many participants: median and p95.
+    urls = [f"/c/{slug}/invites/{t}.ics" for t in tokens[:200]]
+    for url in urls[:10]:
+        ok(client.get(url))
+    times = []
+    for url in urls:
+        t0 = time.perf_counter()
+        ok(client.get(url))
+        times.append(time.perf_counter() - t0)
+    extra[f"invite_ms_p95_{size}"] = round(p95_ms(times), 3)
+    yield "invite", get(f"/c/{slug}/invites/{speaker}.ics")
+
+    # The floor: bare icalendar, the same events from plain tuples.
+    with app.app_context():
+        events = floor_events(load_conference(slug), None)
+    extra[f"invite_floor_ms_{size}"] = round(
+        median_ms(timed(lambda: floor_calendar(events[:2]), 50, warmup=5)), 3
+    )
+    extra[f"ics_floor_ms_{size}"] = round(
+        median_ms(timed(lambda: floor_calendar(events), runs)), 3
+    )
+    yield "conference_ics", get(f"/c/{slug}/calendar.ics")
+    yield "frab_xml", get(f"/c/{slug}/schedule.frab.xml")
+    yield "frab_json", get(f"/c/{slug}/schedule.frab.json")
+    yield "schedule_json", get(f"/c/{slug}/schedule.json")
+    yield "invites_zip", get(f"/organiser/c/{slug}/invites.zip")
+
+    def export():
+        with app.app_context():
+            conference = db.session.scalar(
+                select(Conference).where(Conference.slug == slug)
+            )
+            return fmt.dumps(export_conference(conference))
+
+    yield "json_export", export
+    text = export()
+    imports = iter(range(1, 10**6))
+
+    def import_():
+        with app.app_context():
+            n = next(imports)
+            doc = fmt.loads(text.replace(f'"{slug}"', f'"imported-{n}"', 1))
+            import_conference(doc)
+            db.session.rollback()
+
+    yield "json_import", import_
+    if "reorder" in info:
+        yield "reorder_block_save", info["reorder"](client)
+
+    peaks = {
+        "conference_ics": get(f"/c/{slug}/calendar.ics"),
+        "frab_xml": get(f"/c/{slug}/schedule.frab.xml"),
+        "frab_json": get(f"/c/{slug}/schedule.frab.json"),
+        "invites_zip": get(f"/organiser/c/{slug}/invites.zip"),
+        "json_export": export,
+    }
+    for name, fn in peaks.items():
+        extra[f"peak_rss_extra_mib_{name}_{size}"] = round(peak_extra_mib(fn), 1)
+    extra[f"peak_rss_extra_mib_{size}"] = max(
+        extra[f"peak_rss_extra_mib_{name}_{size}"] for name in peaks
+    )
