@@ -48,6 +48,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from silkmeet.auth import bp as auth_bp
     from silkmeet.main import bp as main_bp
+    from silkmeet.organiser import bp as organiser_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(organiser_bp)
