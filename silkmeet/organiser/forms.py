@@ -103,9 +103,16 @@ class ConferenceForm(FlaskForm):
         "Interpretation channels", validators=[Length(max=300), check_languages]
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, conference_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conference_id = conference_id
         self.timezone.choices = zone_choices()
+
+    def validate_slug(self, field):
+        from silkmeet.organiser.operations import slug_taken
+
+        if slug_taken(field.data, self.conference_id):
+            raise ValidationError("Another conference already uses this short name.")
 
     def validate_timezone(self, field):
         try:
@@ -125,7 +132,7 @@ class OrganiserForm(FlaskForm):
 
 class HostForm(FlaskForm):
     name = StringField("Organisation", validators=[DataRequired(), Length(max=300)])
-    country = SelectField("Country", choices=country_choices(), validate_choice=True)
+    country = SelectField("Country", choices=country_choices(), default="")
     kind = SelectField("Kind", choices=choices(v.ORGANISATION_KINDS))
     role = SelectField("Role", choices=choices(v.HOST_ROLES))
 
@@ -153,7 +160,9 @@ class PersonForm(FlaskForm):
     timezone = SelectField("Time zone", validate_choice=False)
     role = SelectField("Role", choices=choices(v.PARTICIPANT_ROLES), default="speaker")
     delegation_country = SelectField(
-        "Speaks for (delegation)", choices=country_choices("Same as country")
+        "Speaks for (delegation)",
+        choices=country_choices("Same as country"),
+        default="",
     )
     email = EmailField("Email", validators=[Optional(), Length(max=320)])
     languages = StringField("Languages", validators=[Length(max=300), check_languages])

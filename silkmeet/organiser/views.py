@@ -80,7 +80,7 @@ def show_dashboard():
     return render_template("organiser/dashboard.html", conferences=conferences)
 
 
-def conference_fields(form: forms.ConferenceForm, conference=None) -> dict | None:
+def conference_fields(form: forms.ConferenceForm) -> dict | None:
     """The model fields from a valid form, or None after adding field errors."""
     fields = {name: getattr(form, name).data for name in CONFERENCE_FIELDS}
     for name in ("description", "video_platform", "join_url", "meeting_id"):
@@ -92,9 +92,6 @@ def conference_fields(form: forms.ConferenceForm, conference=None) -> dict | Non
         form.interpretation_channels.data
     )
     ok = True
-    if ops.slug_taken(fields["slug"], conference.id if conference else None):
-        form.slug.errors.append("Another conference already uses this short name.")
-        ok = False
     fields["start_at"] = None
     if form.start.data is not None:
         try:
@@ -127,7 +124,7 @@ def new_conference():
 @login_required
 def edit_conference(slug):
     conference = load(slug)
-    form = forms.ConferenceForm(obj=conference)
+    form = forms.ConferenceForm(obj=conference, conference_id=conference.id)
     if request.method == "GET":
         form.languages.data = ", ".join(conference.languages or ())
         form.interpretation_channels.data = ", ".join(
@@ -138,7 +135,7 @@ def edit_conference(slug):
                 conference.start_at, conference.timezone
             ).replace(tzinfo=None)
     if form.validate_on_submit():
-        fields = conference_fields(form, conference)
+        fields = conference_fields(form)
         if fields is not None:
             revision = conference.invite_revision
             ops.update_conference(conference, **fields)
