@@ -23,6 +23,7 @@ from silkmeet.db import utcnow
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
+from silkmeet.domain.schedule import compute_schedule
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
@@ -454,8 +455,6 @@ def lineup_state(conference: Conference):
     start = conference.start_at
     if start is None:
         return [], [], items
-    from silkmeet.domain.schedule import compute_schedule
-
     scheduled = compute_schedule(start, items, conference.buffer_minutes)
     has_chair = any(
         p.role == "chair" and p.removed_at is None for p in conference.participations
@@ -627,12 +626,12 @@ def preview_helper(slug):
     proposed = lu.apply_helper(
         helper, items, conference.start_at, conference.buffer_minutes
     )
-    from silkmeet.domain.schedule import compute_schedule
-
     scheduled = compute_schedule(
         conference.start_at, proposed, conference.buffer_minutes
     )
-    has_chair = any(p.role == "chair" for p in conference.participations)
+    has_chair = any(
+        p.role == "chair" and p.removed_at is None for p in conference.participations
+    )
     return render_template(
         "organiser/helper_preview.html",
         conference=conference,
