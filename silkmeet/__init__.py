@@ -69,10 +69,15 @@ def register_blueprints(app: Flask) -> None:
     from silkmeet.auth import bp as auth_bp
     from silkmeet.invites import bp as invites_bp
     from silkmeet.main import bp as main_bp
+    from silkmeet.organiser import bp as organiser_bp
     from silkmeet.runofshow import bp as runofshow_bp
 
-    app.register_blueprint(main_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(runofshow_bp)
-    app.register_blueprint(invites_bp)
-    app.register_blueprint(agenda_bp)
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        organiser_bp,
+        agenda_bp,
+        invites_bp,
+        runofshow_bp,
+    ):
+        app.register_blueprint(blueprint)

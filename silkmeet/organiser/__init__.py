@@ -1,0 +1,3 @@
+from silkmeet.organiser.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,420 @@
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+
+from silkmeet.domain import lineup as lu
+from silkmeet.domain.schedule import ItemIn
+from silkmeet.domain.schedule import SpeakerIn
+from silkmeet.domain.schedule import compute_schedule
+
+START = datetime(2020, 11, 20, 13, tzinfo=UTC)  # 14:00 in Paris
+
+ZONES = {
+    "BR": "America/Sao_Paulo",
+    "CN": "Asia/Shanghai",
+    "FR": "Europe/Paris",
+    "JP": "Asia/Tokyo",
+    "US": "America/New_York",
+    "VE": "America/Caracas",
+    "DZ": "Africa/Algiers",
+    "NP": "Asia/Kathmandu",
+    "IN": "Asia/Kolkata",
+    "UZ": "Asia/Tashkent",
+}
+
+
+def spk(pid, country, zone=None, minutes=None, name=None):
+    return SpeakerIn(
+        participant_id=pid,
+        name=name or f"speaker {pid}",
+        country=country,
+        timezone=zone or ZONES[country],
+        minutes=minutes,
+    )
+
+
+def it(n, minutes=10, kind="other", country=None, pinned=False, speakers=(), **kw):
+    return ItemIn(
+        id=n,
+        title=kw.pop("title", f"item {n}"),
+        kind=kind,
+        duration_minutes=minutes,
+        pinned=pinned,
+        country=country,
+        speakers=tuple(speakers),
+        **kw,
+    )
+
+
+def block(n, country, minutes=10, speakers=None, **kw):
+    if speakers is None:
+        speakers = (spk(n, country),)
+    return it(
+        n,
+        minutes,
+        kind="country_presentation",
+        country=country,
+        speakers=speakers,
+        **kw,
+    )
+
+
+def ids(items):
+    return [i.id for i in items]
+
+
+def lineup():
+    """Opening (pinned), BR, CN, CN, FR, discussion, closing (pinned)."""
+    return [
+        it(1, 5, "opening", pinned=True, title="Opening"),
+        block(2, "BR"),
+        block(3, "CN"),
+        block(4, "CN"),
+        block(5, "FR"),
+        it(6, 10, "discussion", title="Discussion"),
+        it(7, 5, "closing", pinned=True, title="Closing"),
+    ]
+
+
+def test_units_group_consecutive_country_items():
+    got = [(u.start, u.end, u.country, u.pinned) for u in lu.units(lineup())]
+    assert got == [
+        (0, 1, None, True),
+        (1, 2, "BR", False),
+        (2, 4, "CN", False),
+        (4, 5, "FR", False),
+        (5, 6, None, False),
+        (6, 7, None, True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("index", "delta", "expected"),
+    [
+        (1, +1, [1, 3, 4, 2, 5, 6, 7]),  # BR past the whole CN block
+        (4, -1, [1, 2, 5, 3, 4, 6, 7]),  # FR before the CN block
+        (2, -1, [1, 3, 4, 2, 5, 6, 7]),  # an item of CN moves its block
+        (5, -1, [1, 2, 3, 4, 6, 5, 7]),  # discussion before FR
+    ],
+)
+def test_move_unit(index, delta, expected):
+    assert ids(lu.move_unit(lineup(), index, delta)) == expected
+
+
+@pytest.mark.parametrize(
+    ("index", "delta", "message"),
+    [
+        (1, -1, "cannot move past the pinned item “Opening”"),
+        (5, +1, "cannot move past the pinned item “Closing”"),
+        (0, +1, "is pinned to its position"),
+        (6, -1, "is pinned to its position"),
+    ],
+)
+def test_move_unit_refusals(index, delta, message):
+    with pytest.raises(lu.LineupError, match=message):
+        lu.move_unit(lineup(), index, delta)
+
+
+def test_move_past_the_ends():
+    items = [it(1), it(2)]
+    with pytest.raises(lu.LineupError, match="already first"):
+        lu.move_unit(items, 0, -1)
+    with pytest.raises(lu.LineupError, match="already last"):
+        lu.move_item(items, 1, +1)
+    with pytest.raises(lu.LineupError, match="no item at position 3"):
+        lu.move_item(items, 2, -1)
+
+
+def test_move_item_inside_its_block_and_not_out_of_it():
+    assert ids(lu.move_item(lineup(), 3, -1)) == [1, 2, 4, 3, 5, 6, 7]
+    with pytest.raises(lu.LineupError, match="first item of the China block"):
+        lu.move_item(lineup(), 2, -1)
+    with pytest.raises(lu.LineupError, match="last item of the China block"):
+        lu.move_item(lineup(), 3, +1)
+    # A single item moves past a whole block.
+    assert ids(lu.move_item(lineup(), 4, -1)) == [1, 2, 5, 3, 4, 6, 7]
+
+
+@pytest.mark.parametrize(
+    ("index", "position", "expected"),
+    [
+        (5, 1, [1, 6, 2, 3, 4, 5, 7]),
+        (1, 5, [1, 3, 4, 5, 6, 2, 7]),
+        (2, 4, [1, 2, 5, 6, 3, 4, 7]),  # CN block to start at position 5
+        (4, 2, [1, 2, 5, 3, 4, 6, 7]),  # into the middle of CN: nearest unit edge
+    ],
+)
+def test_move_to(index, position, expected):
+    assert ids(lu.move_to(lineup(), index, position)) == expected
+
+
+@pytest.mark.parametrize(
+    ("index", "position", "message"),
+    [
+        (1, 0, "past the pinned item “Opening”: choose a position from 2 to 6"),
+        (1, 6, "past the pinned item “Closing”"),
+        (1, 9, "Position 10 does not exist"),
+        (0, 3, "is pinned"),
+    ],
+)
+def test_move_to_refusals(index, position, message):
+    with pytest.raises(lu.LineupError, match=message):
+        lu.move_to(lineup(), index, position)
+
+
+def test_check_order():
+    before = lineup()
+    lu.check_order(before, lu.move_unit(before, 1, +1))
+    by_id = {i.id: i for i in before}
+    with pytest.raises(lu.LineupError, match="pinned at position 1"):
+        lu.check_order(before, [by_id[n] for n in [2, 1, 3, 4, 5, 6, 7]])
+    with pytest.raises(lu.LineupError, match="China block must stay together"):
+        lu.check_order(before, [by_id[n] for n in [1, 3, 2, 4, 5, 6, 7]])
+    with pytest.raises(lu.LineupError, match="other items"):
+        lu.check_order(before, before[:-1])
+    with pytest.raises(lu.LineupError, match="other items"):
+        lu.check_order(before, before[:-1] + [before[1]])
+
+
+def test_alphabetical_keeps_pinned_and_other_units_in_place():
+    items = [
+        it(1, pinned=True),
+        block(2, "UZ"),
+        block(3, "BR"),
+        it(4, title="Video"),
+        block(5, "FR"),
+        it(6, pinned=True),
+        block(7, "JP"),
+        block(8, "CN"),
+    ]
+    # Segments are ordered separately; the video keeps its place among units.
+    assert ids(lu.order_alphabetical(items)) == [1, 3, 5, 4, 2, 6, 8, 7]
+
+
+# Offsets change with summer time: the order depends on the meeting's date.
+@pytest.mark.parametrize(
+    ("when", "east_to_west"),
+    [
+        # Algeria +01 all year; France +01 in winter, +02 in summer.
+        (datetime(2026, 1, 15, 12, tzinfo=UTC), ["DZ", "FR"]),  # tie: alphabetical
+        (datetime(2026, 6, 15, 12, tzinfo=UTC), ["FR", "DZ"]),
+        # New York -05 in winter, -04 from 2026-03-08; Caracas -04 all year.
+        (datetime(2026, 3, 2, 12, tzinfo=UTC), ["VE", "US"]),
+        (datetime(2026, 3, 20, 12, tzinfo=UTC), ["US", "VE"]),  # US/EU gap week
+        (datetime(2026, 10, 28, 12, tzinfo=UTC), ["US", "VE"]),  # autumn gap week
+        (datetime(2026, 11, 3, 12, tzinfo=UTC), ["VE", "US"]),
+        # Kathmandu +05:45 is east of Kolkata +05:30.
+        (datetime(2026, 3, 20, 12, tzinfo=UTC), ["NP", "IN"]),
+    ],
+)
+def test_order_by_offset_at_the_meeting_date(when, east_to_west):
+    countries = sorted(east_to_west, reverse=True)
+    items = [block(n, c) for n, c in enumerate(countries)]
+    got = lu.order_by_offset(items, when, east_first=True)
+    assert [i.country for i in got] == east_to_west
+
+
+def test_order_by_offset_puts_empty_blocks_last():
+    items = [block(1, "FR", speakers=()), block(2, "BR"), block(3, "JP")]
+    got = lu.order_by_offset(items, START, east_first=False)
+    assert [i.country for i in got] == ["BR", "JP", "FR"]
+
+
+@pytest.mark.parametrize(
+    ("start", "zone", "frm", "until", "expected"),
+    [
+        # 22:30-23:30 Tokyo on 20 Nov 2020: all 60 min outside 08-21.
+        (datetime(2020, 11, 20, 13, 30, tzinfo=UTC), "Asia/Tokyo", 480, 1260, 60),
+        # 20:30-21:30 Tokyo: 30 min outside.
+        (datetime(2020, 11, 20, 11, 30, tzinfo=UTC), "Asia/Tokyo", 480, 1260, 30),
+        # Crossing local midnight: 23:30-00:30 Tokyo, outside 07-22 all along.
+        (datetime(2020, 11, 20, 14, 30, tzinfo=UTC), "Asia/Tokyo", 420, 1320, 60),
+        # Kathmandu +05:45: 06:15 UTC is 12:00 local.
+        (datetime(2026, 3, 20, 6, 15, tzinfo=UTC), "Asia/Kathmandu", 420, 1320, 0),
+        # 01:00 UTC is 06:45 in Kathmandu: 15 of 60 min before 07:00.
+        (datetime(2026, 3, 20, 1, 0, tzinfo=UTC), "Asia/Kathmandu", 420, 1320, 15),
+    ],
+)
+def test_minutes_outside(start, zone, frm, until, expected):
+    end = start + timedelta(minutes=60)
+    assert lu.minutes_outside(start, end, zone, frm, until) == expected
+
+
+def test_fairest_order_minimises_speakers_outside_hours():
+    # From 10:00 UTC, three 1-hour blocks: Tokyo (UTC+9) is past 21:00 in the
+    # third hour, São Paulo (UTC-3) before 08:00 in the first.
+    start = datetime(2026, 3, 20, 10, tzinfo=UTC)
+    items = [block(1, "BR", 60), block(2, "FR", 60), block(3, "JP", 60)]
+    assert lu.fairness(compute_schedule(start, items)) == (2, 60)
+    got = lu.order_fairest(items, start)
+    # Two orders put nobody outside; the alphabetical tie-break picks France first.
+    assert [i.country for i in got] == ["FR", "JP", "BR"]
+    assert lu.fairness(compute_schedule(start, got)) == (0, 0)
+
+
+def test_fairest_breaks_ties_alphabetically_and_respects_pins():
+    start = datetime(2026, 6, 10, 10, tzinfo=UTC)  # midday in Europe
+    items = [
+        it(1, 5, pinned=True),
+        block(2, "FR", 5),
+        block(3, "DZ", 5),
+        it(4, 5, pinned=True),
+    ]
+    got = lu.order_fairest(items, start)
+    assert ids(got) == [1, 3, 2, 4]
+
+
+def test_fairest_counts_the_smallest_worst_case():
+    # From 06:00 in São Paulo, the Brazilian speaker is early whatever the order;
+    # after the 105-minute French block they start at 07:45, 15 min early
+    # instead of 30: same count, smaller worst case.
+    start = datetime(2026, 3, 20, 9, tzinfo=UTC)
+    items = [block(1, "BR", 30), block(2, "FR", 105)]
+    assert lu.fairness(compute_schedule(start, items)) == (1, 30)
+    got = lu.order_fairest(items, start)
+    assert [i.country for i in got] == ["FR", "BR"]
+    assert lu.fairness(compute_schedule(start, got)) == (1, 15)
+
+
+def test_apply_helper_names():
+    items = [block(1, "JP"), block(2, "BR")]
+    assert ids(lu.apply_helper("alphabetical", items, START)) == [2, 1]
+    assert ids(lu.apply_helper("east_to_west", items, START)) == [1, 2]
+    assert ids(lu.apply_helper("west_to_east", items, START)) == [2, 1]
+    with pytest.raises(lu.LineupError):
+        lu.apply_helper("random", items, START)
+
+
+def codes(warnings):
+    return [w.code for w in warnings]
+
+
+def test_warnings_overrun_and_no_chair():
+    items = [it(1, 40), it(2, 30)]
+    scheduled = compute_schedule(START, items)
+    found = lu.lineup_warnings(START, 60, "Europe/Paris", scheduled, has_chair=False)
+    assert codes(found) == ["no_chair", "overrun"]
+    assert "ends at 15:10, 10 min after the planned end (15:00)" in found[1].message
+    assert lu.lineup_warnings(START, 70, "Europe/Paris", scheduled) == []
+
+
+@pytest.mark.parametrize(
+    ("start", "night"),
+    [
+        # Paris 12:30: 06:30 in New York in summer, but 07:30 in the gap weeks.
+        (datetime(2026, 3, 20, 11, 30, tzinfo=UTC), False),  # CET, EDT
+        (datetime(2026, 3, 30, 10, 30, tzinfo=UTC), True),  # CEST, EDT
+        (datetime(2026, 10, 28, 11, 30, tzinfo=UTC), False),  # CET, EDT
+        (datetime(2026, 11, 2, 11, 30, tzinfo=UTC), True),  # CET, EST
+    ],
+)
+def test_night_warning_in_the_gap_weeks(start, night):
+    items = [block(1, "US", 20)]
+    found = lu.lineup_warnings(
+        start, 60, "Europe/Paris", compute_schedule(start, items)
+    )
+    assert ("night" in codes(found)) is night
+    rows = lu.display_rows(start, "Europe/Paris", compute_schedule(start, items))
+    assert rows[0].start == "12:30"
+    assert rows[0].speakers[0].night is night
+
+
+def test_lineup_crossing_local_midnight():
+    # 14:45 UTC is 23:45 in Tokyo: the second item is on the next local day.
+    start = datetime(2020, 11, 20, 14, 30, tzinfo=UTC)
+    items = [block(1, "FR", 15), block(2, "JP", 30), block(3, "JP", 10)]
+    scheduled = compute_schedule(start, items)
+    rows = lu.display_rows(start, "Europe/Paris", scheduled)
+    tokyo = rows[1].speakers[0]
+    assert (tokyo.start, tokyo.end, tokyo.date) == ("23:45", "00:15", "Fri 20 Nov")
+    assert (tokyo.day_shift, tokyo.night) == (0, True)
+    after = rows[2].speakers[0]
+    assert (after.start, after.date, rows[2].date) == (
+        "00:15",
+        "Sat 21 Nov",
+        "Fri 20 Nov",
+    )
+    assert after.day_shift == +1  # Paris is still on Friday (16:15)
+    found = lu.lineup_warnings(start, 60, "Europe/Paris", scheduled)
+    assert [w.message for w in found if w.code == "night"] == [
+        "speaker 2 speaks at 23:45 (JST, Fri 20 Nov) in their own zone "
+        "Asia/Tokyo: outside 07:00–22:00.",
+        "speaker 3 speaks at 00:15 (JST, Sat 21 Nov) in their own zone "
+        "Asia/Tokyo: outside 07:00–22:00.",
+    ]
+
+
+def test_day_shift_minus_one_west_of_the_reference():
+    # 00:30 on Saturday in Paris is still Friday evening in São Paulo.
+    start = datetime(2020, 11, 20, 23, 30, tzinfo=UTC)
+    rows = lu.display_rows(
+        start, "Europe/Paris", compute_schedule(start, [block(1, "BR")])
+    )
+    assert rows[0].date == "Sat 21 Nov"
+    assert rows[0].day_shift == 0  # the conference's first day, in Paris
+    assert rows[0].speakers[0].day_shift == -1
+    assert rows[0].speakers[0].start == "20:30"
+
+
+def test_kathmandu_quarter_hour():
+    start = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
+    rows = lu.display_rows(
+        start, "Europe/Paris", compute_schedule(start, [block(1, "NP")])
+    )
+    speaker = rows[0].speakers[0]
+    assert (speaker.start, speaker.end, speaker.abbreviation) == (
+        "14:45",
+        "14:55",
+        "+0545",
+    )
+
+
+def test_block_warnings_empty_and_over_target():
+    items = [
+        block(1, "FR", 5, target_minutes=8),
+        block(2, "FR", 5),
+        block(3, "JP", 5, speakers=()),
+    ]
+    found = lu.lineup_warnings(
+        START, 60, "Europe/Paris", compute_schedule(START, items)
+    )
+    assert codes(found) == ["over_target", "empty_block"]
+    assert found[0].message == (
+        "The France block lasts 10 min, 2 min more than its target of 8 min."
+    )
+    assert found[1].message == "The Japan block has no speaker."
+
+
+def test_fixed_start_gap_overlap_and_double_booking():
+    same = spk(9, "FR", name="Ada")
+    items = [
+        it(1, 20, speakers=(same,)),
+        it(2, 10, fixed_start=START + timedelta(minutes=15), speakers=(same,)),
+        it(3, 10, fixed_start=START + timedelta(minutes=40)),
+        it(4, 5, fixed_start=START - timedelta(minutes=5)),
+    ]
+    found = lu.lineup_warnings(
+        START, 120, "Europe/Paris", compute_schedule(START, items)
+    )
+    assert codes(found) == [
+        "overlap",
+        "gap",
+        "overlap",
+        "fixed_before_start",
+        "double_booked",
+    ]
+    assert "overlaps the item before by 5 min" in found[0].message
+    assert "15 min gap" in found[1].message
+    assert found[-1].message == (
+        "Ada is in two overlapping items: “item 1” and “item 2”."
+    )
+
+
+def test_speakers_longer_than_their_item():
+    items = [it(1, 5, speakers=(spk(1, "FR", minutes=4), spk(2, "FR", minutes=3)))]
+    found = lu.lineup_warnings(
+        START, 60, "Europe/Paris", compute_schedule(START, items)
+    )
+    assert codes(found) == ["speakers_too_long"]

@@ -1,0 +1,72 @@
+import pytest
+
+from silkmeet.domain import people_csv
+
+HEADER = "full_name,country,timezone,role,email\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "errors", "zone"),
+    [
+        ("Ana,BR,America/Sao_Paulo,,", (), "America/Sao_Paulo"),
+        ("Ana,br,america/sao_paulo,,", (), "America/Sao_Paulo"),
+        ("Nino,GE,,,", (), "Asia/Tbilisi"),  # one zone: filled in
+        ("Ram,NP,Asia/Katmandu,,", (), "Asia/Kathmandu"),  # alias → canonical
+        ("Ana,BR,,,", ("Brazil has several time zones: give timezone",), ""),
+        ("X,XX,,,", ("unknown country 'XX' (use a code like FR)",), ""),
+        ("X,FR,Europe/Lyon,,", ("unknown time zone 'Europe/Lyon'",), "Europe/Lyon"),
+        (
+            "X,FR,Asia/Tokyo,,",
+            ("Asia/Tokyo is not a time zone of France",),
+            "Asia/Tokyo",
+        ),
+        ("X,FR,,boss,", ("unknown role 'boss'",), "Europe/Paris"),
+        ("X,FR,,,nope", ("bad email 'nope'",), "Europe/Paris"),
+        (",FR,,,", ("full_name is empty",), "Europe/Paris"),
+        ("X,FR,,,,extra", ("6 cells but 5 columns",), "Europe/Paris"),
+    ],
+)
+def test_row_checks(row, errors, zone):
+    [parsed] = people_csv.parse(HEADER + row + "\n")
+    assert parsed.errors == errors
+    assert parsed.values["timezone"] == zone
+
+
+def test_duplicates_in_the_file_and_in_the_conference():
+    rows = people_csv.parse(
+        HEADER + "A,FR,,,a@x.org\nB,FR,,,A@X.org\nA,FR,,,\nC,FR,,,c@x.org\n",
+        existing_emails={"c@x.org"},
+    )
+    assert [r.errors for r in rows] == [
+        (),
+        ("duplicate: same email as line 2",),
+        ("duplicate: same name and country as line 2",),
+        ("duplicate: c@x.org is already a participant",),
+    ]
+
+
+def test_bom_and_blank_lines():
+    text = people_csv.decode(b"\xef\xbb\xbf" + (HEADER + "\nA,FR,,,\n\n").encode())
+    rows = people_csv.parse(text)
+    assert [(r.line, r.ok) for r in rows] == [(3, True)]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "The file is empty."),
+        ("full_name,country\n", "no participant rows"),
+        ("name,country\nA,FR\n", "Unknown column(s): name"),
+        ("full_name,timezone\nA,UTC\n", "Missing column(s): country"),
+    ],
+)
+def test_file_errors(text, message):
+    with pytest.raises(
+        people_csv.CsvError, match=message.replace("(", r"\(").replace(")", r"\)")
+    ):
+        people_csv.parse(text)
+
+
+def test_not_utf8():
+    with pytest.raises(people_csv.CsvError, match="not UTF-8"):
+        people_csv.decode("É".encode("latin-1"))

@@ -1,0 +1,186 @@
+from sqlalchemy import select
+
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import Participation
+
+FORM = {
+    "title": "Silk 2026",
+    "slug": "silk-2026",
+    "timezone": "Europe/Paris",
+    "start": "2026-03-29T14:00",
+    "duration_minutes": 90,
+    "buffer_minutes": 0,
+    "status": "draft",
+    "join_url": "https://meet.example.org/x",
+    "languages": "en, fr",
+    "interpretation_channels": "en, zh",
+}
+
+
+def get_conference(app, slug):
+    with app.app_context():
+        c = db.session.scalar(select(Conference).where(Conference.slug == slug))
+        db.session.expunge_all()
+        return c
+
+
+def test_dashboard_lists_only_my_conferences(client, auth, demo, make_conference):
+    other = make_conference(slug="not-mine", title="Not mine")
+    assert other
+    auth.login_as(conferences=[demo])
+    page = client.get("/organiser/").get_data(as_text=True)
+    assert "Silk Cities and Metropoles" in page
+    assert "Not mine" not in page
+    assert "My conferences" in client.get("/").get_data(as_text=True)
+
+
+def test_create_conference_makes_me_owner(client, auth, app):
+    organiser_id = auth.create()
+    auth.login()
+    response = client.post("/organiser/new", data=FORM)
+    assert response.status_code in (302, 303)
+    assert response.headers["Location"] == "/organiser/c/silk-2026/edit"
+    c = get_conference(app, "silk-2026")
+    # 14:00 in Paris on 29 March 2026 is summer time already: 12:00 UTC.
+    assert c.start_at.isoformat() == "2026-03-29T12:00:00+00:00"
+    assert c.languages == ["en", "fr"]
+    with app.app_context():
+        link = db.session.get(ConferenceOrganiser, (c.id, organiser_id))
+        assert link.access == "owner"
+
+
+def test_non_existent_and_ambiguous_wall_times_are_refused(client, auth, app):
+    auth.login_as()
+    response = client.post("/organiser/new", data={**FORM, "start": "2026-03-29T02:30"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "2026-03-29 02:30 does not exist in Europe/Paris" in page
+    assert 'value="Silk 2026"' in page  # what was typed is kept
+    response = client.post("/organiser/new", data={**FORM, "start": "2026-10-25T02:30"})
+    assert "happens twice in Europe/Paris" in response.get_data(as_text=True)
+    assert get_conference(app, "silk-2026") is None
+
+
+def test_bad_duration_and_taken_slug(client, auth, demo):
+    auth.login_as()
+    response = client.post(
+        "/organiser/new",
+        data={**FORM, "duration_minutes": 1441, "slug": "silk-cities-2020"},
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Give a number of minutes from 1 to 1440." in page
+    assert "Another conference already uses this short name." in page
+
+
+def test_edit_raises_invite_revision_only_when_invites_change(client, auth, app, demo):
+    auth.login_as(conferences=[demo])
+    url = "/organiser/c/silk-cities-2020/edit"
+    before = get_conference(app, "silk-cities-2020")
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="2020-11-20T14:00"' in page
+    data = {
+        "title": before.title,
+        "slug": before.slug,
+        "description": "A new description",
+        "timezone": "Europe/Paris",
+        "start": "2020-11-20T14:00",
+        "duration_minutes": 120,
+        "buffer_minutes": 0,
+        "status": "published",
+        "video_platform": before.video_platform,
+        "join_url": before.join_url,
+        "meeting_id": before.meeting_id,
+        "passcode": before.passcode,
+        "dial_in": before.dial_in,
+        "languages": "en, fr, zh",
+        "interpretation_channels": "en, fr, zh, ja, es",
+    }
+    client.post(url, data=data)
+    assert (
+        get_conference(app, "silk-cities-2020").invite_revision
+        == before.invite_revision
+    )
+    response = client.post(url, data={**data, "start": "2020-11-20T13:00"})
+    assert "The invites changed" in client.get(url).get_data(as_text=True)
+    assert response.status_code in (302, 303)
+    after = get_conference(app, "silk-cities-2020")
+    assert after.invite_revision == before.invite_revision + 1
+    assert after.start_at.hour == 12
+
+
+def test_owner_adds_an_organiser_and_editor_cannot(client, auth, app, demo):
+    auth.create(email="second@example.org")
+    auth.login_as(conferences=[demo])
+    client.post(
+        "/organiser/c/silk-cities-2020/organisers",
+        data={"org-email": "SECOND@example.org", "org-access": "editor"},
+    )
+    page = client.get("/organiser/c/silk-cities-2020/edit").get_data(as_text=True)
+    assert "second@example.org" in page
+    response = client.post(
+        "/organiser/c/silk-cities-2020/organisers",
+        data={"org-email": "nobody@example.org", "org-access": "editor"},
+        follow_redirects=True,
+    )
+    assert "No organiser account uses nobody@example.org" in response.get_data(
+        as_text=True
+    )
+    auth.logout()
+    auth.login(email="second@example.org")
+    assert client.get("/organiser/c/silk-cities-2020/lineup").status_code == 200
+    response = client.post(
+        "/organiser/c/silk-cities-2020/organisers",
+        data={"org-email": "org@example.org", "org-access": "owner"},
+    )
+    assert response.status_code == 403
+
+
+def test_hosts_and_chairs(client, auth, app, demo):
+    auth.login_as(conferences=[demo])
+    url = "/organiser/c/silk-cities-2020/hosts"
+    page = client.get(url).get_data(as_text=True)
+    assert "Intersoie France" in page
+    response = client.post(
+        url,
+        data={
+            "host-name": "Ville de Suzhou",
+            "host-country": "CN",
+            "host-kind": "city",
+            "host-role": "partner",
+        },
+    )
+    assert response.status_code in (302, 303)
+    assert "Ville de Suzhou" in client.get(url).get_data(as_text=True)
+    with app.app_context():
+        c = db.session.scalar(
+            select(Conference).where(Conference.slug == "silk-cities-2020")
+        )
+        people = {p.person.full_name: p.id for p in c.participations}
+    claire = people["Claire Fabre"]
+    bad = client.post(url, data={"chair-chair": claire, "chair-co_chair": claire})
+    assert bad.status_code == 400
+    assert "must be two people" in bad.get_data(as_text=True)
+    ok = client.post(url, data={"chair-chair": claire, "chair-co_chair": 0})
+    assert ok.status_code in (302, 303)
+    with app.app_context():
+        roles = {
+            p.person.full_name: p.role
+            for p in db.session.scalars(select(Participation))
+        }
+    assert roles["Claire Fabre"] == "chair"
+    assert roles["Xavier Lepingle"] == "speaker"
+
+
+def test_csrf_is_required_when_enabled(app, client, auth, demo):
+    auth.login_as(conferences=[demo])
+    app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(
+        "/organiser/c/silk-cities-2020/lineup/order",
+        json={"order": [], "lineup_version": 1},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    assert "expired" in response.get_json()["error"]
