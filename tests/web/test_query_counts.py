@@ -1,0 +1,95 @@
+"""SQL statements per request must not grow with the size of the conference.
+
+The benchmark (scripts/bench.py) relies on this: a page that issues one query per
+item or per person would be fine at S and unusable at L.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy import select
+
+from silkmeet.domain import conference_format as fmt
+from silkmeet.exchange.operations import import_conference
+from silkmeet.extensions import db
+from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import Organiser
+from silkmeet.models import Participation
+from silkmeet.synthetic import synthetic_document
+
+PAGES = {
+    "agenda": "/c/{slug}/agenda",
+    "delegate page": "/c/{slug}/me/{token}",
+    "invite": "/c/{slug}/invites/{token}.ics",
+    "feed": "/c/{slug}/feed/{token}.ics",
+    "conference calendar": "/c/{slug}/calendar.ics",
+    "schedule json": "/c/{slug}/schedule.json",
+    "frab xml": "/c/{slug}/schedule.frab.xml",
+    "run-of-show": "/c/{slug}/run-of-show",
+    "run-of-show live state": "/c/{slug}/run-of-show/live/state",
+    "lineup editor": "/organiser/c/{slug}/lineup",
+    "planner": "/organiser/c/{slug}/planner",
+    "people": "/organiser/c/{slug}/people",
+    "invites page": "/organiser/c/{slug}/invites",
+}
+
+
+def statements(app, client, url: str) -> int:
+    count = 0
+
+    def on_execute(*args, **kwargs):
+        nonlocal count
+        count += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+    return count
+
+
+@pytest.fixture
+def sized(app, auth):
+    organiser = auth.create(email="bench@example.org")
+    auth.login(email="bench@example.org")
+
+    def make(slug: str, items: int, people: int) -> dict:
+        with app.app_context():
+            conference = import_conference(
+                fmt.parse(synthetic_document(slug, items, people))
+            )
+            db.session.add(
+                ConferenceOrganiser(
+                    conference=conference,
+                    organiser=db.session.get(Organiser, organiser),
+                    access="owner",
+                )
+            )
+            db.session.commit()
+            token = db.session.scalar(
+                select(Participation.token)
+                .where(Participation.conference_id == conference.id)
+                .order_by(Participation.id)
+            )
+            return {"slug": slug, "token": token}
+
+    return make
+
+
+def test_statements_do_not_grow_with_the_conference(app, client, sized):
+    small = sized("small", items=4, people=12)
+    large = sized("large", items=40, people=150)
+    grew = {}
+    for name, pattern in PAGES.items():
+        few = statements(app, client, pattern.format(**small))
+        many = statements(app, client, pattern.format(**large))
+        assert few > 0, name  # the listener really counts
+        if many > few:
+            grew[name] = (few, many)
+    assert grew == {}
