@@ -56,7 +56,7 @@ def test_simultaneous_saves_one_wins(app, auth, make_conference):
         barrier = threading.Barrier(2)
         answers = [None, None]
 
-        def save(n):
+        def save(n, barrier=barrier, wanted=wanted, version=version, answers=answers):
             barrier.wait()
             response = clients[n].post(
                 "/organiser/c/test-conf/lineup/order",
@@ -77,4 +77,6 @@ def test_simultaneous_saves_one_wins(app, auth, make_conference):
         # The loser is shown the current state: the winner's order.
         assert order_of(app, conference_id) == wanted[winner]
         with app.app_context():
-            assert db.session.get(Conference, conference_id).lineup_version == version + 1
+            assert (
+                db.session.get(Conference, conference_id).lineup_version == version + 1
+            )
