@@ -17,7 +17,7 @@ bp = Blueprint("main", __name__)
 def index():
     conferences = db.session.scalars(
         select(Conference)
-        .where(Conference.status != "draft")
+        .where(Conference.status != "draft", Conference.agenda_visibility == "public")
         .order_by(Conference.start_at.desc(), Conference.title)
     ).all()
     return render_template("main/index.html", conferences=conferences)
