@@ -16,6 +16,10 @@ DEFAULTS = {
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "WTF_CSRF_TIME_LIMIT": None,
+    # Pages behind personal links send no Referer (Referrer-Policy: no-referrer),
+    # so the HTTPS referrer check would refuse their forms; the CSRF token and the
+    # SameSite=Lax session cookie still protect every POST.
+    "WTF_CSRF_SSL_STRICT": False,
     "JSON_SORT_KEYS": False,
 }
 

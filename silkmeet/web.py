@@ -65,6 +65,10 @@ def security_headers(response):
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
+    if request.view_args and "token" in request.view_args:
+        # Personal links: the token must not leak through Referer or caches.
+        headers["Referrer-Policy"] = "no-referrer"
+        headers["Cache-Control"] = "private, no-store"
     headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")

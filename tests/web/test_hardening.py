@@ -111,3 +111,51 @@ def test_gunicorn_access_log_redacts():
     response = SimpleNamespace(status="200 OK", sent=10, headers=[])
     atoms = log.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(0))
     assert all(token not in str(value) for value in atoms.values())
+
+
+def test_token_pages_send_no_referrer_and_are_not_cached(app, client, demo):
+    from sqlalchemy import select
+
+    from silkmeet.models import Participation
+
+    with app.app_context():
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.role == "chair")
+        )
+    token_rules = [r for r in app.url_map.iter_rules() if "token" in r._converters]
+    assert token_rules
+    for rule in token_rules:
+        if "GET" not in rule.methods:
+            continue
+        url = rule.build({"slug": "silk-cities-2020", "token": token})[1]
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            assert response.headers["Referrer-Policy"] == "no-referrer", url
+            assert "no-store" in response.headers["Cache-Control"], url
+
+
+def test_forms_on_token_pages_work_over_https_without_referer(app, demo):
+    """no-referrer must not break CSRF-protected POSTs behind a TLS proxy."""
+    import re
+
+    from sqlalchemy import select
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from silkmeet.models import Participation
+
+    app.config["WTF_CSRF_ENABLED"] = True
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_proto=1)
+    https = {"X-Forwarded-Proto": "https"}
+    with app.app_context():
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.role == "chair")
+        )
+    client = app.test_client()
+    base = f"/c/silk-cities-2020/me/{token}/run-of-show/live"
+    page = client.get(base, headers=https).get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(base + "/start", data={"csrf_token": csrf}, headers=https)
+    assert response.status_code in (200, 302, 303), response.get_data(as_text=True)
+    # And without the token the same POST is refused.
+    refused = client.post(base + "/start", data={}, headers=https)
+    assert refused.status_code == 400
