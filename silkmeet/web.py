@@ -65,7 +65,7 @@ def security_headers(response):
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    if request.view_args and "token" in request.view_args:
+    if request.view_args and request.view_args.get("token"):
         # Personal links: the token must not leak through Referer or caches.
         headers["Referrer-Policy"] = "no-referrer"
         headers["Cache-Control"] = "private, no-store"

@@ -355,6 +355,8 @@ class Live:
 
     @property
     def words(self) -> str:
+        if self.phase == "before":
+            return before_words(self.drift)
         return drift_words(self.drift, finished=self.phase == "finished")
 
     @property
@@ -389,6 +391,15 @@ def drift_words(drift: timedelta, finished: bool = False) -> str:
     if finished:
         return f"Finished {amount} {'late' if status == 'over' else 'early'}"
     return f"Running {amount} {'over' if status == 'over' else 'under'}"
+
+
+def before_words(drift: timedelta) -> str:
+    """Before the first start: late by how much, or ready (never "running")."""
+    if drift <= ON_TIME:
+        return "Not started yet"
+    if drift >= timedelta(days=1):
+        return "Not started: the planned start was more than a day ago"
+    return f"Not started: {_minutes_words(drift)} late"
 
 
 def wrap_up_window(duration: timedelta) -> timedelta:

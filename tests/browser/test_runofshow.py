@@ -95,7 +95,7 @@ def test_demo_run_of_show_prints_to_a4_landscape(
 def test_live_view_follows_a_second_screen(page, browser, live_server, app, demo):
     url = chair_url(app, live_server) + "/live"
     page.goto(url)
-    assert page.get_by_text("Not started").is_visible()
+    assert page.get_by_text("Not started", exact=True).is_visible()
     second = browser.new_page()
     second.goto(url)
     page.get_by_role("button", name="Start cue 1").click()

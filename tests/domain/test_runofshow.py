@@ -135,7 +135,7 @@ def test_projection_before_the_start_is_the_plan():
     assert live.phase == "before"
     assert live.current is None and live.following.cue == "1"
     assert [p.start for p in live.projected] == [at(0), at(4), at(9)]
-    assert live.words == "On time"
+    assert live.words == "Not started yet"
 
 
 def test_projection_from_actual_progress_running_late():
@@ -202,3 +202,16 @@ def test_report_per_speaker_and_country():
     assert len(countries) == 1
     assert countries[0].planned == timedelta(minutes=10)
     assert countries[0].actual is None  # France has not finished yet
+
+
+def test_before_the_start_never_says_running():
+    from datetime import timedelta
+
+    from silkmeet.domain.runofshow import before_words
+
+    assert before_words(timedelta(0)) == "Not started yet"
+    assert before_words(timedelta(minutes=-10)) == "Not started yet"
+    assert before_words(timedelta(minutes=7)) == "Not started: 7 min late"
+    assert before_words(timedelta(days=2000)) == (
+        "Not started: the planned start was more than a day ago"
+    )
