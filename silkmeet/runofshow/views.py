@@ -28,6 +28,7 @@ from silkmeet import access
 from silkmeet import timetable
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
+from silkmeet.domain.exports import csv_cell
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
 from silkmeet.models import Conference
@@ -169,22 +170,12 @@ def record_print(slug, token):
 
 # --- exports ---------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
-
 
 def csv_response(rows: list[list], filename: str) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     for row in rows:
-        writer.writerow([cell(value) for value in row])
+        writer.writerow([csv_cell(value) for value in row])
     # A byte-order mark so that Excel reads the UTF-8 names (张国强, ნინო).
     return Response(
         "\ufeff" + buffer.getvalue(),
