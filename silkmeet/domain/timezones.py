@@ -174,10 +174,7 @@ class FastZone:
         """The aware wall time (pytz tzinfo) of an aware instant."""
         if self.times is None:
             return self.tz.normalize(instant.astimezone(self.tz))
-        offset = instant.utcoffset()
-        naive = instant.replace(tzinfo=None)
-        if offset:
-            naive -= offset
+        naive = _naive_utc(instant)
         info = self.infos[max(0, bisect.bisect_right(self.times, naive) - 1)]
         return (naive + info[0]).replace(tzinfo=self.tzinfos[info])
 
@@ -203,9 +200,11 @@ class FastZone:
         (those :func:`transitions` reports), as aware UTC datetimes."""
         if self.times is None:
             return []
-        naive_start = start.astimezone(UTC).replace(tzinfo=None)
-        naive_end = end.astimezone(UTC).replace(tzinfo=None)
+        naive_start = _naive_utc(start)
+        naive_end = _naive_utc(end)
         index = max(bisect.bisect_right(self.times, naive_start), 1)
+        if index >= len(self.times) or self.times[index] >= naive_end:
+            return []
         found = []
         while index < len(self.times) and self.times[index] < naive_end:
             before, after = self.infos[index - 1][0], self.infos[index][0]
@@ -216,6 +215,12 @@ class FastZone:
 
 
 _MINUTE = timedelta(minutes=1)
+
+
+def _naive_utc(instant: datetime) -> datetime:
+    offset = instant.utcoffset()
+    naive = instant.replace(tzinfo=None)
+    return naive - offset if offset else naive
 
 
 @lru_cache(maxsize=1024)
