@@ -34,10 +34,54 @@ def graph_options():
     )
 
 
-def load_conference(slug: str) -> Conference | None:
-    return db.session.scalar(
-        select(Conference).where(Conference.slug == slug).options(*graph_options())
+def lineup_options():
+    """Eager loads for the lineup alone: items, their speakers with person (one
+    joined query), hosts. Other participants are not loaded: pages that show the
+    schedule need the speakers, not the whole conference's people."""
+    return (
+        selectinload(Conference.items)
+        .selectinload(AgendaItem.speakers)
+        .joinedload(AgendaItemSpeaker.participation, innerjoin=True)
+        .joinedload(Participation.person, innerjoin=True),
+        selectinload(Conference.hosts).joinedload(
+            ConferenceHost.organisation, innerjoin=True
+        ),
     )
+
+
+def load_conference(slug: str, everyone: bool = True) -> Conference | None:
+    """A conference with its whole graph, or with only its lineup and hosts
+    (``everyone=False``, see :func:`lineup_options`)."""
+    options = graph_options() if everyone else lineup_options()
+    return db.session.scalar(
+        select(Conference).where(Conference.slug == slug).options(*options)
+    )
+
+
+def active_people(conference_id: int, roles: tuple[str, ...] | None = None):
+    """Rows (one query, no ORM objects) of a conference's active participations,
+    in participation order: id, role, delegation_country, full_name, latin_name,
+    country, timezone. ``roles`` keeps only those roles."""
+    query = (
+        select(
+            Participation.id,
+            Participation.role,
+            Participation.delegation_country,
+            Person.full_name,
+            Person.latin_name,
+            Person.country,
+            Person.timezone,
+        )
+        .join(Person, Participation.person_id == Person.id)
+        .where(
+            Participation.conference_id == conference_id,
+            Participation.removed_at.is_(None),
+        )
+        .order_by(Participation.id)
+    )
+    if roles is not None:
+        query = query.where(Participation.role.in_(roles))
+    return db.session.execute(query).all()
 
 
 def item_input(item: AgendaItem) -> ItemIn:

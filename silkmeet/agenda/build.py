@@ -61,6 +61,40 @@ def attendees(conference: Conference) -> list[planner.Attendee]:
     ]
 
 
+def display_name(full_name: str, latin_name: str) -> str:
+    """``Person.display_name`` from the two columns."""
+    if latin_name and latin_name != full_name:
+        return f"{full_name} ({latin_name})"
+    return full_name
+
+
+def participant_infos_from_rows(rows) -> list[exports.ParticipantInfo]:
+    """:func:`participant_infos` from ``timetable.active_people`` rows."""
+    return [
+        exports.ParticipantInfo(
+            participant_id=r.id,
+            name=r.full_name,
+            latin_name=r.latin_name,
+            role=r.role,
+            country=r.delegation_country or r.country or "",
+            timezone=r.timezone,
+        )
+        for r in rows
+    ]
+
+
+def attendees_from_rows(rows) -> list[planner.Attendee]:
+    """:func:`attendees` from ``timetable.active_people`` rows."""
+    return [
+        planner.Attendee(
+            name=display_name(r.full_name, r.latin_name),
+            country=r.delegation_country or r.country or "",
+            zone=r.timezone,
+        )
+        for r in rows
+    ]
+
+
 def chairs(conference: Conference) -> list[Participation]:
     return [p for p in active_participations(conference) if p.role in CHAIR_ROLES]
 

@@ -21,13 +21,14 @@ from silkmeet.access import has_rights
 from silkmeet.access import organiser_conference
 from silkmeet.access import participation_by_token
 from silkmeet.agenda import build
+from silkmeet.agenda import cells
 from silkmeet.agenda.forms import PlannerForm
 from silkmeet.domain import exports
 from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 from silkmeet.models import Conference
-from silkmeet.timetable import graph_options
+from silkmeet.timetable import active_people
 from silkmeet.timetable import load_conference
 from silkmeet.timetable import schedule_for
 
@@ -63,7 +64,8 @@ def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | 
 
 
 def load_or_404(slug: str) -> Conference:
-    conference = load_conference(slug)
+    """The conference with its lineup and hosts (not every participant)."""
+    conference = load_conference(slug, everyone=False)
     if conference is None:
         abort(404)
     return conference
@@ -90,10 +92,14 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
         "viewer_zone": viewer_zone,
         "reference_zone": conference.timezone,
         "rows": [],
+        "cells": [],
         "columns": [],
         "meeting": None,
         "meeting_viewer": None,
-        "chairs": build.chairs(conference),
+        "chair_names": [
+            build.display_name(r.full_name, r.latin_name)
+            for r in active_people(conference.id, build.CHAIR_ROLES)
+        ],
         "hosts": [h for h in conference.hosts],
         "scheduled": scheduled,
     }
@@ -109,8 +115,10 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
         day,
         skip={conference.timezone, viewer_zone},
     )
+    rows = zv.agenda_rows(scheduled, conference.timezone, viewer_zone, columns, day)
     context.update(
-        rows=zv.agenda_rows(scheduled, conference.timezone, viewer_zone, columns, day),
+        rows=rows,
+        cells=cells.time_cells(rows, columns, conference.timezone, viewer_zone),
         columns=columns,
         meeting=zv.span(conference.start_at, end, conference.timezone, day),
         meeting_viewer=zv.span(conference.start_at, end, viewer_zone, day),
@@ -192,7 +200,7 @@ def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> l
 @bp.get("/organiser/c/<slug>/planner")
 @login_required
 def planner_page(slug: str):
-    conference = organiser_conference(slug, options=graph_options())
+    conference = organiser_conference(slug)
     zone = conference.timezone
     form = PlannerForm(request.args)
     today = (
@@ -217,7 +225,9 @@ def planner_page(slug: str):
             planner.check_request(first, last, duration)
         except planner.PlannerError as exc:
             errors.append(str(exc))
-    groups = planner.group_attendees(build.attendees(conference))
+    groups = planner.group_attendees(
+        build.attendees_from_rows(active_people(conference.id))
+    )
     if errors:
         return (
             render_template(
@@ -299,7 +309,7 @@ def schedule_json_text(conference: Conference) -> str:
     document = exports.schedule_document(
         build.conference_info(conference),
         schedule_for(conference),
-        build.participant_infos(conference),
+        build.participant_infos_from_rows(active_people(conference.id)),
         tz.ZONE_DATA_VERSION,
     )
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

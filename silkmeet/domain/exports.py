@@ -99,6 +99,17 @@ def schedule_document(
     if info.start is None:
         return doc
     end = meeting_end(info.start, info.duration_minutes, scheduled)
+    # Many participants share a zone, and speakers a slot: each distinct
+    # (start, end, zone) is converted once.
+    seen: dict[tuple[datetime, datetime, str], dict] = {}
+
+    def times_once(start: datetime, end: datetime, zone: str) -> dict:
+        key = (start, end, zone)
+        found = seen.get(key)
+        if found is None:
+            found = seen[key] = times(start, end, zone)
+        return found
+
     doc["conference"].update(times(info.start, end, info.timezone))
     for entry in scheduled:
         doc["items"].append(
@@ -117,7 +128,7 @@ def schedule_document(
                         "name": slot.speaker.name,
                         "country": slot.speaker.country,
                         "timezone": slot.speaker.timezone,
-                        **times(slot.start, slot.end, slot.speaker.timezone),
+                        **times_once(slot.start, slot.end, slot.speaker.timezone),
                     }
                     for slot in entry.slots
                 ],
@@ -136,11 +147,11 @@ def schedule_document(
                 "role": person.role,
                 "country": person.country,
                 "timezone": person.timezone,
-                "meeting": times(info.start, end, person.timezone),
+                "meeting": dict(times_once(info.start, end, person.timezone)),
                 "speaking": [
                     {
                         "item": entry.item.title,
-                        **times(slot.start, slot.end, person.timezone),
+                        **times_once(slot.start, slot.end, person.timezone),
                     }
                     for entry, slot in slots_of.get(person.participant_id, [])
                 ],

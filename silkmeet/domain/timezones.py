@@ -17,6 +17,7 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from functools import cache
+from functools import lru_cache
 from importlib import resources
 
 import pytz
@@ -138,11 +139,94 @@ def localize(wall: datetime, zone: str) -> datetime:
 
 
 def to_local(instant: datetime, zone: str) -> datetime:
-    """Convert an aware instant to an aware wall time in ``zone`` (pytz tzinfo)."""
+    """Convert an aware instant to an aware wall time in ``zone`` (pytz tzinfo).
+
+    The same value, and the same tzinfo object, as pytz's
+    ``normalize(instant.astimezone(tz))``, found by :class:`FastZone`.
+    """
     if instant.tzinfo is None:
         raise TimeZoneError("expected an aware instant")
-    tz = pytz.timezone(zone)
-    return tz.normalize(instant.astimezone(tz))
+    return fast_zone(zone).wall(instant)
+
+
+class FastZone:
+    """One zone's pytz transition table, read once, for many conversions.
+
+    pytz converts an instant by bisecting ``_utc_transition_times`` and taking
+    the matching ``_transition_info`` (offset, DST, abbreviation) and tzinfo
+    (its ``fromutc``); this does exactly that without pytz's per-call name
+    lookup and its ``astimezone`` + ``normalize`` round trip. Zones with a
+    fixed offset (UTC, Etc/GMT-14) have no table and go through pytz itself.
+    """
+
+    __slots__ = ("zone", "tz", "times", "infos", "tzinfos", "_described")
+
+    def __init__(self, zone: str):
+        self.zone = zone
+        self.tz = pytz.timezone(zone)
+        self.times = getattr(self.tz, "_utc_transition_times", None) or None
+        self.infos = getattr(self.tz, "_transition_info", None)
+        self.tzinfos = getattr(self.tz, "_tzinfos", None)
+        # tzinfo object -> (UTC offset in minutes, abbreviation)
+        self._described: dict = {}
+
+    def wall(self, instant: datetime) -> datetime:
+        """The aware wall time (pytz tzinfo) of an aware instant."""
+        if self.times is None:
+            return self.tz.normalize(instant.astimezone(self.tz))
+        naive = _naive_utc(instant)
+        info = self.infos[max(0, bisect.bisect_right(self.times, naive) - 1)]
+        return (naive + info[0]).replace(tzinfo=self.tzinfos[info])
+
+    def describe(self, wall: datetime) -> tuple[int, str]:
+        """(UTC offset in minutes, abbreviation) of a wall time from :meth:`wall`."""
+        tzinfo = wall.tzinfo
+        found = self._described.get(tzinfo)
+        if found is None:
+            offset = wall.utcoffset()
+            minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+            found = self._described[tzinfo] = (minutes, wall.tzname() or "")
+        return found
+
+    def local_time(self, instant: datetime) -> LocalTime:
+        wall = self.wall(instant)
+        minutes, abbreviation = self.describe(wall)
+        return LocalTime(
+            wall=wall, zone=self.zone, abbreviation=abbreviation, offset_minutes=minutes
+        )
+
+    def offset_changes(self, start: datetime, end: datetime) -> list[datetime]:
+        """The instants in ``(start, end)`` where the UTC offset really changes
+        (those :func:`transitions` reports), as aware UTC datetimes."""
+        if self.times is None:
+            return []
+        naive_start = _naive_utc(start)
+        naive_end = _naive_utc(end)
+        index = max(bisect.bisect_right(self.times, naive_start), 1)
+        if index >= len(self.times) or self.times[index] >= naive_end:
+            return []
+        found = []
+        while index < len(self.times) and self.times[index] < naive_end:
+            before, after = self.infos[index - 1][0], self.infos[index][0]
+            if before // _MINUTE != after // _MINUTE:
+                found.append(self.times[index].replace(tzinfo=UTC))
+            index += 1
+        return found
+
+
+_MINUTE = timedelta(minutes=1)
+
+
+def _naive_utc(instant: datetime) -> datetime:
+    offset = instant.utcoffset()
+    naive = instant.replace(tzinfo=None)
+    return naive - offset if offset else naive
+
+
+@lru_cache(maxsize=1024)
+def fast_zone(zone: str) -> FastZone:
+    """The :class:`FastZone` of ``zone`` (raises pytz's error when unknown)."""
+    return FastZone(zone)
 
 
 @dataclass(frozen=True)
@@ -160,12 +244,9 @@ class LocalTime:
 
 
 def local_time(instant: datetime, zone: str) -> LocalTime:
-    wall = to_local(instant, zone)
-    offset = wall.utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
-    return LocalTime(
-        wall=wall, zone=zone, abbreviation=wall.tzname() or "", offset_minutes=minutes
-    )
+    if instant.tzinfo is None:
+        raise TimeZoneError("expected an aware instant")
+    return fast_zone(zone).local_time(instant)
 
 
 def format_offset(minutes: int) -> str:

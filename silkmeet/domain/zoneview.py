@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from functools import cached_property
+from functools import lru_cache
 
 from silkmeet.domain import timezones as tz
 from silkmeet.domain.schedule import ScheduledItem
@@ -62,13 +64,15 @@ class ZonedTime:
     # Local date minus the reference date: +1 is "the next day" for this viewer.
     day_shift: int
 
-    @property
+    # Labels are cached on the instance: ``zoned`` shares one ZonedTime between
+    # every cell that shows the same instant in the same zone.
+    @cached_property
     def time_label(self) -> str:
-        return self.wall.strftime("%H:%M")
+        return f"{self.wall.hour:02d}:{self.wall.minute:02d}"
 
-    @property
+    @cached_property
     def date_label(self) -> str:
-        return self.wall.strftime("%a %d %b %Y")
+        return _date_label(self.wall.date())
 
     @property
     def short_date_label(self) -> str:
@@ -78,7 +82,7 @@ class ZonedTime:
     def offset_label(self) -> str:
         return tz.format_offset(self.offset_minutes)
 
-    @property
+    @cached_property
     def zone_label(self) -> str:
         """``JST, UTC+09:00``; numeric abbreviations (``+0545``) are not repeated."""
         abbreviation = self.abbreviation
@@ -98,7 +102,7 @@ class ZonedTime:
     def is_night(self) -> bool:
         return self.band == "night"
 
-    @property
+    @cached_property
     def day_marker(self) -> str:
         if self.day_shift == 0:
             return ""
@@ -107,6 +111,15 @@ class ZonedTime:
         return f"{sign}{abs(self.day_shift)} {unit}"
 
 
+@lru_cache(maxsize=4096)
+def _date_label(day: date) -> str:
+    return day.strftime("%a %d %b %Y")
+
+
+# Pages and exports convert the same instants over and over (an item's end is
+# the next item's start, every row meets every column zone): ZonedTime is
+# immutable, so one object serves them all.
+@lru_cache(maxsize=1 << 16)
 def zoned(instant: datetime, zone: str, reference_day: date) -> ZonedTime:
     local = tz.local_time(instant, zone)
     return ZonedTime(
@@ -156,11 +169,11 @@ def worst_point(start: datetime, end: datetime, zone: str) -> tuple[float, datet
     at an end of the interval or at a 02:30 inside it. Offset changes split the
     interval into pieces of constant offset.
     """
-    cuts = [t.instant for t in tz.transitions(zone, start, end) if t.instant > start]
-    edges = [start, *cuts, end]
+    clock = tz.fast_zone(zone)
+    edges = [start, *clock.offset_changes(start, end), end]
     best = (-1.0, start)
     for a, b in zip(edges, edges[1:], strict=False):
-        wall = tz.to_local(a, zone)
+        wall = clock.wall(a)
         la = wall.hour * 60 + wall.minute + wall.second / 60
         length = (b - a).total_seconds() / 60
         candidates = [(night_depth(la), a), (night_depth(la + length), b)]
