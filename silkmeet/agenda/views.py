@@ -305,11 +305,17 @@ def export_conference(slug: str) -> Conference:
     return conference
 
 
-def schedule_json_text(conference: Conference) -> str:
+# Who the public schedule names: the people on stage, not every delegate.
+PUBLIC_ROLES = ("chair", "co_chair", "host_representative", "speaker")
+
+
+def schedule_json_text(conference: Conference, everyone: bool = True) -> str:
+    """The schedule JSON; ``everyone=False`` lists only the people on stage."""
+    roles = None if everyone else PUBLIC_ROLES
     document = exports.schedule_document(
         build.conference_info(conference),
         schedule_for(conference),
-        build.participant_infos_from_rows(active_people(conference.id)),
+        build.participant_infos_from_rows(active_people(conference.id, roles)),
         tz.ZONE_DATA_VERSION,
     )
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -325,9 +331,8 @@ def attachment(body, mimetype: str, filename: str) -> Response:
 @bp.get("/c/<slug>/schedule.json")
 def schedule_json(slug: str):
     conference = export_conference(slug)
-    return attachment(
-        schedule_json_text(conference), "application/json", f"{slug}.schedule.json"
-    )
+    text = schedule_json_text(conference, everyone=is_organiser(conference))
+    return attachment(text, "application/json", f"{slug}.schedule.json")
 
 
 @bp.get("/c/<slug>/schedule.csv")

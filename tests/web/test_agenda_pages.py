@@ -238,3 +238,17 @@ def test_no_start_yet(client, make_conference):
     assert r.status_code == 200 and "not fixed yet" in r.get_data(as_text=True)
     with client.get("/c/test-conf/schedule.json") as r:
         assert json.loads(r.get_data())["items"] == []
+
+
+def test_public_schedule_json_names_only_the_people_on_stage(client, auth, demo):
+    public = client.get("/c/silk-cities-2020/schedule.json").get_json()
+    roles = {p["role"] for p in public["participants"]}
+    assert roles <= {"chair", "co_chair", "host_representative", "speaker"}
+    names = {p["name"] for p in public["participants"]}
+    assert "Xavier Lepingle" in str(names)
+    assert not any("Technical desk" in n or "Li Na" in n for n in names)
+    auth.login_as(conferences=[demo])
+    full = client.get("/c/silk-cities-2020/schedule.json").get_json()
+    assert {"interpreter", "technical_host"} <= {
+        p["role"] for p in full["participants"]
+    }
