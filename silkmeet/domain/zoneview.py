@@ -189,12 +189,13 @@ def worst_point(start: datetime, end: datetime, zone: str) -> tuple[float, datet
 
 def span(start: datetime, end: datetime, zone: str, reference_day: date) -> Span:
     depth, at = worst_point(start, end, zone)
-    return Span(
-        start=zoned(start, zone, reference_day),
-        end=zoned(end, zone, reference_day),
-        depth=round(depth),
-        worst=zoned(at, zone, reference_day),
+    first = zoned(start, zone, reference_day)
+    last = zoned(end, zone, reference_day)
+    # The worst point is usually an end: reuse its conversion.
+    worst = (
+        first if at == start else last if at == end else zoned(at, zone, reference_day)
     )
+    return Span(start=first, end=last, depth=round(depth), worst=worst)
 
 
 @dataclass(frozen=True)
