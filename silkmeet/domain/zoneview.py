@@ -188,13 +188,29 @@ def worst_point(start: datetime, end: datetime, zone: str) -> tuple[float, datet
 
 
 def span(start: datetime, end: datetime, zone: str, reference_day: date) -> Span:
-    depth, at = worst_point(start, end, zone)
     first = zoned(start, zone, reference_day)
     last = zoned(end, zone, reference_day)
+    if tz.fast_zone(zone).offset_changes(start, end):
+        depth, at = worst_point(start, end, zone)
+    else:
+        # One offset throughout (the usual case): the same rule as worst_point,
+        # from the wall time already converted.
+        wall = first.wall
+        la = wall.hour * 60 + wall.minute + wall.second / 60
+        length = (end - start).total_seconds() / 60
+        depth, at = night_depth(la), start
+        if night_depth(la + length) > depth:
+            depth, at = night_depth(la + length), end
+        peak = la + (NIGHT_PEAK - la) % DAY
+        if peak <= la + length and NIGHT_PEAK_DEPTH > depth:
+            depth, at = NIGHT_PEAK_DEPTH, start + timedelta(minutes=peak - la)
     # The worst point is usually an end: reuse its conversion.
-    worst = (
-        first if at == start else last if at == end else zoned(at, zone, reference_day)
-    )
+    if at == start:
+        worst = first
+    elif at == end:
+        worst = last
+    else:
+        worst = zoned(at, zone, reference_day)
     return Span(start=first, end=last, depth=round(depth), worst=worst)
 
 
