@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+from functools import cached_property
 
 from icalendar import Alarm
 from icalendar import Calendar
@@ -33,6 +34,10 @@ PRODID = "-//silkmeet//silkmeet invites//EN"
 MEETING_ALARM = timedelta(minutes=15)
 SLOT_ALARM = timedelta(minutes=10)
 FEED_REFRESH = timedelta(hours=1)
+# How many of the first agenda items an invite's DESCRIPTION lists; the
+# participant's own items are always listed as well, and a line points to the
+# full agenda.
+SHORT_AGENDA = 8
 
 # A UID namespace of our own, so that silkmeet's UUIDs never collide with others'.
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "uid.silkmeet.invalid")
@@ -49,6 +54,8 @@ class Slot:
     start: datetime
     end: datetime
     detail: str = ""
+    # For a speaking slot: the UID of the agenda item it belongs to.
+    item: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,39 @@ class Meeting:
     organizer_name: str = ""
     organizer_email: str = ""
     agenda: tuple[Slot, ...] = ()
+    # How many items the whole agenda has, when ``agenda`` holds only some of
+    # them (an invite needs only the first few and the participant's own);
+    # 0 means ``agenda`` is complete.
+    agenda_total: int = 0
+
+    # Computed once per meeting and shared by every event built from it (a
+    # frozen dataclass still has a __dict__ for cached_property).
+
+    @cached_property
+    def safe_join_url(self) -> str:
+        return safe_uri(self.join_url)
+
+    @cached_property
+    def organizer(self) -> vCalAddress | None:
+        return _organizer(self)
+
+    @cached_property
+    def conference_property(self) -> vUri | None:
+        join = self.safe_join_url
+        if not join:
+            return None
+        # RFC 7986 CONFERENCE, as an extra. Parameters set by hand: icalendar's
+        # Conference(feature=[...]) quotes the list as one value (ICALENDAR.md).
+        conference = vUri(join)
+        conference.params["VALUE"] = "URI"
+        conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
+        conference.params["LABEL"] = param_text(self.platform or "Video call")
+        return conference
+
+    @cached_property
+    def agenda_index(self) -> dict[str, int]:
+        """Agenda item UID → its position in ``agenda``."""
+        return {item.uid: n for n, item in enumerate(self.agenda)}
 
 
 @dataclass(frozen=True)
@@ -82,6 +122,8 @@ class Invitee:
     delegation: str = ""
     removed: bool = False
     slots: tuple[Slot, ...] = ()
+    # Where this participant reads the whole agenda in their own time.
+    agenda_url: str = ""
 
 
 def conference_uid(slug: str, domain: str) -> str:
@@ -165,7 +207,7 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
             f" in {one_line(slot.title)}"
         )
     lines.append("")
-    join = safe_uri(meeting.join_url)
+    join = meeting.safe_join_url
     if join:
         lines.append(
             f"Join{' (' + meeting.platform + ')' if meeting.platform else ''}: {join}"
@@ -176,12 +218,56 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
         lines.append(f"Passcode: {meeting.passcode}")
     if meeting.dial_in:
         lines.append(f"Dial-in: {meeting.dial_in}")
-    if meeting.agenda:
-        lines += ["", f"Agenda (your time, {invitee.zone}):"]
-        for item in meeting.agenda:
-            local = tz.to_local(item.start, invitee.zone)
-            lines.append(f"{local:%H:%M} {one_line(item.title)}")
+    lines += _agenda_lines(meeting, invitee)
     return "\n".join(lines)
+
+
+def short_agenda(meeting: Meeting, invitee: Invitee) -> list[tuple[Slot, bool]]:
+    """The agenda items an invite lists: the first :data:`SHORT_AGENDA`, then
+    every item the participant speaks in, each with whether they speak in it."""
+    agenda = meeting.agenda
+    mine: set[int] = set()
+    for slot in invitee.slots:
+        if slot.item:
+            position = meeting.agenda_index.get(slot.item)
+            if position is not None:
+                mine.add(position)
+        else:
+            # A slot that does not name its item: the item it falls in.
+            mine.update(
+                n
+                for n, item in enumerate(agenda)
+                if item.start <= slot.start < max(item.end, item.start + _MINUTE)
+            )
+    shown = sorted(set(range(min(SHORT_AGENDA, len(agenda)))) | mine)
+    return [(agenda[n], n in mine) for n in shown]
+
+
+_MINUTE = timedelta(minutes=1)
+
+
+def _agenda_lines(meeting: Meeting, invitee: Invitee) -> list[str]:
+    if not meeting.agenda:
+        return []
+    total = max(meeting.agenda_total, len(meeting.agenda))
+    listed = short_agenda(meeting, invitee)
+    lines = ["", f"Agenda (your time, {invitee.zone}):"]
+    later = False
+    for n, (item, speaking) in enumerate(listed):
+        if n >= SHORT_AGENDA and not later:
+            lines.append("Later, you speak in:")
+            later = True
+        local = tz.to_local(item.start, invitee.zone)
+        mark = " (you speak)" if speaking else ""
+        lines.append(f"{local:%H:%M} {one_line(item.title)}{mark}")
+    more = total - len(listed)
+    if more > 0:
+        items = f"{more} more item{'s' if more != 1 else ''}"
+        if invitee.agenda_url:
+            lines.append(f"… and {items}: {invitee.agenda_url}")
+        else:
+            lines.append(f"… and {items}.")
+    return lines
 
 
 def _calendar(name: str, method: str | None) -> Calendar:
@@ -228,20 +314,14 @@ def _event(
     event.add("description", description)
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    organizer = _organizer(meeting)
+    organizer = meeting.organizer
     if organizer is not None:
         event.add("organizer", organizer)
-    join = safe_uri(meeting.join_url)
+    join = meeting.safe_join_url
     if join:
         event.add("location", join)
         event.add("url", vUri(join))
-        # RFC 7986 CONFERENCE, as an extra. Parameters set by hand: icalendar's
-        # Conference(feature=[...]) quotes the list as one value (ICALENDAR.md).
-        conference = vUri(join)
-        conference.params["VALUE"] = "URI"
-        conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
-        conference.params["LABEL"] = param_text(meeting.platform or "Video call")
-        event.add("conference", conference)
+        event.add("conference", meeting.conference_property)
     if alarm is not None and not cancelled:
         reminder = Alarm()
         reminder.add("action", "DISPLAY")
@@ -278,7 +358,7 @@ def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
         MEETING_ALARM,
         cancel,
     )
-    if cancel and invitee.email and _organizer(meeting) is not None:
+    if cancel and invitee.email and meeting.organizer is not None:
         # RFC 5546 CANCEL names the attendees it removes; no RSVP is asked.
         attendee = vCalAddress(f"mailto:{one_line(invitee.email)}")
         attendee.params["CN"] = param_text(invitee.name)
@@ -305,11 +385,7 @@ def _slot_event(
             f"Conference time ({meeting.zone}): {_when(slot.start, meeting.zone)}",
             f"UTC: {utc(slot.start):%a %d %b %Y, %H:%M} UTC",
             *([slot.detail] if slot.detail else []),
-            *(
-                [f"Join: {safe_uri(meeting.join_url)}"]
-                if safe_uri(meeting.join_url)
-                else []
-            ),
+            *([f"Join: {meeting.safe_join_url}"] if meeting.safe_join_url else []),
         ]
     )
     return _event(
@@ -360,7 +436,7 @@ def feed(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
 def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
     """The whole conference: one event per agenda item (METHOD:PUBLISH)."""
     cal = _calendar(meeting.title, "PUBLISH")
-    join = safe_uri(meeting.join_url)
+    join = meeting.safe_join_url
     for item in meeting.agenda:
         lines = [
             f"Part of {one_line(meeting.title)}.",

@@ -3,8 +3,8 @@ writes around them (download records, token reissue)."""
 
 from __future__ import annotations
 
-import io
 import re
+import tempfile
 import unicodedata
 import zipfile
 from collections.abc import Sequence
@@ -13,29 +13,34 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from flask import current_app
+from flask import url_for
+from sqlalchemy import func
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import update
 
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
-from silkmeet.domain.schedule import ScheduledItem
-from silkmeet.domain.schedule import schedule_end
+from silkmeet.domain.schedule import ItemIn
+from silkmeet.domain.schedule import SpeakerIn
+from silkmeet.domain.schedule import speaker_slots
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
+from silkmeet.models import Person
 from silkmeet.models.conference import new_token
-from silkmeet.timetable import load_conference
-from silkmeet.timetable import schedule_for
 
 DEFAULT_UID_DOMAIN = "silkmeet.invalid"
 FALLBACK_ORGANIZER = "invites@silkmeet.invalid"
+# A ZIP larger than this goes to a temporary file instead of memory.
+ZIP_IN_MEMORY = 4 * 1024 * 1024
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -47,12 +52,19 @@ def uid_domain() -> str:
     return current_app.config.get("INVITE_UID_DOMAIN") or DEFAULT_UID_DOMAIN
 
 
-def organizer_email(conference: Conference) -> str:
-    """The ORGANIZER address: configured, else the conference's first owner."""
-    configured = current_app.config.get("INVITE_ORGANIZER_EMAIL")
-    if configured:
-        return configured
-    email = db.session.scalar(
+def organizer(conference: Conference) -> tuple[str, str]:
+    """``(name, address)`` for ORGANIZER, in one statement: the first host (else
+    the conference's title), and the configured address, else the conference's
+    first owner's."""
+    first_host = (
+        select(Organisation.name)
+        .join(ConferenceHost, ConferenceHost.organisation_id == Organisation.id)
+        .where(ConferenceHost.conference_id == conference.id)
+        .order_by(ConferenceHost.position, ConferenceHost.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    first_owner = (
         select(Organiser.email)
         .join(ConferenceOrganiser)
         .where(
@@ -61,45 +73,239 @@ def organizer_email(conference: Conference) -> str:
         )
         .order_by(ConferenceOrganiser.organiser_id)
         .limit(1)
+        .scalar_subquery()
     )
-    return email or FALLBACK_ORGANIZER
+    name, email = db.session.execute(select(first_host, first_owner)).one()
+    configured = current_app.config.get("INVITE_ORGANIZER_EMAIL")
+    return name or conference.title, configured or email or FALLBACK_ORGANIZER
 
 
 def _conference_uid(conference: Conference) -> str:
     return ics.conference_uid(conference.slug, uid_domain())
 
 
-def meeting_for(
-    conference: Conference, scheduled: Sequence[ScheduledItem] | None = None
-) -> ics.Meeting:
-    """The shared part of every invite. Needs a conference with a start."""
-    if conference.start_at is None:
-        raise NoStartError(conference.slug)
-    if scheduled is None:
-        scheduled = schedule_for(conference)
-    uid = _conference_uid(conference)
-    start = conference.start_at
-    end = max(
-        start + timedelta(minutes=conference.duration_minutes),
-        schedule_end(scheduled, start),
-    )
-    hosts = [h.organisation.name for h in conference.hosts]
-    agenda = tuple(
-        ics.Slot(
-            uid=ics.derived_uid(uid, "item", s.item.id),
-            title=s.item.title,
-            start=s.start,
-            end=s.end,
-            detail=", ".join(sp.name for sp in s.item.speakers),
+# -- the lineup, loaded as plain rows --------------------------------------------
+#
+# An invite needs the items' timing columns (every item: times flow from the
+# start), the speakers of the items its participant speaks in (their shares
+# split the item), and the titles of the few items its short agenda lists. It
+# never needs the lineup as ORM objects, so it reads tuples in a fixed number of
+# statements, whatever the size of the conference.
+
+
+def _item_rows(conference_id: int) -> list:
+    return db.session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.duration_minutes,
+            AgendaItem.fixed_start_at,
         )
-        for s in scheduled
+        .where(AgendaItem.conference_id == conference_id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+
+
+def _speaker_rows(conference_id: int, names: bool = False) -> list:
+    """Every item's speaker links, in item and speaking order."""
+    columns = [
+        AgendaItemSpeaker.item_id,
+        AgendaItemSpeaker.participation_id,
+        AgendaItemSpeaker.minutes,
+        Participation.removed_at,
+    ]
+    if names:
+        columns.append(Person.full_name)
+    query = (
+        select(*columns)
+        .join(Participation, Participation.id == AgendaItemSpeaker.participation_id)
+        .join(AgendaItem, AgendaItem.id == AgendaItemSpeaker.item_id)
+        .where(AgendaItem.conference_id == conference_id)
     )
+    if names:
+        query = query.join(Person, Person.id == Participation.person_id)
+    query = query.order_by(
+        AgendaItemSpeaker.item_id, AgendaItemSpeaker.position, AgendaItemSpeaker.id
+    )
+    return db.session.execute(query).all()
+
+
+def _lineup_rows_for(conference_id: int, participation_id: int) -> tuple[list, list]:
+    """``(items, speakers)`` for one participant's invite, in one statement:
+    every item's timing columns, each joined to the speaker links of the items
+    this participant speaks in (the others have none)."""
+    mine = select(AgendaItemSpeaker.item_id).where(
+        AgendaItemSpeaker.participation_id == participation_id
+    )
+    links = (
+        select(
+            AgendaItemSpeaker.item_id,
+            AgendaItemSpeaker.participation_id,
+            AgendaItemSpeaker.minutes,
+            AgendaItemSpeaker.position,
+            AgendaItemSpeaker.id,
+            Participation.removed_at,
+        )
+        .join(Participation, Participation.id == AgendaItemSpeaker.participation_id)
+        .where(AgendaItemSpeaker.item_id.in_(mine))
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.duration_minutes,
+            AgendaItem.fixed_start_at,
+            links.c.item_id,
+            links.c.participation_id,
+            links.c.minutes,
+            links.c.removed_at,
+        )
+        .outerjoin(links, links.c.item_id == AgendaItem.id)
+        .where(AgendaItem.conference_id == conference_id)
+        .order_by(AgendaItem.position, AgendaItem.id, links.c.position, links.c.id)
+    ).all()
+    items = []
+    for row in rows:
+        if not items or items[-1].id != row.id:
+            items.append(row)
+    return items, [row for row in rows if row.item_id is not None]
+
+
+def item_times(
+    start: datetime, rows: Sequence, buffer_minutes: int
+) -> list[tuple[datetime, datetime]]:
+    """Each item's ``(start, end)``: the arithmetic of
+    :func:`silkmeet.domain.schedule.compute_schedule`, on ``(…, duration,
+    fixed_start)`` rows, without building the whole schedule."""
+    buffer = timedelta(minutes=buffer_minutes)
+    cursor = start
+    times = []
+    for row in rows:
+        begin = cursor if row.fixed_start_at is None else row.fixed_start_at
+        end = begin + timedelta(minutes=row.duration_minutes)
+        times.append((begin, end))
+        cursor = end + buffer
+    return times
+
+
+class _Lineup:
+    """Items, their times and speaking slots, from rows; shared by every invite
+    built from it."""
+
+    def __init__(self, conference: Conference, items: list, speakers: list):
+        self.uid = _conference_uid(conference)
+        self.items = items
+        self.times = item_times(conference.start_at, items, conference.buffer_minutes)
+        self.position = {row.id: n for n, row in enumerate(items)}
+        self.by_item: dict[int, list] = {}
+        for row in speakers:
+            self.by_item.setdefault(row.item_id, []).append(row)
+        self._item_uids: dict[int, str] = {}
+
+    def item_uid(self, item_id: int) -> str:
+        uid = self._item_uids.get(item_id)
+        if uid is None:
+            uid = self._item_uids[item_id] = ics.derived_uid(self.uid, "item", item_id)
+        return uid
+
+    def end(self, conference: Conference) -> datetime:
+        start = conference.start_at
+        return max(
+            [start + timedelta(minutes=conference.duration_minutes)]
+            + [end for _begin, end in self.times]
+        )
+
+    def agenda_slot(self, n: int, detail: str = "") -> ics.Slot:
+        row = self.items[n]
+        begin, end = self.times[n]
+        return ics.Slot(
+            uid=self.item_uid(row.id),
+            title=row.title,
+            start=begin,
+            end=end,
+            detail=detail,
+        )
+
+    def speaking_slots(self) -> dict[int, list[ics.Slot]]:
+        """Participation id → its speaking slots, in lineup order (removed
+        speakers are out of the lineup, as in :func:`schedule_for`)."""
+        slots: dict[int, list[ics.Slot]] = {}
+        ordered = sorted(self.position[i] for i in self.by_item if i in self.position)
+        for n in ordered:
+            row = self.items[n]
+            speakers = tuple(
+                SpeakerIn(
+                    participant_id=s.participation_id,
+                    name="",
+                    country="",
+                    timezone="",
+                    minutes=s.minutes,
+                )
+                for s in self.by_item.get(row.id, ())
+                if s.removed_at is None
+            )
+            item = ItemIn(
+                id=row.id,
+                title=row.title,
+                kind="",
+                duration_minutes=row.duration_minutes,
+                speakers=speakers,
+            )
+            item_uid = self.item_uid(row.id)
+            for turn in speaker_slots(item, self.times[n][0]):
+                pid = turn.speaker.participant_id
+                slots.setdefault(pid, []).append(
+                    ics.Slot(
+                        uid=ics.derived_uid(self.uid, "slot", pid, row.id),
+                        title=row.title,
+                        start=turn.start,
+                        end=turn.end,
+                        item=item_uid,
+                    )
+                )
+        return slots
+
+    def removed_slots(self, participation_id: int) -> list[ics.Slot]:
+        """A removed speaker's former slots, at their items' times, under the
+        UIDs their invite gave them, so that the cancel reaches them."""
+        slots = []
+        for item_id, links in self.by_item.items():
+            n = self.position.get(item_id)
+            if n is None or not any(
+                s.participation_id == participation_id for s in links
+            ):
+                continue
+            begin, end = self.times[n]
+            uid = ics.derived_uid(self.uid, "slot", participation_id, item_id)
+            slots.append(
+                (
+                    n,
+                    ics.Slot(
+                        uid=uid,
+                        title=self.items[n].title,
+                        start=begin,
+                        end=end,
+                        item=self.item_uid(item_id),
+                    ),
+                )
+            )
+        return [slot for _n, slot in sorted(slots, key=lambda pair: pair[0])]
+
+
+def _meeting(
+    conference: Conference,
+    lineup: _Lineup,
+    agenda: tuple[ics.Slot, ...],
+    agenda_total: int = 0,
+) -> ics.Meeting:
+    organizer_name, organizer_email = organizer(conference)
     return ics.Meeting(
-        uid=uid,
+        uid=lineup.uid,
         title=conference.title,
         zone=conference.timezone,
-        start=start,
-        end=end,
+        start=conference.start_at,
+        end=lineup.end(conference),
         revision=conference.invite_revision,
         cancelled=conference.status == "cancelled",
         description=conference.description,
@@ -108,108 +314,119 @@ def meeting_for(
         meeting_id=conference.meeting_id,
         passcode=conference.passcode,
         dial_in=conference.dial_in,
-        organizer_name=hosts[0] if hosts else conference.title,
-        organizer_email=organizer_email(conference),
+        organizer_name=organizer_name,
+        organizer_email=organizer_email,
         agenda=agenda,
+        agenda_total=agenda_total,
     )
 
 
-def invitee_for(
-    participation: Participation,
-    meeting: ics.Meeting,
-    scheduled: Sequence[ScheduledItem],
+def _agenda_url_template() -> str:
+    """The delegate page's address with ``{token}`` to fill in; ``""`` where no
+    address can be built (the CLI without ``SERVER_NAME``)."""
+    try:
+        url = url_for(
+            "agenda.delegate_page", slug="SLUG", token="TOKEN", _external=True
+        )
+    except RuntimeError:
+        return ""
+    return url.replace("TOKEN", "{token}").replace("SLUG", "{slug}")
+
+
+def _invitee(
+    person,
+    participation,
+    slots: Sequence[ics.Slot],
+    agenda_url: str,
 ) -> ics.Invitee:
-    person = participation.person
-    slots = []
-    for s in scheduled:
-        for slot in s.slots:
-            if slot.speaker.participant_id == participation.id:
-                slots.append(
-                    ics.Slot(
-                        uid=ics.derived_uid(
-                            meeting.uid, "slot", participation.id, s.item.id
-                        ),
-                        title=s.item.title,
-                        start=slot.start,
-                        end=slot.end,
-                    )
-                )
-    if participation.removed_at is not None:
-        # The lineup drops removed speakers; cancel the slots they had, at the
-        # item's time, under the UIDs their invite gave them.
-        by_id = {s.item.id: s for s in scheduled}
-        for link in participation.speaking:
-            item = by_id.get(link.item_id)
-            if item is not None:
-                slots.append(
-                    ics.Slot(
-                        uid=ics.derived_uid(
-                            meeting.uid, "slot", participation.id, link.item_id
-                        ),
-                        title=item.item.title,
-                        start=item.start,
-                        end=item.end,
-                    )
-                )
+    """``person`` and ``participation`` may be ORM objects or rows with the
+    same attribute names."""
     delegation = participation.delegation_country
+    removed = participation.removed_at is not None
     return ics.Invitee(
-        name=person.display_name,
+        name=Person.display_name.fget(person),
         role=v.label(v.PARTICIPANT_ROLES, participation.role),
         zone=person.timezone,
         email=person.email or "",
         delegation=tz.country_name(delegation) if delegation else "",
-        removed=participation.removed_at is not None,
+        removed=removed,
         slots=tuple(slots),
+        agenda_url="" if removed else agenda_url,
     )
 
 
-def _invite_options():
-    """What one invite needs: the lineup and hosts, not every participant."""
-    return (
-        selectinload(Conference.items)
-        .selectinload(AgendaItem.speakers)
-        .selectinload(AgendaItemSpeaker.participation)
-        .selectinload(Participation.person),
-        selectinload(Conference.hosts).selectinload(ConferenceHost.organisation),
+def _personal(participation: Participation) -> tuple[ics.Meeting, ics.Invitee]:
+    """One participant's meeting and invitee, in a fixed number of statements."""
+    conference = participation.conference
+    if conference.start_at is None:
+        raise NoStartError(conference.slug)
+    lineup = _Lineup(conference, *_lineup_rows_for(conference.id, participation.id))
+    if participation.removed_at is None:
+        slots = lineup.speaking_slots().get(participation.id, [])
+    else:
+        slots = lineup.removed_slots(participation.id)
+    # The short agenda: the first items and the participant's own.
+    shown = sorted(
+        set(range(min(ics.SHORT_AGENDA, len(lineup.items))))
+        | {lineup.position[i] for i in lineup.by_item if i in lineup.position}
     )
-
-
-def _loaded(participation: Participation) -> tuple[Conference, list[ScheduledItem]]:
-    conference = db.session.scalar(
-        select(Conference)
-        .where(Conference.id == participation.conference_id)
-        .options(*_invite_options())
-    )
-    return conference, schedule_for(conference)
+    agenda = tuple(lineup.agenda_slot(n) for n in shown)
+    meeting = _meeting(conference, lineup, agenda, agenda_total=len(lineup.items))
+    template = _agenda_url_template()
+    url = template.format(slug=conference.slug, token=participation.token)
+    invitee = _invitee(participation.person, participation, slots, url)
+    return meeting, invitee
 
 
 def personal_invite(participation: Participation, stamp: datetime | None = None):
     """``(bytes, filename)`` of one participant's invite (or cancellation)."""
-    conference, scheduled = _loaded(participation)
-    meeting = meeting_for(conference, scheduled)
-    invitee = invitee_for(participation, meeting, scheduled)
+    meeting, invitee = _personal(participation)
     data = ics.invite(meeting, invitee, stamp or utcnow())
-    return data, invite_filename(conference, participation)
+    return data, invite_filename(participation.conference, participation)
 
 
 def personal_feed(participation: Participation, stamp: datetime | None = None):
-    conference, scheduled = _loaded(participation)
-    meeting = meeting_for(conference, scheduled)
-    invitee = invitee_for(participation, meeting, scheduled)
+    meeting, invitee = _personal(participation)
     return ics.feed(meeting, invitee, stamp or utcnow())
 
 
 def conference_calendar(conference: Conference, stamp: datetime | None = None):
     """``(bytes, filename)``: one event per agenda item."""
-    conference = load_conference(conference.slug)
-    meeting = meeting_for(conference)
+    if conference.start_at is None:
+        raise NoStartError(conference.slug)
+    lineup = _Lineup(
+        conference,
+        _item_rows(conference.id),
+        _speaker_rows(conference.id, names=True),
+    )
+    agenda = tuple(
+        lineup.agenda_slot(
+            n,
+            ", ".join(
+                s.full_name
+                for s in lineup.by_item.get(row.id, ())
+                if s.removed_at is None
+            ),
+        )
+        for n, row in enumerate(lineup.items)
+    )
+    meeting = _meeting(conference, lineup, agenda)
     return ics.agenda_calendar(meeting, stamp or utcnow()), f"{conference.slug}.ics"
 
 
 def record_download(participation: Participation) -> None:
-    participation.invite_downloaded_at = utcnow()
-    participation.invite_download_count = (participation.invite_download_count or 0) + 1
-    db.session.flush()
+    """One UPDATE, counted in the database (two downloads at once both count);
+    no ORM object is loaded or refreshed for it."""
+    db.session.execute(
+        update(Participation)
+        .where(Participation.id == participation.id)
+        .values(
+            invite_downloaded_at=utcnow(),
+            invite_download_count=func.coalesce(Participation.invite_download_count, 0)
+            + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 def reissue_token(participation: Participation) -> str:
@@ -252,29 +469,78 @@ def content_disposition(filename: str, kind: str = "attachment") -> str:
     return header
 
 
-def zip_names(participations: Sequence[Participation]) -> list[str]:
-    """One unique ASCII file name per participant, in list order."""
+def zip_names(people: Sequence) -> list[str]:
+    """One unique ASCII file name per participant, in list order.
+
+    ``people``: rows (or objects) with ``id``, ``full_name`` and ``latin_name``.
+    """
     names = []
-    width = max(2, len(str(len(participations))))
-    for n, p in enumerate(participations, start=1):
-        person = p.person
-        base = ascii_filename(person.latin_name or "") or ascii_filename(
-            person.full_name
-        )
+    width = max(2, len(str(len(people))))
+    for n, p in enumerate(people, start=1):
+        base = ascii_filename(p.latin_name or "") or ascii_filename(p.full_name)
         names.append(f"{n:0{width}d}-{base or f'participant-{p.id}'}.ics")
     return names
 
 
-def invites_zip(conference: Conference, stamp: datetime | None = None) -> bytes:
-    """Every current participant's invite, one file each, in one ZIP."""
-    conference = load_conference(conference.slug)
-    scheduled = schedule_for(conference)
-    meeting = meeting_for(conference, scheduled)
+def _current_people(conference_id: int) -> list:
+    return db.session.execute(
+        select(
+            Participation.id,
+            Participation.token,
+            Participation.role,
+            Participation.delegation_country,
+            Participation.removed_at,
+            Person.full_name,
+            Person.latin_name,
+            Person.timezone,
+            Person.email,
+        )
+        .join(Person, Person.id == Participation.person_id)
+        .where(
+            Participation.conference_id == conference_id,
+            Participation.removed_at.is_(None),
+        )
+        .order_by(Participation.id)
+    ).all()
+
+
+def all_invites(conference: Conference, stamp: datetime | None = None):
+    """``(file name, bytes)`` of every current participant's invite.
+
+    The lineup and the shared meeting are loaded and built once; each invite
+    then costs only its own DESCRIPTION and events. A fixed number of
+    statements, whatever the number of items and people.
+    """
+    if conference.start_at is None:
+        raise NoStartError(conference.slug)
     stamp = stamp or utcnow()
-    people = [p for p in conference.participations if p.removed_at is None]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, participation in zip(zip_names(people), people, strict=True):
-            invitee = invitee_for(participation, meeting, scheduled)
-            archive.writestr(name, ics.invite(meeting, invitee, stamp))
-    return buffer.getvalue()
+    lineup = _Lineup(
+        conference, _item_rows(conference.id), _speaker_rows(conference.id)
+    )
+    agenda = tuple(lineup.agenda_slot(n) for n in range(len(lineup.items)))
+    meeting = _meeting(conference, lineup, agenda)
+    slots = lineup.speaking_slots()
+    people = _current_people(conference.id)
+    template = _agenda_url_template()
+    for name, person in zip(zip_names(people), people, strict=True):
+        url = template.format(slug=conference.slug, token=person.token)
+        invitee = _invitee(person, person, slots.get(person.id, ()), url)
+        yield name, ics.invite(meeting, invitee, stamp)
+
+
+def invites_zip(conference: Conference, stamp: datetime | None = None):
+    """Every current participant's invite, one file each, in one ZIP.
+
+    Returns an open temporary file positioned at its start (the caller closes
+    it): a large conference's ZIP is spooled to disk, not held in memory.
+    """
+    spool = tempfile.SpooledTemporaryFile(max_size=ZIP_IN_MEMORY)
+    try:
+        with zipfile.ZipFile(spool, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, data in all_invites(conference, stamp):
+                archive.writestr(name, data)
+    except BaseException:
+        spool.close()
+        raise
+    spool.seek(0)
+    return spool

@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.wsgi import wrap_file
 
 from silkmeet.access import has_rights
 from silkmeet.access import organiser_conference
@@ -133,10 +134,19 @@ def organiser_download(slug: str, participation_id: int):
 def download_zip(slug: str):
     conference = organiser_conference(slug)
     try:
-        data = ops.invites_zip(conference)
+        spool = ops.invites_zip(conference)
     except ops.NoStartError:
         abort(409, description=NO_START)
-    response = Response(data, mimetype="application/zip")
+    size = spool.seek(0, 2)
+    spool.seek(0)
+    # Streamed from the spooled file; closing the response closes (and so
+    # deletes) it.
+    response = Response(
+        wrap_file(request.environ, spool, buffer_size=64 * 1024),
+        mimetype="application/zip",
+        direct_passthrough=True,
+    )
+    response.content_length = size
     response.headers["Content-Disposition"] = ops.content_disposition(
         f"{conference.slug}-invites.zip"
     )
@@ -176,14 +186,11 @@ def invites_command(slug: str, out: str) -> None:
         fail(f"{slug!r} has no start yet: there is nothing to put in a calendar")
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
-    conference = ops.load_conference(slug)
-    scheduled = ops.schedule_for(conference)
-    meeting = ops.meeting_for(conference, scheduled)
     stamp = ops.utcnow()
-    people = [p for p in conference.participations if p.removed_at is None]
-    for name, participation in zip(ops.zip_names(people), people, strict=True):
-        invitee = ops.invitee_for(participation, meeting, scheduled)
-        (folder / name).write_bytes(ops.ics.invite(meeting, invitee, stamp))
+    written = 0
+    for name, data in ops.all_invites(conference, stamp):
+        (folder / name).write_bytes(data)
+        written += 1
     data, filename = ops.conference_calendar(conference, stamp)
     (folder / filename).write_bytes(data)
-    click.echo(f"Wrote {len(people)} invite(s) and {filename} to {folder}")
+    click.echo(f"Wrote {written} invite(s) and {filename} to {folder}")

@@ -222,3 +222,47 @@ def test_bad_join_url_is_left_out():
 def test_naive_instant_is_refused():
     with pytest.raises(ValueError):
         ics.invite(meeting(start=datetime(2020, 11, 20, 13)), invitee(), STAMP)
+
+
+def test_short_agenda_lists_the_first_items_and_always_your_own():
+    items = tuple(
+        ics.Slot(
+            ics.derived_uid(UID, "item", n),
+            f"Item {n}",
+            START + timedelta(minutes=10 * n),
+            START + timedelta(minutes=10 * n + 10),
+        )
+        for n in range(30)
+    )
+    own = ics.Slot(
+        ics.derived_uid(UID, "slot", 7, 20),
+        "Item 20",
+        items[20].start + timedelta(minutes=5),
+        items[20].end,
+        item=items[20].uid,
+    )
+    url = "https://silkmeet.example/c/silk/me/tok"
+    person = invitee(zone="Europe/Paris", slots=(own,), agenda_url=url)
+    text = ics.invite_text(meeting(agenda=items), person)
+    lines = text.splitlines()
+    agenda = lines[lines.index("Agenda (your time, Europe/Paris):") + 1 :]
+    first = [f"{14 + n // 6:02d}:{n % 6 * 10:02d} Item {n}" for n in range(8)]
+    assert agenda == [
+        *first,
+        "Later, you speak in:",
+        "17:20 Item 20 (you speak)",
+        f"… and 21 more items: {url}",
+    ]
+    # The same selection from only the items it needs, given the total count.
+    pruned = meeting(agenda=items[:8] + items[20:21], agenda_total=30)
+    assert ics.invite_text(pruned, person) == text
+    # A slot that does not name its item is found by its time.
+    unnamed = invitee(
+        zone="Europe/Paris", slots=(ics.Slot(own.uid, "x", own.start, own.end),)
+    )
+    assert "17:20 Item 20 (you speak)" in ics.invite_text(
+        meeting(agenda=items), unnamed
+    )
+    # A short lineup is listed whole, with no pointer.
+    whole = ics.invite_text(meeting(agenda=items[:3]), person)
+    assert "more item" not in whole and "Item 2" in whole
