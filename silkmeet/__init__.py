@@ -59,6 +59,13 @@ def register_extensions(app: Flask) -> None:
     from silkmeet.extensions import migrate
 
     db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from sqlalchemy import event
+
+        from silkmeet.db import sqlite_pragmas
+
+        with app.app_context():
+            event.listen(db.engine, "connect", sqlite_pragmas)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -51,3 +51,22 @@ def test_secret_key_is_generated_once_in_instance(monkeypatch, tmp_path):
     assert len(key) == 64 and key != "dev"
     assert second.config["SECRET_KEY"] == key
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path):
+    from sqlalchemy import text
+
+    from silkmeet.extensions import db
+
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.sqlite'}",
+            "SECRET_KEY": "k",
+        }
+    )
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        db.engine.dispose()
