@@ -20,8 +20,12 @@ def organiser_conference(slug: str, options=()) -> Conference:
     404 when it does not exist, 403 when it belongs to other organisers. Views
     must also be ``@login_required`` (anonymous visitors go to the login page).
     """
-    conference = db.session.scalar(
-        select(Conference).where(Conference.slug == slug).options(*options)
+    conference = (
+        db.session.execute(
+            select(Conference).where(Conference.slug == slug).options(*options)
+        )
+        .unique()
+        .scalar_one_or_none()
     )
     if conference is None:
         abort(404)

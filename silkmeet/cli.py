@@ -23,6 +23,7 @@ from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
+from silkmeet.timetable import load_conference
 
 DEMO_FILE = "silk-cities-2020.json"
 DEMO_ORGANISER = "organiser@silkmeet.example"
@@ -168,9 +169,10 @@ def export_command(
             fail("--all needs --out FOLDER")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        conferences = db.session.scalars(select(Conference).order_by(Conference.slug))
+        slugs = db.session.scalars(select(Conference.slug).order_by(Conference.slug))
         count = 0
-        for conference in conferences:
+        for each in slugs.all():
+            conference = load_conference(each)
             doc = export_conference(conference, include_tokens=with_tokens)
             (folder / f"{conference.slug}.json").write_text(
                 fmt.dumps(doc), encoding="utf-8"
@@ -178,7 +180,8 @@ def export_command(
             count += 1
         click.echo(f"Exported {count} conference(s) to {folder}", err=True)
         return
-    doc = export_conference(find_conference(slug), include_tokens=with_tokens)
+    find_conference(slug)
+    doc = export_conference(load_conference(slug), include_tokens=with_tokens)
     text = fmt.dumps(doc)
     if out:
         Path(out).write_text(text, encoding="utf-8")

@@ -4,6 +4,7 @@ domain as plain dataclasses. Shared by every feature that shows times."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from silkmeet.domain.schedule import ItemIn
@@ -19,18 +20,23 @@ from silkmeet.models import Participation
 from silkmeet.models import Person
 
 
+# The lineup comes in one joined statement from its single conference: selectinload
+# below the items would send one statement per 500 items, so a large lineup would
+# cost more statements than a small one. Results need .unique() (see load()).
 def graph_options():
     """Eager loads for a whole conference: items, speakers, people, hosts."""
     return (
-        selectinload(Conference.items)
-        .selectinload(AgendaItem.speakers)
-        .selectinload(AgendaItemSpeaker.participation)
-        .selectinload(Participation.person)
-        .selectinload(Person.organisation),
+        joinedload(Conference.items)
+        .joinedload(AgendaItem.speakers)
+        .joinedload(AgendaItemSpeaker.participation, innerjoin=True)
+        .joinedload(Participation.person, innerjoin=True)
+        .joinedload(Person.organisation),
         selectinload(Conference.participations)
-        .selectinload(Participation.person)
-        .selectinload(Person.organisation),
-        selectinload(Conference.hosts).selectinload(ConferenceHost.organisation),
+        .joinedload(Participation.person, innerjoin=True)
+        .joinedload(Person.organisation),
+        selectinload(Conference.hosts).joinedload(
+            ConferenceHost.organisation, innerjoin=True
+        ),
     )
 
 
@@ -39,8 +45,8 @@ def lineup_options():
     joined query), hosts. Other participants are not loaded: pages that show the
     schedule need the speakers, not the whole conference's people."""
     return (
-        selectinload(Conference.items)
-        .selectinload(AgendaItem.speakers)
+        joinedload(Conference.items)
+        .joinedload(AgendaItem.speakers)
         .joinedload(AgendaItemSpeaker.participation, innerjoin=True)
         .joinedload(Participation.person, innerjoin=True),
         selectinload(Conference.hosts).joinedload(
@@ -53,9 +59,12 @@ def load_conference(slug: str, everyone: bool = True) -> Conference | None:
     """A conference with its whole graph, or with only its lineup and hosts
     (``everyone=False``, see :func:`lineup_options`)."""
     options = graph_options() if everyone else lineup_options()
-    return db.session.scalar(
-        select(Conference).where(Conference.slug == slug).options(*options)
-    )
+    return load(select(Conference).where(Conference.slug == slug).options(*options))
+
+
+def load(statement) -> Conference | None:
+    """One conference from a statement that may carry joined collection loads."""
+    return db.session.execute(statement).unique().scalar_one_or_none()
 
 
 def active_people(conference_id: int, roles: tuple[str, ...] | None = None):

@@ -101,7 +101,11 @@ def conference_calendar(slug: str):
 def manage(slug: str):
     conference = organiser_conference(
         slug,
-        (selectinload(Conference.participations).selectinload(Participation.person),),
+        (
+            selectinload(Conference.participations).joinedload(
+                Participation.person, innerjoin=True
+            ),
+        ),
     )
     return render_template(
         "invites/manage.html",

@@ -84,7 +84,9 @@ def sized(app, auth):
 
 def test_statements_do_not_grow_with_the_conference(app, client, sized):
     small = sized("small", items=4, people=12)
-    large = sized("large", items=40, people=150)
+    # Over 500 items and speakers: eager loads that work in chunks of 500 ids
+    # (selectinload) would show here.
+    large = sized("large", items=520, people=700)
     grew = {}
     for name, pattern in PAGES.items():
         few = statements(app, client, pattern.format(**small))
@@ -93,3 +95,27 @@ def test_statements_do_not_grow_with_the_conference(app, client, sized):
         if many > few:
             grew[name] = (few, many)
     assert grew == {}
+
+
+def test_export_statements_do_not_grow(app, sized):
+    from silkmeet.exchange.operations import export_conference
+    from silkmeet.timetable import load_conference
+
+    sized("small", items=4, people=12)
+    sized("large", items=520, people=700)
+    counts = []
+    with app.app_context():
+        for slug in ("small", "large"):
+            db.session.expire_all()
+            seen = []
+
+            def on_execute(*args, seen=seen, **kwargs):
+                seen.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", on_execute)
+            doc = export_conference(load_conference(slug))
+            fmt.dumps(doc)
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+            counts.append(len(seen))
+            assert len(doc.participants) in (12, 700)
+    assert counts[0] == counts[1] > 0
