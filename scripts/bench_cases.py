@@ -5,13 +5,16 @@ Cases record derived figures (p95, the floor, peak memory) into ``extra``.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from bench import floor_calendar
 from bench import floor_events
 from bench import median_ms
 from bench import p95_ms
-from bench import peak_extra_mib
 from bench import timed
 from sqlalchemy import select
 
@@ -100,15 +103,28 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
     if "reorder" in info:
         yield "reorder_block_save", info["reorder"](client)
 
-    peaks = {
-        "conference_ics": get(f"/c/{slug}/calendar.ics"),
-        "frab_xml": get(f"/c/{slug}/schedule.frab.xml"),
-        "frab_json": get(f"/c/{slug}/schedule.frab.json"),
-        "invites_zip": get(f"/organiser/c/{slug}/invites.zip"),
-        "json_export": export,
+    # Peak memory of each export in a fresh process, above that process idle.
+    paths = {
+        "conference_ics": f"/c/{slug}/calendar.ics",
+        "frab_xml": f"/c/{slug}/schedule.frab.xml",
+        "frab_json": f"/c/{slug}/schedule.frab.json",
+        "schedule_json": f"/c/{slug}/schedule.json",
+        "invites_zip": f"/organiser/c/{slug}/invites.zip",
+        "json_export": f"export:{slug}",
     }
-    for name, fn in peaks.items():
-        extra[f"peak_rss_extra_mib_{name}_{size}"] = round(peak_extra_mib(fn), 1)
-    extra[f"peak_rss_extra_mib_{size}"] = max(
-        extra[f"peak_rss_extra_mib_{name}_{size}"] for name in peaks
+    peaks = peak_in_child(app.config["SQLALCHEMY_DATABASE_URI"], list(paths.values()))
+    for name, path in paths.items():
+        extra[f"peak_rss_extra_mib_{name}_{size}"] = peaks[path]
+    extra[f"idle_rss_mib_{size}"] = peaks["idle_mib"]
+    extra[f"peak_rss_extra_mib_{size}"] = max(peaks[path] for path in paths.values())
+
+
+def peak_in_child(url: str, paths: list[str]) -> dict:
+    script = Path(__file__).with_name("bench_peak.py")
+    out = subprocess.run(
+        [sys.executable, str(script), url, *paths],
+        capture_output=True,
+        text=True,
+        check=True,
     )
+    return json.loads(out.stdout)
