@@ -53,8 +53,8 @@ def test_secure_cookie_and_hsts_behind_a_tls_proxy(auth):
 
 def test_too_large_upload_gets_a_clear_413(app, client):
     app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
-    response = client.post(
-        "/auth/login", data={"email": "a" * (2 * 1024 * 1024), "password": "x"}
+    response = post_closing(
+        client, "/auth/login", data={"email": "a" * (2 * 1024 * 1024), "password": "x"}
     )
     assert response.status_code == 413
     assert "too large" in response.get_data(as_text=True)
@@ -159,3 +159,47 @@ def test_forms_on_token_pages_work_over_https_without_referer(app, demo):
     # And without the token the same POST is refused.
     refused = client.post(base + "/start", data={}, headers=https)
     assert refused.status_code == 400
+
+
+def _upload(client, blob: bytes):
+    import io
+
+    return post_closing(
+        client,
+        "/organiser/c/test-conf/people/import",
+        data={"file": (io.BytesIO(blob), "people.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def post_closing(client, path: str, **kwargs):
+    """POST, then close the request body the test client spooled to a file: a
+    413 leaves it unread, and an unclosed file fails the run."""
+    from werkzeug.test import EnvironBuilder
+
+    builder = EnvironBuilder(path=path, method="POST", **kwargs)
+    environ = builder.get_environ()
+    try:
+        return client.open(environ)
+    finally:
+        environ["wsgi.input"].close()
+        builder.close()
+
+
+def test_csv_import_refuses_bad_files_with_a_message(
+    app, client, auth, make_conference
+):
+    auth.login_as(conferences=[make_conference()])
+    not_utf8 = _upload(client, "full_name,country\nJosé,ES\n".encode("latin-1"))
+    assert not_utf8.status_code < 500
+    assert "UTF-8" in not_utf8.get_data(as_text=True)
+
+    rows = "full_name,country,timezone\n" + "Ana,FR,Europe/Paris\n" * 2001
+    too_many = _upload(client, rows.encode())
+    assert too_many.status_code < 500
+    assert "More than 2000 rows" in too_many.get_data(as_text=True)
+
+    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    huge = _upload(client, b"full_name,country\n" + b"x,FR\n" * 300_000)
+    assert huge.status_code == 413
+    assert "too large" in huge.get_data(as_text=True)
