@@ -16,13 +16,11 @@ from bench import floor_events
 from bench import median_ms
 from bench import p95_ms
 from bench import timed
-from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
 from silkmeet.exchange.operations import export_conference
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
-from silkmeet.models import Conference
 from silkmeet.timetable import load_conference
 
 
@@ -83,10 +81,7 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
 
     def export():
         with app.app_context():
-            conference = db.session.scalar(
-                select(Conference).where(Conference.slug == slug)
-            )
-            return fmt.dumps(export_conference(conference))
+            return fmt.dumps(export_conference(load_conference(slug)))
 
     yield "json_export", export
     text = export()

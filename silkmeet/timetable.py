@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
@@ -20,51 +21,69 @@ from silkmeet.models import Participation
 from silkmeet.models import Person
 
 
-# The lineup comes in one joined statement from its single conference: selectinload
-# below the items would send one statement per 500 items, so a large lineup would
-# cost more statements than a small one. Results need .unique() (see load()).
-def graph_options():
-    """Eager loads for a whole conference: items, speakers, people, hosts."""
-    return (
-        joinedload(Conference.items)
-        .joinedload(AgendaItem.speakers)
-        .joinedload(AgendaItemSpeaker.participation, innerjoin=True)
-        .joinedload(Participation.person, innerjoin=True)
-        .joinedload(Person.organisation),
-        selectinload(Conference.participations)
-        .joinedload(Participation.person, innerjoin=True)
-        .joinedload(Person.organisation),
+# Every collection is loaded from its single conference, so each costs one
+# statement whatever the size: the items by selectinload (one parent), the
+# speakers of all items by one explicit query (attach_speakers). A selectinload
+# below the items would send one statement per 500 items instead.
+def conference_options(everyone: bool = True) -> tuple:
+    options = [
+        selectinload(Conference.items),
         selectinload(Conference.hosts).joinedload(
             ConferenceHost.organisation, innerjoin=True
         ),
-    )
+    ]
+    if everyone:
+        options.append(
+            selectinload(Conference.participations)
+            .joinedload(Participation.person, innerjoin=True)
+            .joinedload(Person.organisation)
+        )
+    return tuple(options)
 
 
-def lineup_options():
-    """Eager loads for the lineup alone: items, their speakers with person (one
-    joined query), hosts. Other participants are not loaded: pages that show the
-    schedule need the speakers, not the whole conference's people."""
-    return (
-        joinedload(Conference.items)
-        .joinedload(AgendaItem.speakers)
-        .joinedload(AgendaItemSpeaker.participation, innerjoin=True)
-        .joinedload(Participation.person, innerjoin=True),
-        selectinload(Conference.hosts).joinedload(
-            ConferenceHost.organisation, innerjoin=True
-        ),
-    )
+def graph_options() -> tuple:
+    """Eager loads for a whole conference; follow with :func:`attach_speakers`."""
+    return conference_options(everyone=True)
+
+
+def lineup_options() -> tuple:
+    """Eager loads for the lineup and hosts only (not every participant)."""
+    return conference_options(everyone=False)
+
+
+def attach_speakers(conference: Conference) -> Conference:
+    """Load every item's speakers, with participation and person, in one
+    statement, and set them as the items' ``speakers`` collections."""
+    links = db.session.scalars(
+        select(AgendaItemSpeaker)
+        .join(AgendaItem, AgendaItem.id == AgendaItemSpeaker.item_id)
+        .where(AgendaItem.conference_id == conference.id)
+        .order_by(
+            AgendaItemSpeaker.item_id, AgendaItemSpeaker.position, AgendaItemSpeaker.id
+        )
+        .options(
+            joinedload(AgendaItemSpeaker.participation, innerjoin=True)
+            .joinedload(Participation.person, innerjoin=True)
+            .joinedload(Person.organisation)
+        )
+    ).all()
+    by_item: dict[int, list[AgendaItemSpeaker]] = {}
+    for link in links:
+        by_item.setdefault(link.item_id, []).append(link)
+    for item in conference.items:
+        set_committed_value(item, "speakers", by_item.get(item.id, []))
+    return conference
 
 
 def load_conference(slug: str, everyone: bool = True) -> Conference | None:
     """A conference with its whole graph, or with only its lineup and hosts
-    (``everyone=False``, see :func:`lineup_options`)."""
-    options = graph_options() if everyone else lineup_options()
-    return load(select(Conference).where(Conference.slug == slug).options(*options))
-
-
-def load(statement) -> Conference | None:
-    """One conference from a statement that may carry joined collection loads."""
-    return db.session.execute(statement).unique().scalar_one_or_none()
+    (``everyone=False``)."""
+    conference = db.session.scalar(
+        select(Conference)
+        .where(Conference.slug == slug)
+        .options(*conference_options(everyone))
+    )
+    return attach_speakers(conference) if conference is not None else None
 
 
 def active_people(conference_id: int, roles: tuple[str, ...] | None = None):

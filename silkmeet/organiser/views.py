@@ -32,6 +32,7 @@ from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Participation
 from silkmeet.organiser import forms
 from silkmeet.organiser import operations as ops
+from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import graph_options
 from silkmeet.timetable import item_input
 
@@ -58,7 +59,7 @@ def wants_json() -> bool:
 
 
 def load(slug: str) -> Conference:
-    return organiser_conference(slug, graph_options())
+    return attach_speakers(organiser_conference(slug, graph_options()))
 
 
 def is_owner(conference: Conference) -> bool:

@@ -102,7 +102,9 @@ def open_sheet(slug: str, token: str | None) -> Sheet:
     if token is None:
         if not current_user.is_authenticated:
             abort(login_manager.unauthorized())
-        conference = access.organiser_conference(slug, timetable.graph_options())
+        conference = timetable.attach_speakers(
+            access.organiser_conference(slug, timetable.graph_options())
+        )
         viewer = None
     else:
         participation = access.participation_by_token(slug, token)
