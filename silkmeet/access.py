@@ -64,3 +64,22 @@ def participation_by_token(
     if participation.removed_at is not None and not include_removed:
         abort(404)
     return participation
+
+
+def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | None]:
+    """Who may see a conference's agenda, its exports and its calendar.
+
+    Returns ``(organiser?, share key to carry in links)``, or aborts with 404:
+    an agenda behind its share link, or a draft, looks the same as a missing
+    conference to anyone without the link or organiser rights.
+    """
+    if current_user.is_authenticated and has_rights(conference.id):
+        return True, None
+    has_key = bool(key) and hmac.compare_digest(
+        key.encode(), conference.agenda_share_token.encode()
+    )
+    if conference.status == "draft":
+        abort(404)
+    if conference.agenda_visibility == "public" or has_key:
+        return False, key if has_key else None
+    abort(404)

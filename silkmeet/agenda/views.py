@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hmac
 import json
 from datetime import UTC
 from datetime import date
@@ -17,6 +16,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from silkmeet import access as access_rules
 from silkmeet.access import has_rights
 from silkmeet.access import organiser_conference
 from silkmeet.access import participation_by_token
@@ -45,22 +45,8 @@ def is_organiser(conference: Conference) -> bool:
 
 
 def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | None]:
-    """(organiser?, key to carry in links), or 404.
-
-    A conference whose agenda is behind its share link, or still a draft, looks
-    the same as a missing one to anyone without the link or organiser rights.
-    """
-    if is_organiser(conference):
-        return True, None
-    key = key or request.args.get("key")
-    has_key = bool(key) and hmac.compare_digest(
-        key.encode(), conference.agenda_share_token.encode()
-    )
-    if conference.status == "draft":
-        abort(404)
-    if conference.agenda_visibility == "public" or has_key:
-        return False, key if has_key else None
-    abort(404)
+    """:func:`silkmeet.access.agenda_access`, with the key from the path or query."""
+    return access_rules.agenda_access(conference, key or request.args.get("key"))
 
 
 def load_or_404(slug: str) -> Conference:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import hmac
 from pathlib import Path
 
 import click
@@ -12,13 +11,12 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from flask_login import current_user
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wsgi import wrap_file
 
-from silkmeet.access import has_rights
+from silkmeet.access import agenda_access
 from silkmeet.access import organiser_conference
 from silkmeet.access import participation_by_token
 from silkmeet.extensions import db
@@ -77,18 +75,7 @@ def feed(slug: str, token: str):
 @bp.get("/c/<slug>/calendar.ics")
 def conference_calendar(slug: str):
     conference = db.first_or_404(select(Conference).where(Conference.slug == slug))
-    organiser = current_user.is_authenticated and has_rights(conference.id)
-    key = request.args.get("key", "")
-    if not organiser:
-        if conference.status == "draft":
-            abort(404)
-        if conference.agenda_visibility != "public" and not (
-            key
-            and hmac.compare_digest(
-                key.encode(), conference.agenda_share_token.encode()
-            )
-        ):
-            abort(404)
+    agenda_access(conference, request.args.get("key"))
     try:
         data, filename = ops.conference_calendar(conference)
     except ops.NoStartError:
