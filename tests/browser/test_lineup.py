@@ -12,7 +12,9 @@ def add_person(page, base, name, country, zone=None):
     page.get_by_label("Full name (own script)").fill(name)
     page.get_by_label("Country", exact=True).select_option(country)
     if zone:
-        # The zone list is filtered by the country (fetched by people.js).
+        # The zone list is filtered by the country (fetched by people.js): wait
+        # for the filtered list, where a Paris option no longer appears.
+        expect(page.locator("#timezone option[value='Europe/Paris']")).to_have_count(0)
         expect(page.locator(f"#timezone option[value='{zone}']")).to_have_count(1)
         page.get_by_label("Time zone").select_option(zone)
     else:
