@@ -196,6 +196,10 @@ def run_size(url: str, size: str, repeat: int, results: dict) -> list[tuple]:
 
     app = make_app(url)
     info = setup(app, size)
+    # As gunicorn.conf.py does in every worker: what is loaded so far is frozen
+    # out of the garbage collector's full passes.
+    gc.collect()
+    gc.freeze()
     with app.app_context():
         counter = QueryCounter(db.engine)
     client = app.test_client()

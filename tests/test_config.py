@@ -70,3 +70,18 @@ def test_sqlite_file_uses_wal_and_foreign_keys(tmp_path):
             assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
             assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         db.engine.dispose()
+
+
+def test_gunicorn_config_freezes_loaded_objects_and_redacts_logs():
+    import gc
+    import runpy
+
+    from silkmeet import ROOT
+
+    conf = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert conf["logger_class"] == "silkmeet.redact.GunicornLogger"
+    try:
+        conf["post_worker_init"](None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
