@@ -6,6 +6,7 @@ import click
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -14,6 +15,7 @@ from flask import url_for
 from flask_login import login_required
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import Conflict
 from werkzeug.wsgi import wrap_file
 
 from silkmeet.access import agenda_access
@@ -45,6 +47,12 @@ def webcal_url(slug: str, token: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
+@bp.errorhandler(ops.NoStartError)
+def no_start(error):
+    """Any calendar of a conference without a start: a clear 409, no file."""
+    return current_app.handle_http_exception(Conflict(description=NO_START))
+
+
 @bp.app_context_processor
 def invite_links():
     return {"webcal_url": webcal_url}
@@ -53,10 +61,7 @@ def invite_links():
 @bp.get("/c/<slug>/invites/<token>.ics")
 def personal_invite(slug: str, token: str):
     participation = participation_by_token(slug, token, include_removed=True)
-    try:
-        data, filename = ops.personal_invite(participation)
-    except ops.NoStartError:
-        abort(409, description=NO_START)
+    data, filename = ops.personal_invite(participation)
     ops.record_download(participation)
     db.session.commit()
     return calendar_response(data, filename)
@@ -65,10 +70,7 @@ def personal_invite(slug: str, token: str):
 @bp.get("/c/<slug>/feed/<token>.ics")
 def feed(slug: str, token: str):
     participation = participation_by_token(slug, token, include_removed=True)
-    try:
-        data = ops.personal_feed(participation)
-    except ops.NoStartError:
-        abort(409, description=NO_START)
+    data = ops.personal_feed(participation)
     return calendar_response(data)
 
 
@@ -76,10 +78,7 @@ def feed(slug: str, token: str):
 def conference_calendar(slug: str):
     conference = db.first_or_404(select(Conference).where(Conference.slug == slug))
     agenda_access(conference, request.args.get("key"))
-    try:
-        data, filename = ops.conference_calendar(conference)
-    except ops.NoStartError:
-        abort(409, description=NO_START)
+    data, filename = ops.conference_calendar(conference)
     return calendar_response(data, filename)
 
 
@@ -113,10 +112,7 @@ def _organiser_participation(slug: str, participation_id: int):
 @login_required
 def organiser_download(slug: str, participation_id: int):
     _conference, participation = _organiser_participation(slug, participation_id)
-    try:
-        data, filename = ops.personal_invite(participation)
-    except ops.NoStartError:
-        abort(409, description=NO_START)
+    data, filename = ops.personal_invite(participation)
     return calendar_response(data, filename)
 
 
@@ -124,10 +120,7 @@ def organiser_download(slug: str, participation_id: int):
 @login_required
 def download_zip(slug: str):
     conference = organiser_conference(slug)
-    try:
-        spool = ops.invites_zip(conference)
-    except ops.NoStartError:
-        abort(409, description=NO_START)
+    spool = ops.invites_zip(conference)
     size = spool.seek(0, 2)
     spool.seek(0)
     # Streamed from the spooled file; closing the response closes (and so
