@@ -70,6 +70,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from silkmeet import cache
+
+    cache.init_app(app)
+
 
 def register_blueprints(app: Flask) -> None:
     from silkmeet.agenda import bp as agenda_bp

@@ -49,21 +49,41 @@ def participation_by_token(
     The same 404 for an unknown conference, an unknown or revoked token and a
     token of another conference: a link reveals nothing it does not open.
     """
-    if not token or len(token) > 64:
-        abort(404)
+    _plausible_token(token)
     participation = db.session.scalar(
         select(Participation).where(Participation.token == token)
     )
-    # The lookup is by index; compare again in constant time before trusting it.
-    if participation is None or not hmac.compare_digest(
-        participation.token.encode(), token.encode()
-    ):
+    if participation is None:
         abort(404)
-    if participation.conference.slug != slug:
-        abort(404)
+    _check_link(participation, participation.conference.slug, slug, token)
     if participation.removed_at is not None and not include_removed:
         abort(404)
     return participation
+
+
+def personal_row_by_token(slug: str, token: str, row_for):
+    """As :func:`participation_by_token` (removed participants included), for a
+    view that reads one row: ``row_for(condition)`` returns it, with ``token``
+    and ``slug`` columns."""
+    _plausible_token(token)
+    row = row_for(Participation.token == token)
+    if row is None:
+        abort(404)
+    _check_link(row, row.slug, slug, token)
+    return row
+
+
+def _plausible_token(token: str) -> None:
+    if not token or len(token) > 64:
+        abort(404)
+
+
+def _check_link(found, found_slug: str, slug: str, token: str) -> None:
+    # The lookup is by index; compare again in constant time before trusting it.
+    if not hmac.compare_digest(found.token.encode(), token.encode()):
+        abort(404)
+    if found_slug != slug:
+        abort(404)
 
 
 def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | None]:

@@ -21,6 +21,9 @@ DEFAULTS = {
     # SameSite=Lax session cookie still protect every POST.
     "WTF_CSRF_SSL_STRICT": False,
     "JSON_SORT_KEYS": False,
+    # Per worker: what was computed from a conference (its lineup, the agenda's
+    # table per zone), kept under its content version. 0 turns it off.
+    "COMPUTE_CACHE_MIB": 64,
 }
 
 

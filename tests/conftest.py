@@ -31,6 +31,8 @@ def app():
             "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
+            # Every cache hit is checked against a fresh build (silkmeet/cache.py).
+            "COMPUTE_CACHE_VERIFY": True,
         }
     )
     with app.app_context():

@@ -5,16 +5,20 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
+from typing import NamedTuple
 
 import click
 from flask import Blueprint
 from flask import Response
 from flask import abort
+from flask import current_app
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
+from markupsafe import Markup
+from sqlalchemy import select
 
 from silkmeet import access as access_rules
 from silkmeet.access import has_rights
@@ -23,12 +27,16 @@ from silkmeet.access import participation_by_token
 from silkmeet.agenda import build
 from silkmeet.agenda import cells
 from silkmeet.agenda.forms import PlannerForm
+from silkmeet.cache import cached
 from silkmeet.domain import exports
 from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
+from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.timetable import active_people
+from silkmeet.timetable import attach_speakers
+from silkmeet.timetable import lineup_options
 from silkmeet.timetable import load_conference
 from silkmeet.timetable import schedule_for
 
@@ -57,6 +65,22 @@ def load_or_404(slug: str) -> Conference:
     return conference
 
 
+def conference_or_404(slug: str) -> Conference:
+    """The conference row alone; :func:`lineup_of` loads the rest if needed."""
+    return db.first_or_404(select(Conference).where(Conference.slug == slug))
+
+
+def lineup_of(conference: Conference) -> Conference:
+    """``conference`` with its lineup and hosts loaded, in a fixed number of
+    statements."""
+    db.session.execute(
+        select(Conference)
+        .where(Conference.id == conference.id)
+        .options(*lineup_options())
+    ).unique().scalar_one()
+    return attach_speakers(conference)
+
+
 def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
     """The zone to show and a notice when the asked one is unknown."""
     if not asked:
@@ -70,52 +94,88 @@ def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
         )
 
 
+class Host(NamedTuple):
+    name: str
+    role: str
+
+
+class AgendaView:
+    """What the agenda and the delegate's page show of a conference in one
+    zone, the table rendered already. Kept per content version and zone
+    (:mod:`silkmeet.cache`): every visitor in that zone gets the same table."""
+
+    def __init__(self, conference: Conference, viewer_zone: str):
+        self.scheduled = schedule_for(conference)
+        self.chair_names = [
+            build.display_name(r.full_name, r.latin_name)
+            for r in active_people(conference.id, build.CHAIR_ROLES)
+        ]
+        self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
+        self.meeting = self.meeting_viewer = None
+        self.table = Markup("")
+        if conference.start_at is not None:
+            day = tz.to_local(conference.start_at, conference.timezone).date()
+            end = exports.meeting_end(
+                conference.start_at, conference.duration_minutes, self.scheduled
+            )
+            columns = zv.zone_columns(
+                zv.speaker_zones(self.scheduled),
+                conference.start_at,
+                day,
+                skip={conference.timezone, viewer_zone},
+            )
+            rows = zv.agenda_rows(
+                self.scheduled, conference.timezone, viewer_zone, columns, day
+            )
+            self.meeting = zv.span(conference.start_at, end, conference.timezone, day)
+            self.meeting_viewer = zv.span(conference.start_at, end, viewer_zone, day)
+            if rows:
+                macros = current_app.jinja_env.get_template("agenda/_macros.html")
+                self.table = macros.module.agenda_table(
+                    rows,
+                    cells.time_cells(rows, columns, conference.timezone, viewer_zone),
+                    columns,
+                    self.meeting,
+                    self.meeting_viewer,
+                    conference.timezone,
+                    viewer_zone,
+                )
+        self.cache_size = len(self.table) + 512 * len(self.scheduled)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AgendaView) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 def agenda_context(conference: Conference, viewer_zone: str) -> dict:
-    """Everything the agenda and the delegate's page print, converted already."""
-    scheduled = schedule_for(conference)
-    context = {
+    """Everything the agenda and the delegate's page print, converted and
+    rendered already; the lineup is read only when this worker has not built
+    this version of the conference in this zone yet."""
+    view = cached(
+        "agenda",
+        conference.id,
+        conference.content_version,
+        viewer_zone,
+        lambda: AgendaView(lineup_of(conference), viewer_zone),
+    )
+    return {
         "conference": conference,
         "viewer_zone": viewer_zone,
         "reference_zone": conference.timezone,
-        "rows": [],
-        "cells": [],
-        "columns": [],
-        "meeting": None,
-        "meeting_viewer": None,
-        "chair_names": [
-            build.display_name(r.full_name, r.latin_name)
-            for r in active_people(conference.id, build.CHAIR_ROLES)
-        ],
-        "hosts": [h for h in conference.hosts],
-        "scheduled": scheduled,
+        "table": view.table,
+        "meeting": view.meeting,
+        "meeting_viewer": view.meeting_viewer,
+        "chair_names": view.chair_names,
+        "hosts": view.hosts,
+        "scheduled": view.scheduled,
     }
-    if conference.start_at is None:
-        return context
-    day = tz.to_local(conference.start_at, conference.timezone).date()
-    end = exports.meeting_end(
-        conference.start_at, conference.duration_minutes, scheduled
-    )
-    columns = zv.zone_columns(
-        zv.speaker_zones(scheduled),
-        conference.start_at,
-        day,
-        skip={conference.timezone, viewer_zone},
-    )
-    rows = zv.agenda_rows(scheduled, conference.timezone, viewer_zone, columns, day)
-    context.update(
-        rows=rows,
-        cells=cells.time_cells(rows, columns, conference.timezone, viewer_zone),
-        columns=columns,
-        meeting=zv.span(conference.start_at, end, conference.timezone, day),
-        meeting_viewer=zv.span(conference.start_at, end, viewer_zone, day),
-    )
-    return context
 
 
 @bp.get("/c/<slug>/agenda")
 @bp.get("/c/<slug>/agenda/<key>")
 def show_agenda(slug: str, key: str | None = None):
-    conference = load_or_404(slug)
+    conference = conference_or_404(slug)
     organiser, key = agenda_access(conference, key)
     viewer_zone, notice = chosen_zone(request.args.get("tz"), conference.timezone)
     context = agenda_context(conference, viewer_zone)
@@ -139,7 +199,7 @@ def show_agenda(slug: str, key: str | None = None):
 @bp.get("/c/<slug>/me/<token>")
 def delegate_page(slug: str, token: str):
     participation = participation_by_token(slug, token)
-    conference = load_or_404(slug)
+    conference = participation.conference
     person = participation.person
     context = agenda_context(conference, person.timezone)
     day = (

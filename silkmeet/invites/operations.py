@@ -18,6 +18,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
+from silkmeet.cache import cached
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
 from silkmeet.domain import timezones as tz
@@ -128,48 +129,6 @@ def _speaker_rows(conference_id: int, names: bool = False) -> list:
         AgendaItemSpeaker.item_id, AgendaItemSpeaker.position, AgendaItemSpeaker.id
     )
     return db.session.execute(query).all()
-
-
-def _lineup_rows_for(conference_id: int, participation_id: int) -> tuple[list, list]:
-    """``(items, speakers)`` for one participant's invite, in one statement:
-    every item's timing columns, each joined to the speaker links of the items
-    this participant speaks in (the others have none)."""
-    mine = select(AgendaItemSpeaker.item_id).where(
-        AgendaItemSpeaker.participation_id == participation_id
-    )
-    links = (
-        select(
-            AgendaItemSpeaker.item_id,
-            AgendaItemSpeaker.participation_id,
-            AgendaItemSpeaker.minutes,
-            AgendaItemSpeaker.position,
-            AgendaItemSpeaker.id,
-            Participation.removed_at,
-        )
-        .join(Participation, Participation.id == AgendaItemSpeaker.participation_id)
-        .where(AgendaItemSpeaker.item_id.in_(mine))
-        .subquery()
-    )
-    rows = db.session.execute(
-        select(
-            AgendaItem.id,
-            AgendaItem.title,
-            AgendaItem.duration_minutes,
-            AgendaItem.fixed_start_at,
-            links.c.item_id,
-            links.c.participation_id,
-            links.c.minutes,
-            links.c.removed_at,
-        )
-        .outerjoin(links, links.c.item_id == AgendaItem.id)
-        .where(AgendaItem.conference_id == conference_id)
-        .order_by(AgendaItem.position, AgendaItem.id, links.c.position, links.c.id)
-    ).all()
-    items = []
-    for row in rows:
-        if not items or items[-1].id != row.id:
-            items.append(row)
-    return items, [row for row in rows if row.item_id is not None]
 
 
 def item_times(
@@ -355,39 +314,96 @@ def _invitee(
     )
 
 
-def _personal(participation: Participation) -> tuple[ics.Meeting, ics.Invitee]:
-    """One participant's meeting and invitee, in a fixed number of statements."""
-    conference = participation.conference
-    if conference.start_at is None:
-        raise NoStartError(conference.slug)
-    lineup = _Lineup(conference, *_lineup_rows_for(conference.id, participation.id))
-    if participation.removed_at is None:
-        slots = lineup.speaking_slots().get(participation.id, [])
-    else:
-        slots = lineup.removed_slots(participation.id)
-    # The short agenda: the first items and the participant's own.
-    shown = sorted(
-        set(range(min(ics.SHORT_AGENDA, len(lineup.items))))
-        | {lineup.position[i] for i in lineup.by_item if i in lineup.position}
-    )
-    agenda = tuple(lineup.agenda_slot(n) for n in shown)
-    meeting = _meeting(conference, lineup, agenda, agenda_total=len(lineup.items))
-    template = _agenda_url_template()
-    url = template.format(slug=conference.slug, token=participation.token)
-    invitee = _invitee(participation.person, participation, slots, url)
-    return meeting, invitee
+# -- one participant's calendar ----------------------------------------------------
 
 
-def personal_invite(participation: Participation, stamp: datetime | None = None):
-    """``(bytes, filename)`` of one participant's invite (or cancellation)."""
-    meeting, invitee = _personal(participation)
-    data = ics.invite(meeting, invitee, stamp or utcnow())
-    return data, invite_filename(participation.conference, participation)
+class InvitePlan:
+    """Everything the invites of one conference version share: the meeting with
+    its whole agenda, and every speaker's slots. Built once per content version
+    and kept by the worker (:mod:`silkmeet.cache`); an invite then costs only
+    its participant's row and its own events."""
+
+    def __init__(self, conference: Conference, items: list, speakers: list):
+        self.lineup = _Lineup(conference, items, speakers)
+        agenda = tuple(self.lineup.agenda_slot(n) for n in range(len(items)))
+        self.meeting = _meeting(conference, self.lineup, agenda)
+        self.slots = self.lineup.speaking_slots()
+        self.cache_size = 2048 + 1024 * len(items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, InvitePlan) and (self.meeting, self.slots) == (
+            other.meeting,
+            other.slots,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def slots_of(self, participation_id: int, removed: bool) -> Sequence[ics.Slot]:
+        if removed:
+            return self.lineup.removed_slots(participation_id)
+        return self.slots.get(participation_id, ())
 
 
-def personal_feed(participation: Participation, stamp: datetime | None = None):
-    meeting, invitee = _personal(participation)
-    return ics.feed(meeting, invitee, stamp or utcnow())
+def invite_plan(conference_id: int, version: int) -> InvitePlan:
+    """The conference's :class:`InvitePlan` at ``version``, built at most once
+    per version by this worker."""
+
+    def build() -> InvitePlan:
+        conference = db.session.get(Conference, conference_id)
+        if conference.start_at is None:
+            raise NoStartError(conference.slug)
+        return InvitePlan(
+            conference, _item_rows(conference_id), _speaker_rows(conference_id)
+        )
+
+    return cached("invite-plan", conference_id, version, None, build)
+
+
+# What an invite needs of its participant, their person and their conference.
+PERSONAL_COLUMNS = (
+    Participation.id,
+    Participation.token,
+    Participation.role,
+    Participation.delegation_country,
+    Participation.removed_at,
+    Person.full_name,
+    Person.latin_name,
+    Person.timezone,
+    Person.email,
+    Participation.conference_id,
+    Conference.slug,
+    Conference.content_version,
+)
+
+
+def personal_row(*where):
+    """One participant's :data:`PERSONAL_COLUMNS` row, in one statement, or None."""
+    return db.session.execute(
+        select(*PERSONAL_COLUMNS)
+        .join(Person, Person.id == Participation.person_id)
+        .join(Conference, Conference.id == Participation.conference_id)
+        .where(*where)
+    ).one_or_none()
+
+
+def _personal(row, build, stamp: datetime | None) -> bytes:
+    """``build(meeting, invitee, stamp)`` for one participant's row. On a
+    conference version this worker has seen, no statement at all."""
+    plan = invite_plan(row.conference_id, row.content_version)
+    removed = row.removed_at is not None
+    url = _agenda_url_template().format(slug=row.slug, token=row.token)
+    invitee = _invitee(row, row, plan.slots_of(row.id, removed), url)
+    return build(plan.meeting, invitee, stamp or utcnow())
+
+
+def personal_invite(row, stamp: datetime | None = None) -> tuple[bytes, str]:
+    """``(bytes, filename)`` of one participant's invite (or cancellation);
+    ``row`` from :func:`personal_row`."""
+    return _personal(row, ics.invite, stamp), invite_filename(row.slug, row.full_name)
+
+
+def personal_feed(row, stamp: datetime | None = None) -> bytes:
+    return _personal(row, ics.feed, stamp)
 
 
 def conference_calendar(conference: Conference, stamp: datetime | None = None):
@@ -414,12 +430,12 @@ def conference_calendar(conference: Conference, stamp: datetime | None = None):
     return ics.agenda_calendar(meeting, stamp or utcnow()), f"{conference.slug}.ics"
 
 
-def record_download(participation: Participation) -> None:
+def record_download(participation_id: int) -> None:
     """One UPDATE, counted in the database (two downloads at once both count);
     no ORM object is loaded or refreshed for it."""
     db.session.execute(
         update(Participation)
-        .where(Participation.id == participation.id)
+        .where(Participation.id == participation_id)
         .values(
             invite_downloaded_at=utcnow(),
             invite_download_count=func.coalesce(Participation.invite_download_count, 0)
@@ -452,9 +468,9 @@ def ascii_filename(name: str) -> str:
     return re.sub(r"-{2,}", "-", text)[:80].strip(".-")
 
 
-def invite_filename(conference: Conference, participation: Participation) -> str:
-    name = safe_filename(participation.person.full_name) or "invite"
-    return f"{conference.slug} - {name}.ics"
+def invite_filename(slug: str, full_name: str) -> str:
+    name = safe_filename(full_name) or "invite"
+    return f"{slug} - {name}.ics"
 
 
 def content_disposition(filename: str, kind: str = "attachment") -> str:
@@ -484,18 +500,9 @@ def zip_names(people: Sequence) -> list[str]:
 
 def _current_people(conference_id: int) -> list:
     return db.session.execute(
-        select(
-            Participation.id,
-            Participation.token,
-            Participation.role,
-            Participation.delegation_country,
-            Participation.removed_at,
-            Person.full_name,
-            Person.latin_name,
-            Person.timezone,
-            Person.email,
-        )
+        select(*PERSONAL_COLUMNS)
         .join(Person, Person.id == Participation.person_id)
+        .join(Conference, Conference.id == Participation.conference_id)
         .where(
             Participation.conference_id == conference_id,
             Participation.removed_at.is_(None),
@@ -511,21 +518,14 @@ def all_invites(conference: Conference, stamp: datetime | None = None):
     then costs only its own DESCRIPTION and events. A fixed number of
     statements, whatever the number of items and people.
     """
-    if conference.start_at is None:
-        raise NoStartError(conference.slug)
+    plan = invite_plan(conference.id, conference.content_version)
     stamp = stamp or utcnow()
-    lineup = _Lineup(
-        conference, _item_rows(conference.id), _speaker_rows(conference.id)
-    )
-    agenda = tuple(lineup.agenda_slot(n) for n in range(len(lineup.items)))
-    meeting = _meeting(conference, lineup, agenda)
-    slots = lineup.speaking_slots()
     people = _current_people(conference.id)
     template = _agenda_url_template()
     for name, person in zip(zip_names(people), people, strict=True):
         url = template.format(slug=conference.slug, token=person.token)
-        invitee = _invitee(person, person, slots.get(person.id, ()), url)
-        yield name, ics.invite(meeting, invitee, stamp)
+        invitee = _invitee(person, person, plan.slots_of(person.id, False), url)
+        yield name, ics.invite(plan.meeting, invitee, stamp)
 
 
 def invites_zip(conference: Conference, stamp: datetime | None = None):

@@ -20,7 +20,7 @@ from werkzeug.wsgi import wrap_file
 
 from silkmeet.access import agenda_access
 from silkmeet.access import organiser_conference
-from silkmeet.access import participation_by_token
+from silkmeet.access import personal_row_by_token
 from silkmeet.extensions import db
 from silkmeet.invites import operations as ops
 from silkmeet.models import Conference
@@ -60,18 +60,17 @@ def invite_links():
 
 @bp.get("/c/<slug>/invites/<token>.ics")
 def personal_invite(slug: str, token: str):
-    participation = participation_by_token(slug, token, include_removed=True)
-    data, filename = ops.personal_invite(participation)
-    ops.record_download(participation)
+    row = personal_row_by_token(slug, token, ops.personal_row)
+    data, filename = ops.personal_invite(row)
+    ops.record_download(row.id)
     db.session.commit()
     return calendar_response(data, filename)
 
 
 @bp.get("/c/<slug>/feed/<token>.ics")
 def feed(slug: str, token: str):
-    participation = participation_by_token(slug, token, include_removed=True)
-    data = ops.personal_feed(participation)
-    return calendar_response(data)
+    row = personal_row_by_token(slug, token, ops.personal_row)
+    return calendar_response(ops.personal_feed(row))
 
 
 @bp.get("/c/<slug>/calendar.ics")
@@ -111,8 +110,14 @@ def _organiser_participation(slug: str, participation_id: int):
 @bp.get("/organiser/c/<slug>/invites/<int:participation_id>.ics")
 @login_required
 def organiser_download(slug: str, participation_id: int):
-    _conference, participation = _organiser_participation(slug, participation_id)
-    data, filename = ops.personal_invite(participation)
+    conference = organiser_conference(slug)
+    row = ops.personal_row(
+        Participation.id == participation_id,
+        Participation.conference_id == conference.id,
+    )
+    if row is None:
+        abort(404)
+    data, filename = ops.personal_invite(row)
     return calendar_response(data, filename)
 
 

@@ -11,6 +11,9 @@ from silkmeet.models.people import Participation
 from silkmeet.models.people import Person
 from silkmeet.models.runofshow import RunOfShowPrint
 
+# Registers the session hooks that raise Conference.content_version.
+from silkmeet.models import versioning  # noqa: E402, F401  isort: skip
+
 __all__ = [
     "AgendaItem",
     "AgendaItemSpeaker",

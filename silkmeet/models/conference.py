@@ -67,6 +67,10 @@ class Conference(Base):
     invite_revision: Mapped[int] = mapped_column(default=0)
     # Raised on every saved lineup change; a save naming an older one is refused.
     lineup_version: Mapped[int] = mapped_column(default=1)
+    # Raised in the same transaction as any change to what the conference shows
+    # (models/versioning.py); what a worker computes from a conference is kept
+    # under this number (silkmeet/cache.py).
+    content_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")
     agenda_share_token: Mapped[str] = mapped_column(
