@@ -108,6 +108,16 @@ class Meeting:
         return conference
 
     @cached_property
+    def published_invite(self) -> Prefab:
+        """Every PUBLISH invite's calendar and meeting event, but for the
+        participant's DTSTAMP and DESCRIPTION."""
+        return Prefab(
+            _calendar(self.title, "PUBLISH"),
+            _meeting_event(self, datetime(2000, 1, 1, tzinfo=UTC), "", False),
+            ("dtstamp", "description"),
+        )
+
+    @cached_property
     def agenda_index(self) -> dict[str, int]:
         """Agenda item UID → its position in ``agenda``."""
         return {item.uid: n for n, item in enumerate(self.agenda)}
@@ -340,24 +350,30 @@ def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
 
     PUBLISH while they are expected; CANCEL (SEQUENCE raised above the
     revision) once they are removed or the conference is cancelled.
+
+    A PUBLISH invite is written from the meeting's :class:`Prefab`: what every
+    participant's file shares is serialised once per meeting, and only the
+    participant's own lines (DTSTAMP, DESCRIPTION, their slots) each time. The
+    bytes are those of :func:`invite_built` (tested equal).
     """
+    if meeting.cancelled or invitee.removed:
+        return invite_built(meeting, invitee, stamp)
+    slots = [
+        _slot_event(meeting, invitee, slot, stamp, meeting.revision, False)
+        for slot in invitee.slots
+    ]
+    return meeting.published_invite.render(
+        {"dtstamp": utc(stamp), "description": invite_text(meeting, invitee)}, slots
+    )
+
+
+def invite_built(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
+    """:func:`invite`, every line built and serialised by icalendar."""
     cancel = meeting.cancelled or invitee.removed
     sequence = meeting.revision + 1 if cancel else meeting.revision
     cal = _calendar(meeting.title, "CANCEL" if cancel else "PUBLISH")
     description = invite_text(meeting, invitee)
-    summary = ("Cancelled: " if cancel else "") + meeting.title
-    event = _event(
-        meeting,
-        meeting.uid,
-        summary,
-        meeting.start,
-        meeting.end,
-        stamp,
-        sequence,
-        description,
-        MEETING_ALARM,
-        cancel,
-    )
+    event = _meeting_event(meeting, stamp, description, cancel)
     if cancel and invitee.email and meeting.organizer is not None:
         # RFC 5546 CANCEL names the attendees it removes; no RSVP is asked.
         attendee = vCalAddress(f"mailto:{one_line(invitee.email)}")
@@ -367,6 +383,82 @@ def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
     for slot in invitee.slots:
         cal.add_component(_slot_event(meeting, invitee, slot, stamp, sequence, cancel))
     return _finish(cal)
+
+
+def _meeting_event(
+    meeting: Meeting, stamp: datetime, description: str, cancel: bool
+) -> Event:
+    return _event(
+        meeting,
+        meeting.uid,
+        ("Cancelled: " if cancel else "") + meeting.title,
+        meeting.start,
+        meeting.end,
+        stamp,
+        meeting.revision + 1 if cancel else meeting.revision,
+        description,
+        MEETING_ALARM,
+        cancel,
+    )
+
+
+class Prefab:
+    """A calendar with one event, serialised once, with holes for the event's
+    own properties that change from file to file.
+
+    Serialising is icalendar's own, line by line (``Component.content_line``,
+    as ``to_ical`` does it); what is kept is the bytes of the lines that never
+    change. ``render`` fills the holes, appends further components, and returns
+    what ``to_ical`` of the whole calendar would.
+    """
+
+    def __init__(self, cal: Calendar, event: Event, holes: tuple[str, ...]):
+        head = _content_lines(cal)
+        self._head = b"".join(line for _depth, _name, line in head[:-1])
+        self._tail = head[-1][2]
+        self._holes = {name.upper() for name in holes}
+        self._chunks: list[bytes | str] = []
+        fixed = b""
+        for depth, name, line in _content_lines(event):
+            # depth 1: the event's own properties, not its alarm's.
+            if depth == 1 and name in self._holes:
+                self._chunks += [fixed, name]
+                fixed = b""
+            else:
+                fixed += line
+        self._chunks.append(fixed)
+
+    def render(self, values: dict[str, object], components=()) -> bytes:
+        filler = Event()
+        for name, value in values.items():
+            filler.add(name, value)
+        if set(filler) != self._holes:
+            raise ValueError(f"expected values for {sorted(self._holes)}")
+        parts = [self._head]
+        for chunk in self._chunks:
+            if isinstance(chunk, str):
+                chunk = _line(filler, chunk, filler[chunk])
+            parts.append(chunk)
+        parts += [component.to_ical() for component in components]
+        parts.append(self._tail)
+        return b"".join(parts)
+
+
+def _line(component, name: str, value) -> bytes:
+    return component.content_line(name, value).to_ical() + b"\r\n"
+
+
+def _content_lines(component) -> list[tuple[int, str, bytes]]:
+    """``(depth, name, bytes)`` of each line ``component.to_ical()`` writes."""
+    lines = []
+    depth = 0
+    for name, value in component.property_items():
+        if name == "END":
+            depth -= 1
+        lines.append((depth, name, _line(component, name, value)))
+        if name == "BEGIN":
+            depth += 1
+    return lines
 
 
 def _slot_event(
@@ -473,5 +565,6 @@ __all__ = [
     "derived_uid",
     "feed",
     "invite",
+    "invite_built",
     "invite_text",
 ]

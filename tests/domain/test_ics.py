@@ -8,6 +8,9 @@ from datetime import timedelta
 
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 
 from silkmeet.domain import ics
@@ -266,3 +269,88 @@ def test_short_agenda_lists_the_first_items_and_always_your_own():
     # A short lineup is listed whole, with no pointer.
     whole = ics.invite_text(meeting(agenda=items[:3]), person)
     assert "more item" not in whole and "Item 2" in whole
+
+
+# -- the prefab: what every invite shares, serialised once ---------------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=200)
+_instants = st.datetimes(
+    min_value=datetime(1990, 1, 1),
+    max_value=datetime(2037, 12, 31),
+    timezones=st.just(UTC),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    title=_text,
+    description=_text,
+    join_url=st.sampled_from(["", "https://meet.example.org/x?pwd=1", "ftp://x"]),
+    organizer=st.sampled_from(["", "o@example.org", "bad address"]),
+    organizer_name=_text,
+    platform=_text,
+    passcode=_text,
+    start=_instants,
+    minutes=st.integers(0, 3000),
+    stamp=_instants,
+    name=_text,
+    role=_text,
+    zone=st.sampled_from(
+        ["Asia/Kathmandu", "Pacific/Kiritimati", "America/St_Johns", "UTC"]
+    ),
+    slot_titles=st.lists(_text, max_size=3),
+    revision=st.integers(0, 10**6),
+)
+def test_a_prefab_invite_is_byte_for_byte_the_built_one(
+    title,
+    description,
+    join_url,
+    organizer,
+    organizer_name,
+    platform,
+    passcode,
+    start,
+    minutes,
+    stamp,
+    name,
+    role,
+    zone,
+    slot_titles,
+    revision,
+):
+    shared = meeting(
+        title=title,
+        description=description,
+        join_url=join_url,
+        organizer_email=organizer,
+        organizer_name=organizer_name,
+        platform=platform,
+        passcode=passcode,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        revision=revision,
+    )
+    slots = tuple(
+        ics.Slot(
+            ics.derived_uid(UID, "slot", n),
+            slot_title,
+            start + timedelta(minutes=n),
+            start + timedelta(minutes=n + 5),
+        )
+        for n, slot_title in enumerate(slot_titles)
+    )
+    person = invitee(name=name, role=role, zone=zone, slots=slots)
+    # Twice from the same meeting: the prefab is built by the first and reused.
+    for who in (person, invitee(slots=())):
+        assert ics.invite(shared, who, stamp) == ics.invite_built(shared, who, stamp)
+
+
+def test_the_prefab_serves_only_publish():
+    shared = meeting()
+    removed = invitee(removed=True)
+    assert ics.invite(shared, removed, STAMP) == ics.invite_built(
+        shared, removed, STAMP
+    )
+    assert b"METHOD:CANCEL" in ics.invite(shared, removed, STAMP)
+    with pytest.raises(ValueError, match="expected values"):
+        shared.published_invite.render({"dtstamp": STAMP})

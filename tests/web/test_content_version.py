@@ -21,10 +21,8 @@ from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
-from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
-from silkmeet.models import Person
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SPEAKERS = [
