@@ -63,10 +63,10 @@ def participation_by_token(
 
 def personal_row_by_token(slug: str, token: str, row_for):
     """As :func:`participation_by_token` (removed participants included), for a
-    view that reads one row: ``row_for(condition)`` returns it, with ``token``
-    and ``slug`` columns."""
+    view that reads one row: ``row_for(token)`` returns it, with ``token`` and
+    ``slug`` columns."""
     _plausible_token(token)
-    row = row_for(Participation.token == token)
+    row = row_for(token)
     if row is None:
         abort(404)
     _check_link(row, row.slug, slug, token)

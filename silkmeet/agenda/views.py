@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import json
 from datetime import UTC
 from datetime import date
@@ -81,6 +82,28 @@ def lineup_of(conference: Conference) -> Conference:
     return attach_speakers(conference)
 
 
+@functools.lru_cache(maxsize=512)
+def zone_options(selected: str) -> Markup:
+    """The zone selector's ``<option>``s, ``selected`` marked (and listed first
+    when it is not an offered zone). The same 420 lines on every agenda view:
+    written once per zone."""
+    zones = tz.offered_zones()
+    lines = []
+    if selected not in zones:
+        lines.append(
+            Markup('<option value="{0}" selected>{0}</option>').format(selected)
+        )
+    for zone in zones:
+        lines.append(
+            Markup('<option value="{}"{}>{}</option>').format(
+                zone,
+                Markup(" selected") if zone == selected else "",
+                zone.replace("_", " "),
+            )
+        )
+    return Markup("\n      ").join(lines)
+
+
 def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
     """The zone to show and a notice when the asked one is unknown."""
     if not asked:
@@ -112,7 +135,8 @@ class AgendaView:
         ]
         self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
         self.meeting = self.meeting_viewer = None
-        self.table = Markup("")
+        # The rendered table, UTF-8: sent as it is, never copied again.
+        self.table = b""
         if conference.start_at is not None:
             day = tz.to_local(conference.start_at, conference.timezone).date()
             end = exports.meeting_end(
@@ -139,13 +163,29 @@ class AgendaView:
                     self.meeting_viewer,
                     conference.timezone,
                     viewer_zone,
-                )
+                ).encode()
         self.cache_size = len(self.table) + 512 * len(self.scheduled)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AgendaView) and vars(self) == vars(other)
 
     __hash__ = None  # type: ignore[assignment]
+
+
+# Where a page's template puts the agenda table; escaped user text cannot
+# contain it ("<" is always escaped).
+TABLE_MARK = "<!-- agenda table -->"
+
+
+def with_table(page: str, table: bytes) -> Response:
+    """``page`` with ``table`` in place of :data:`TABLE_MARK`. The body goes out
+    in three pieces, so the table's cached bytes (1.4 MB for 300 items and 16
+    zones) are neither escaped, joined nor encoded again per request."""
+    before, mark, after = page.partition(TABLE_MARK)
+    parts = [before.encode(), table, after.encode()] if mark else [page.encode()]
+    response = Response(parts, mimetype="text/html")
+    response.content_length = sum(map(len, parts))
+    return response
 
 
 def agenda_context(conference: Conference, viewer_zone: str) -> dict:
@@ -163,7 +203,8 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
         "conference": conference,
         "viewer_zone": viewer_zone,
         "reference_zone": conference.timezone,
-        "table": view.table,
+        "table": Markup(TABLE_MARK) if view.table else Markup(""),
+        "table_bytes": view.table,
         "meeting": view.meeting,
         "meeting_viewer": view.meeting_viewer,
         "chair_names": view.chair_names,
@@ -179,7 +220,7 @@ def show_agenda(slug: str, key: str | None = None):
     organiser, key = agenda_access(conference, key)
     viewer_zone, notice = chosen_zone(request.args.get("tz"), conference.timezone)
     context = agenda_context(conference, viewer_zone)
-    return render_template(
+    page = render_template(
         "agenda/agenda.html",
         notice=notice,
         organiser=organiser,
@@ -191,9 +232,10 @@ def show_agenda(slug: str, key: str | None = None):
             if organiser
             else build.join_url_without_passcode(conference.join_url)
         ),
-        zones=tz.offered_zones(),
+        zone_options=zone_options(viewer_zone),
         **context,
     )
+    return with_table(page, context["table_bytes"])
 
 
 @bp.get("/c/<slug>/me/<token>")
@@ -207,7 +249,7 @@ def delegate_page(slug: str, token: str):
         if conference.start_at
         else None
     )
-    return render_template(
+    page = render_template(
         "agenda/delegate.html",
         participation=participation,
         person=person,
@@ -216,6 +258,7 @@ def delegate_page(slug: str, token: str):
         join_url=conference.join_url,
         **context,
     )
+    return with_table(page, context["table_bytes"])
 
 
 def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> list:

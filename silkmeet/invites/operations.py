@@ -14,11 +14,13 @@ from urllib.parse import quote
 
 from flask import current_app
 from flask import url_for
+from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
 
 from silkmeet.cache import cached
+from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
 from silkmeet.domain import timezones as tz
@@ -376,14 +378,35 @@ PERSONAL_COLUMNS = (
 )
 
 
-def personal_row(*where):
-    """One participant's :data:`PERSONAL_COLUMNS` row, in one statement, or None."""
-    return db.session.execute(
+def _personal_rows():
+    return (
         select(*PERSONAL_COLUMNS)
         .join(Person, Person.id == Participation.person_id)
         .join(Conference, Conference.id == Participation.conference_id)
-        .where(*where)
-    ).one_or_none()
+    )
+
+
+def personal_row(*where):
+    """One participant's :data:`PERSONAL_COLUMNS` row, in one statement, or None."""
+    return db.session.execute(_personal_rows().where(*where)).one_or_none()
+
+
+# Built once: a download is the hottest request there is.
+_BY_TOKEN = _personal_rows().where(Participation.token == bindparam("token"))
+_RECORD_DOWNLOAD = (
+    update(Participation)
+    .where(Participation.id == bindparam("participation_id"))
+    .values(
+        invite_downloaded_at=bindparam("now", type_=UTCDateTime()),
+        invite_download_count=func.coalesce(Participation.invite_download_count, 0) + 1,
+    )
+    .execution_options(synchronize_session=False)
+)
+
+
+def personal_row_by_token(token: str):
+    """:func:`personal_row` of the participant whose link holds ``token``."""
+    return db.session.execute(_BY_TOKEN, {"token": token}).one_or_none()
 
 
 def _personal(row, build, stamp: datetime | None) -> bytes:
@@ -434,14 +457,7 @@ def record_download(participation_id: int) -> None:
     """One UPDATE, counted in the database (two downloads at once both count);
     no ORM object is loaded or refreshed for it."""
     db.session.execute(
-        update(Participation)
-        .where(Participation.id == participation_id)
-        .values(
-            invite_downloaded_at=utcnow(),
-            invite_download_count=func.coalesce(Participation.invite_download_count, 0)
-            + 1,
-        )
-        .execution_options(synchronize_session=False)
+        _RECORD_DOWNLOAD, {"participation_id": participation_id, "now": utcnow()}
     )
 
 

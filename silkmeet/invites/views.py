@@ -60,7 +60,7 @@ def invite_links():
 
 @bp.get("/c/<slug>/invites/<token>.ics")
 def personal_invite(slug: str, token: str):
-    row = personal_row_by_token(slug, token, ops.personal_row)
+    row = personal_row_by_token(slug, token, ops.personal_row_by_token)
     data, filename = ops.personal_invite(row)
     ops.record_download(row.id)
     db.session.commit()
@@ -69,7 +69,7 @@ def personal_invite(slug: str, token: str):
 
 @bp.get("/c/<slug>/feed/<token>.ics")
 def feed(slug: str, token: str):
-    row = personal_row_by_token(slug, token, ops.personal_row)
+    row = personal_row_by_token(slug, token, ops.personal_row_by_token)
     return calendar_response(ops.personal_feed(row))
 
 
