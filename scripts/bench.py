@@ -21,9 +21,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC
-from datetime import datetime
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +33,6 @@ from silkmeet import create_app  # noqa: E402
 from silkmeet.domain import conference_format as fmt  # noqa: E402
 from silkmeet.exchange.operations import import_conference  # noqa: E402
 from silkmeet.extensions import db  # noqa: E402
-from silkmeet.models import Conference  # noqa: E402
 from silkmeet.models import ConferenceOrganiser  # noqa: E402
 from silkmeet.models import Organiser  # noqa: E402
 from silkmeet.models import Participation  # noqa: E402
@@ -102,52 +98,45 @@ def p95_ms(times: list[float]) -> float:
 # -- the floor: bare icalendar from tuples --------------------------------------
 
 
-def floor_calendar(events: list[tuple]) -> bytes:
-    """icalendar building the same VEVENTs from plain tuples, nothing else."""
+def _plain(component) -> tuple:
+    """A component's properties as plain ``(name, value, parameters)`` tuples,
+    and its subcomponents the same way."""
+    props = []
+    for name, value in component.property_items(recursive=False):
+        if name in ("BEGIN", "END"):
+            continue
+        params = dict(getattr(value, "params", {}))
+        props.append((name, component.decoded(name), params))
+    return component.name, props, [_plain(sub) for sub in component.subcomponents]
+
+
+def floor_parts(data: bytes) -> tuple:
+    """silkmeet's own calendar read back into plain tuples (outside any timing)."""
+    from icalendar import Calendar
+
+    return _plain(Calendar.from_ical(data))
+
+
+def floor_build(parts: tuple) -> bytes:
+    """The floor: bare icalendar building and serialising the same calendar from
+    plain tuples, with nothing else (no database, no web, no text to compose).
+    Its output is byte for byte the calendar the tuples were read from."""
     from icalendar import Alarm
     from icalendar import Calendar
     from icalendar import Event
 
-    cal = Calendar()
-    cal.add("prodid", "-//floor//EN")
-    cal.add("version", "2.0")
-    cal.add("method", "PUBLISH")
-    stamp = datetime.now(UTC)
-    for uid, start, end, summary, description, location in events:
-        ev = Event()
-        ev.add("uid", uid)
-        ev.add("dtstamp", stamp)
-        ev.add("dtstart", start)
-        ev.add("dtend", end)
-        ev.add("summary", summary)
-        ev.add("description", description)
-        ev.add("location", location)
-        ev.add("url", location)
-        ev.add("sequence", 1)
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary)
-        alarm.add("trigger", timedelta(minutes=-15))
-        ev.add_component(alarm)
-        cal.add_component(ev)
-    return cal.to_ical()
+    kinds = {"VCALENDAR": Calendar, "VEVENT": Event, "VALARM": Alarm}
 
+    def build(part):
+        name, props, subs = part
+        component = kinds[name]()
+        for prop, value, params in props:
+            component.add(prop, value, parameters=params or None)
+        for sub in subs:
+            component.add_component(build(sub))
+        return component
 
-def floor_events(conference: Conference, items=None) -> list[tuple]:
-    from silkmeet.timetable import schedule_for
-
-    items = schedule_for(conference) if items is None else items
-    return [
-        (
-            f"item-{s.item.id}@bench",
-            s.start,
-            s.end,
-            s.item.title,
-            "Speakers: " + ", ".join(sl.speaker.name for sl in s.slots),
-            conference.join_url,
-        )
-        for s in items
-    ]
+    return build(parts).to_ical()
 
 
 # -- the run ---------------------------------------------------------------------

@@ -43,6 +43,8 @@ SHORT_AGENDA = 8
 NAMESPACE = uuid.uuid5(uuid.NAMESPACE_DNS, "uid.silkmeet.invalid")
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+# Any instant: a prefab's holes are filled before it is written.
+_PLACEHOLDER = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -110,11 +112,32 @@ class Meeting:
     @cached_property
     def published_invite(self) -> Prefab:
         """Every PUBLISH invite's calendar and meeting event, but for the
-        participant's DTSTAMP and DESCRIPTION."""
+        participant's DTSTAMP and DESCRIPTION; their slots go in before the
+        calendar's END."""
+        cal = _calendar(self.title, "PUBLISH")
+        cal.add_component(_meeting_event(self, _PLACEHOLDER, "", False))
         return Prefab(
-            _calendar(self.title, "PUBLISH"),
-            _meeting_event(self, datetime(2000, 1, 1, tzinfo=UTC), "", False),
-            ("dtstamp", "description"),
+            cal,
+            {"dtstamp": (2, "DTSTAMP"), "description": (2, "DESCRIPTION")},
+        )
+
+    @cached_property
+    def published_slot(self) -> Prefab:
+        """Every PUBLISH invite's speaking-slot event, but for its own lines."""
+        return Prefab(
+            _event(
+                self,
+                "",
+                "",
+                _PLACEHOLDER,
+                _PLACEHOLDER,
+                _PLACEHOLDER,
+                self.revision,
+                "",
+                SLOT_ALARM,
+                False,
+            ),
+            _OWN_LINES,
         )
 
     @cached_property
@@ -314,14 +337,13 @@ def _event(
     alarm: timedelta | None,
     cancelled: bool,
 ) -> Event:
+    own = _own_values(uid, summary, start, end, stamp, description)
     event = Event()
-    event.add("uid", uid)
-    event.add("dtstamp", utc(stamp))
-    event.add("dtstart", utc(start))
-    event.add("dtend", utc(max(end, start + timedelta(minutes=1))))
+    for name in ("uid", "dtstamp", "dtstart", "dtend"):
+        event.add(name, own[name])
     event.add("sequence", sequence)
-    event.add("summary", one_line(summary))
-    event.add("description", description)
+    event.add("summary", own["summary"])
+    event.add("description", own["description"])
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
     organizer = meeting.organizer
@@ -335,10 +357,42 @@ def _event(
     if alarm is not None and not cancelled:
         reminder = Alarm()
         reminder.add("action", "DISPLAY")
-        reminder.add("description", summary)
+        reminder.add("description", own["alarm"])
         reminder.add("trigger", -alarm)
         event.add_component(reminder)
     return event
+
+
+def _own_values(
+    uid: str,
+    summary: str,
+    start: datetime,
+    end: datetime,
+    stamp: datetime,
+    description: str,
+) -> dict[str, object]:
+    """The values of an event's own lines (``alarm``: its alarm's DESCRIPTION)."""
+    return {
+        "uid": uid,
+        "dtstamp": utc(stamp),
+        "dtstart": utc(start),
+        "dtend": utc(max(end, start + timedelta(minutes=1))),
+        "summary": one_line(summary),
+        "description": description,
+        "alarm": summary,
+    }
+
+
+# Where each value of _own_values goes: (depth below the event, property).
+_OWN_LINES = {
+    "uid": (1, "UID"),
+    "dtstamp": (1, "DTSTAMP"),
+    "dtstart": (1, "DTSTART"),
+    "dtend": (1, "DTEND"),
+    "summary": (1, "SUMMARY"),
+    "description": (1, "DESCRIPTION"),
+    "alarm": (2, "DESCRIPTION"),
+}
 
 
 def _finish(cal: Calendar) -> bytes:
@@ -358,9 +412,10 @@ def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
     """
     if meeting.cancelled or invitee.removed:
         return invite_built(meeting, invitee, stamp)
+    slot = meeting.published_slot
     slots = [
-        _slot_event(meeting, invitee, slot, stamp, meeting.revision, False)
-        for slot in invitee.slots
+        slot.render(_own_values(*_slot_parts(meeting, invitee, each, stamp)))
+        for each in invitee.slots
     ]
     return meeting.published_invite.render(
         {"dtstamp": utc(stamp), "description": invite_text(meeting, invitee)}, slots
@@ -403,44 +458,48 @@ def _meeting_event(
 
 
 class Prefab:
-    """A calendar with one event, serialised once, with holes for the event's
-    own properties that change from file to file.
+    """A component serialised once, with holes for the lines that change from
+    file to file.
 
     Serialising is icalendar's own, line by line (``Component.content_line``,
     as ``to_ical`` does it); what is kept is the bytes of the lines that never
-    change. ``render`` fills the holes, appends further components, and returns
-    what ``to_ical`` of the whole calendar would.
+    change. ``render`` fills the holes (and puts ``inner`` bytes before the
+    component's END line) and returns what ``to_ical`` would.
+
+    ``holes``: value name → ``(depth, property)``; depth 1 is the component's
+    own lines, 2 those of its subcomponents, and so on.
     """
 
-    def __init__(self, cal: Calendar, event: Event, holes: tuple[str, ...]):
-        head = _content_lines(cal)
-        self._head = b"".join(line for _depth, _name, line in head[:-1])
-        self._tail = head[-1][2]
-        self._holes = {name.upper() for name in holes}
+    def __init__(self, component, holes: dict[str, tuple[int, str]]):
+        where = {spot: key for key, spot in holes.items()}
+        self._holes = set(holes)
+        self._names = {key: spot[1] for key, spot in holes.items()}
         self._chunks: list[bytes | str] = []
         fixed = b""
-        for depth, name, line in _content_lines(event):
-            # depth 1: the event's own properties, not its alarm's.
-            if depth == 1 and name in self._holes:
-                self._chunks += [fixed, name]
+        lines = _content_lines(component)
+        for depth, name, line in lines[:-1]:
+            key = where.get((depth, name))
+            if key is not None:
+                self._chunks += [fixed, key]
                 fixed = b""
             else:
                 fixed += line
         self._chunks.append(fixed)
+        self._end = lines[-1][2]
 
-    def render(self, values: dict[str, object], components=()) -> bytes:
-        filler = Event()
-        for name, value in values.items():
-            filler.add(name, value)
-        if set(filler) != self._holes:
+    def render(self, values: dict[str, object], inner=()) -> bytes:
+        if set(values) != self._holes:
             raise ValueError(f"expected values for {sorted(self._holes)}")
-        parts = [self._head]
+        parts = []
         for chunk in self._chunks:
             if isinstance(chunk, str):
-                chunk = _line(filler, chunk, filler[chunk])
+                filler = Event()
+                filler.add(self._names[chunk], values[chunk])
+                name = self._names[chunk]
+                chunk = _line(filler, name, filler[name])
             parts.append(chunk)
-        parts += [component.to_ical() for component in components]
-        parts.append(self._tail)
+        parts += inner
+        parts.append(self._end)
         return b"".join(parts)
 
 
@@ -469,6 +528,31 @@ def _slot_event(
     sequence: int,
     cancelled: bool,
 ) -> Event:
+    uid, summary, start, end, stamp, description = _slot_parts(
+        meeting, invitee, slot, stamp, cancelled
+    )
+    return _event(
+        meeting,
+        uid,
+        summary,
+        start,
+        end,
+        stamp,
+        sequence,
+        description,
+        SLOT_ALARM,
+        cancelled,
+    )
+
+
+def _slot_parts(
+    meeting: Meeting,
+    invitee: Invitee,
+    slot: Slot,
+    stamp: datetime,
+    cancelled: bool = False,
+) -> tuple[str, str, datetime, datetime, datetime, str]:
+    """A speaking slot's UID, summary, start, end, stamp and description."""
     summary = f"{'Cancelled: ' if cancelled else ''}You speak: {slot.title}"
     description = "\n".join(
         [
@@ -480,18 +564,7 @@ def _slot_event(
             *([f"Join: {meeting.safe_join_url}"] if meeting.safe_join_url else []),
         ]
     )
-    return _event(
-        meeting,
-        slot.uid,
-        summary,
-        slot.start,
-        slot.end,
-        stamp,
-        sequence,
-        description,
-        SLOT_ALARM,
-        cancelled,
-    )
+    return slot.uid, summary, slot.start, slot.end, stamp, description
 
 
 def feed(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
