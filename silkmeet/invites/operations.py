@@ -393,20 +393,22 @@ def personal_row(*where):
 
 # Built once: a download is the hottest request there is.
 _BY_TOKEN = _personal_rows().where(Participation.token == bindparam("token"))
+_participation = Participation.__table__
 _RECORD_DOWNLOAD = (
-    update(Participation)
-    .where(Participation.id == bindparam("participation_id"))
+    update(_participation)
+    .where(_participation.c.id == bindparam("participation_id"))
     .values(
         invite_downloaded_at=bindparam("now", type_=UTCDateTime()),
-        invite_download_count=func.coalesce(Participation.invite_download_count, 0) + 1,
+        invite_download_count=func.coalesce(_participation.c.invite_download_count, 0)
+        + 1,
     )
-    .execution_options(synchronize_session=False)
 )
 
 
 def personal_row_by_token(token: str):
     """:func:`personal_row` of the participant whose link holds ``token``."""
-    return db.session.execute(_BY_TOKEN, {"token": token}).one_or_none()
+    # Core on the session's connection: rows, no ORM objects to load.
+    return db.session.connection().execute(_BY_TOKEN, {"token": token}).one_or_none()
 
 
 def _personal(row, build, stamp: datetime | None) -> bytes:
@@ -456,7 +458,7 @@ def conference_calendar(conference: Conference, stamp: datetime | None = None):
 def record_download(participation_id: int) -> None:
     """One UPDATE, counted in the database (two downloads at once both count);
     no ORM object is loaded or refreshed for it."""
-    db.session.execute(
+    db.session.connection().execute(
         _RECORD_DOWNLOAD, {"participation_id": participation_id, "now": utcnow()}
     )
 
