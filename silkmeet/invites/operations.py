@@ -150,6 +150,11 @@ def item_times(
     return times
 
 
+def slot_uid(conference_uid: str, participation_id: int, rank: int) -> str:
+    """The UID of a participant's ``rank``-th speaking slot (from 1)."""
+    return ics.derived_uid(conference_uid, "slot", participation_id, rank)
+
+
 class _Lineup:
     """Items, their times and speaking slots, from rows; shared by every invite
     built from it."""
@@ -190,7 +195,12 @@ class _Lineup:
 
     def speaking_slots(self) -> dict[int, list[ics.Slot]]:
         """Participation id → its speaking slots, in lineup order (removed
-        speakers are out of the lineup, as in :func:`schedule_for`)."""
+        speakers are out of the lineup, as in :func:`schedule_for`).
+
+        A slot's UID names the participant and the slot's rank among theirs
+        (first, second…), not the item: a speaker moved to another item, or
+        whose item moves, gets the same event updated in their calendar rather
+        than a second one beside the first."""
         slots: dict[int, list[ics.Slot]] = {}
         ordered = sorted(self.position[i] for i in self.by_item if i in self.position)
         for n in ordered:
@@ -216,9 +226,10 @@ class _Lineup:
             item_uid = self.item_uid(row.id)
             for turn in speaker_slots(item, self.times[n][0]):
                 pid = turn.speaker.participant_id
-                slots.setdefault(pid, []).append(
+                mine = slots.setdefault(pid, [])
+                mine.append(
                     ics.Slot(
-                        uid=ics.derived_uid(self.uid, "slot", pid, row.id),
+                        uid=slot_uid(self.uid, pid, len(mine) + 1),
                         title=row.title,
                         start=turn.start,
                         end=turn.end,
@@ -237,21 +248,20 @@ class _Lineup:
                 s.participation_id == participation_id for s in links
             ):
                 continue
+            slots.append((n, item_id))
+        found = []
+        for rank, (n, item_id) in enumerate(sorted(slots), start=1):
             begin, end = self.times[n]
-            uid = ics.derived_uid(self.uid, "slot", participation_id, item_id)
-            slots.append(
-                (
-                    n,
-                    ics.Slot(
-                        uid=uid,
-                        title=self.items[n].title,
-                        start=begin,
-                        end=end,
-                        item=self.item_uid(item_id),
-                    ),
+            found.append(
+                ics.Slot(
+                    uid=slot_uid(self.uid, participation_id, rank),
+                    title=self.items[n].title,
+                    start=begin,
+                    end=end,
+                    item=self.item_uid(item_id),
                 )
             )
-        return [slot for _n, slot in sorted(slots, key=lambda pair: pair[0])]
+        return found
 
 
 def _meeting(

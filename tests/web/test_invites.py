@@ -401,3 +401,38 @@ def test_person_name_change_keeps_uid(app, client, demo):
     a = icalendar.Calendar.from_ical(before).walk("VEVENT")
     b = icalendar.Calendar.from_ical(after).walk("VEVENT")
     assert [e["UID"] for e in a] == [e["UID"] for e in b]
+
+
+def test_a_moved_speaker_gets_the_same_slot_event_at_its_new_time(app, client, demo):
+    """Slot UIDs name the participant and the slot's rank, not the item: moving a
+    speaker to another item updates the event already in their calendar."""
+    from silkmeet.models import AgendaItem
+    from silkmeet.models import AgendaItemSpeaker
+    from silkmeet.organiser import operations as organiser_ops
+
+    pid, token = tokens(app, demo)["Carmen Ortega"]
+    url = f"/c/silk-cities-2020/invites/{token}.ics"
+    before = icalendar.Calendar.from_ical(fetch(client, url)[2]).walk("VEVENT")
+    assert len(before) == 2
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        snapshot = organiser_ops.invite_snapshot(conference)
+        link = db.session.scalar(
+            select(AgendaItemSpeaker).where(AgendaItemSpeaker.participation_id == pid)
+        )
+        closing = db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.conference_id == demo)
+            .order_by(AgendaItem.position.desc())
+        ).first()
+        assert link.item_id != closing.id
+        link.item_id = closing.id
+        closing_title = closing.title
+        organiser_ops.raise_invite_revision_if_changed(conference, snapshot)
+        db.session.commit()
+    after = icalendar.Calendar.from_ical(fetch(client, url)[2]).walk("VEVENT")
+    assert len(after) == 2
+    assert after[1]["UID"] == before[1]["UID"]
+    assert after[1]["SEQUENCE"] == before[1]["SEQUENCE"] + 1
+    assert after[1].decoded("DTSTART") > before[1].decoded("DTSTART")
+    assert closing_title in str(after[1]["SUMMARY"])

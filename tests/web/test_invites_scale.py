@@ -14,7 +14,6 @@ import icalendar
 from sqlalchemy import event
 from sqlalchemy import select
 
-from silkmeet.domain import ics
 from silkmeet.extensions import db
 from silkmeet.invites import operations as ops
 from silkmeet.models import AgendaItem
@@ -137,15 +136,15 @@ def test_zip_holds_the_same_invites_as_the_personal_links(app, make_conference):
         scheduled = schedule_for(load_conference(conference.slug))
         by_id = {p.id: p for p in people}
         checked = 0
+        ranks: dict[int, int] = {}
         for entry in scheduled:
             for slot in entry.slots:
                 participation = by_id[slot.speaker.participant_id]
+                rank = ranks[participation.id] = ranks.get(participation.id, 0) + 1
                 data, _ = ops.personal_invite(row_of(participation), STAMP)
                 events = icalendar.Calendar.from_ical(data).walk("VEVENT")
                 mine = {str(e["UID"]): e for e in events[1:]}
-                event_ = mine[
-                    ics.derived_uid(uid, "slot", participation.id, entry.item.id)
-                ]
+                event_ = mine[ops.slot_uid(uid, participation.id, rank)]
                 assert event_.decoded("DTSTART") == slot.start
                 assert event_.decoded("DTEND") == max(
                     slot.end, slot.start + timedelta(minutes=1)
