@@ -1,4 +1,4 @@
-"""Conference content version: raised with every change to what it shows.
+"""Conference content version; a removed participant's cancelled slots.
 
 Revision ID: contentversion01
 Revises: runofshow01
@@ -21,8 +21,14 @@ def upgrade():
         batch_op.add_column(
             sa.Column('content_version', sa.Integer(), server_default='1', nullable=False)
         )
+    with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('cancelled_slots', sa.JSON(), server_default='[]', nullable=False)
+        )
 
 
 def downgrade():
+    with op.batch_alter_table('participation', schema=None) as batch_op:
+        batch_op.drop_column('cancelled_slots')
     with op.batch_alter_table('conference', schema=None) as batch_op:
         batch_op.drop_column('content_version')

@@ -238,9 +238,22 @@ class _Lineup:
                 )
         return slots
 
-    def removed_slots(self, participation_id: int) -> list[ics.Slot]:
-        """A removed speaker's former slots, at their items' times, under the
-        UIDs their invite gave them, so that the cancel reaches them."""
+    def removed_slots(
+        self, participation_id: int, cancelled: Sequence[dict] = ()
+    ) -> list[ics.Slot]:
+        """A removed speaker's former slots, under the UIDs their invite gave
+        them, so that the cancel reaches them: those recorded at their removal
+        (``cancelled``), else those of the items they are still linked to."""
+        if cancelled:
+            return [
+                ics.Slot(
+                    uid=slot_uid(self.uid, participation_id, rank),
+                    title=slot["title"],
+                    start=datetime.fromisoformat(slot["start"]),
+                    end=datetime.fromisoformat(slot["end"]),
+                )
+                for rank, slot in enumerate(cancelled, start=1)
+            ]
         slots = []
         for item_id, links in self.by_item.items():
             n = self.position.get(item_id)
@@ -350,9 +363,11 @@ class InvitePlan:
 
     __hash__ = None  # type: ignore[assignment]
 
-    def slots_of(self, participation_id: int, removed: bool) -> Sequence[ics.Slot]:
+    def slots_of(
+        self, participation_id: int, removed: bool, cancelled: Sequence[dict] = ()
+    ) -> Sequence[ics.Slot]:
         if removed:
-            return self.lineup.removed_slots(participation_id)
+            return self.lineup.removed_slots(participation_id, cancelled)
         return self.slots.get(participation_id, ())
 
 
@@ -378,6 +393,7 @@ PERSONAL_COLUMNS = (
     Participation.role,
     Participation.delegation_country,
     Participation.removed_at,
+    Participation.cancelled_slots,
     Person.full_name,
     Person.latin_name,
     Person.timezone,
@@ -427,7 +443,9 @@ def _personal(row, build, stamp: datetime | None) -> bytes:
     plan = invite_plan(row.conference_id, row.content_version)
     removed = row.removed_at is not None
     url = _agenda_url_template().format(slug=row.slug, token=row.token)
-    invitee = _invitee(row, row, plan.slots_of(row.id, removed), url)
+    invitee = _invitee(
+        row, row, plan.slots_of(row.id, removed, row.cancelled_slots or ()), url
+    )
     return build(plan.meeting, invitee, stamp or utcnow())
 
 

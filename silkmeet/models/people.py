@@ -81,6 +81,11 @@ class Participation(Base):
     token_issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Removed participants stay, so that their link can serve a cancellation.
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The speaking slots they had when removed, in order ({"title", "start",
+    # "end"}, ISO instants): their cancellation cancels those events too.
+    cancelled_slots: Mapped[list[dict]] = mapped_column(
+        JSON, default=list, server_default="[]"
+    )
     invite_downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invite_download_count: Mapped[int] = mapped_column(default=0)
 

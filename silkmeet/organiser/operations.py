@@ -215,6 +215,16 @@ def remove_participant(participation: Participation) -> None:
     """Mark removed (their link then serves a cancellation); drop their slots."""
     conference = participation.conference
     before = invite_snapshot(conference)
+    participation.cancelled_slots = [
+        {
+            "title": row.item.title,
+            "start": slot.start.isoformat(),
+            "end": slot.end.isoformat(),
+        }
+        for row in schedule_for(conference)
+        for slot in row.slots
+        if slot.speaker.participant_id == participation.id
+    ]
     participation.removed_at = utcnow()
     for speaker in list(participation.speaking):
         db.session.delete(speaker)

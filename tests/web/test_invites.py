@@ -436,3 +436,24 @@ def test_a_moved_speaker_gets_the_same_slot_event_at_its_new_time(app, client, d
     assert after[1]["SEQUENCE"] == before[1]["SEQUENCE"] + 1
     assert after[1].decoded("DTSTART") > before[1].decoded("DTSTART")
     assert closing_title in str(after[1]["SUMMARY"])
+
+
+def test_a_speaker_removed_by_an_organiser_gets_their_slot_cancelled(
+    app, client, auth, demo
+):
+    """Removing a person drops their speaker links; the slot they were sent is
+    recorded first, so their cancellation still reaches it."""
+    pid, token = tokens(app, demo)["Carmen Ortega"]
+    url = f"/c/silk-cities-2020/invites/{token}.ics"
+    sent = icalendar.Calendar.from_ical(fetch(client, url)[2]).walk("VEVENT")
+    auth.login_as(conferences=[demo])
+    response = client.post(f"/organiser/c/silk-cities-2020/people/{pid}/remove")
+    assert response.status_code in (302, 303)
+    loose, strict = parse(fetch(client, url)[2])
+    assert loose["METHOD"] == "CANCEL"
+    events = loose.walk("VEVENT")
+    assert [e["UID"] for e in events] == [e["UID"] for e in sent]
+    assert all(e["STATUS"] == "CANCELLED" for e in events)
+    assert events[1].decoded("DTSTART") == sent[1].decoded("DTSTART")
+    assert events[1]["SEQUENCE"] > sent[1]["SEQUENCE"]
+    assert len(strict.events) == 2
