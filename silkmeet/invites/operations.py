@@ -13,6 +13,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from flask import current_app
+from flask import has_request_context
+from flask import request
 from flask import url_for
 from sqlalchemy import bindparam
 from sqlalchemy import func
@@ -307,7 +309,18 @@ def _meeting(
 
 def _agenda_url_template() -> str:
     """The delegate page's address with ``{token}`` to fill in; ``""`` where no
-    address can be built (the CLI without ``SERVER_NAME``)."""
+    address can be built (the CLI without ``SERVER_NAME``). Built once per host
+    a request came in by."""
+    if not has_request_context():
+        return _build_agenda_url_template()
+    templates = current_app.extensions.setdefault("silkmeet_agenda_urls", {})
+    host = request.host_url
+    if host not in templates:
+        templates[host] = _build_agenda_url_template()
+    return templates[host]
+
+
+def _build_agenda_url_template() -> str:
     try:
         url = url_for(
             "agenda.delegate_page", slug="SLUG", token="TOKEN", _external=True
