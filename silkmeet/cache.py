@@ -1,7 +1,7 @@
 """What a worker computed from a conference, kept under its content version.
 
-A key always holds ``(conference id, content version)``: the version is raised
-in the same transaction as any change to the conference's content
+A key always holds ``(conference id, created at, content version)``: the
+version is raised in the same transaction as any change to the conference's content
 (:mod:`silkmeet.models.versioning`), so a request that read the version from the
 database and finds an entry under it gets what it would have computed itself.
 Nothing is shared between workers or hosts and nothing needs invalidating: an
@@ -113,8 +113,18 @@ def compute_cache() -> ComputeCache:
     return current_app.extensions["silkmeet_cache"]
 
 
-def cached(
-    kind: str, conference_id: int, version: int, extra: Hashable, build: Callable[[], T]
-) -> T:
-    """``build()``, or what it returned for the same conference version."""
-    return compute_cache().get_or_build((kind, conference_id, version, extra), build)
+def content_key(conference_id: int, created_at, version: int) -> tuple:
+    """What names one version of one conference. ``created_at`` tells apart two
+    conferences that had the same id (SQLite reuses the highest id after a
+    delete; both would start at version 1)."""
+    return (conference_id, created_at, version)
+
+
+def conference_key(conference) -> tuple:
+    return content_key(conference.id, conference.created_at, conference.content_version)
+
+
+def cached(kind: str, key: tuple, extra: Hashable, build: Callable[[], T]) -> T:
+    """``build()``, or what it returned for the same conference version
+    (``key``: :func:`conference_key`)."""
+    return compute_cache().get_or_build((kind, key, extra), build)

@@ -29,6 +29,7 @@ from silkmeet.agenda import build
 from silkmeet.agenda import cells
 from silkmeet.agenda.forms import PlannerForm
 from silkmeet.cache import cached
+from silkmeet.cache import conference_key
 from silkmeet.domain import exports
 from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
@@ -194,8 +195,7 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
     this version of the conference in this zone yet."""
     view = cached(
         "agenda",
-        conference.id,
-        conference.content_version,
+        conference_key(conference),
         viewer_zone,
         lambda: AgendaView(lineup_of(conference), viewer_zone),
     )

@@ -22,6 +22,8 @@ from sqlalchemy import select
 from sqlalchemy import update
 
 from silkmeet.cache import cached
+from silkmeet.cache import conference_key
+from silkmeet.cache import content_key
 from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
@@ -384,9 +386,10 @@ class InvitePlan:
         return self.slots.get(participation_id, ())
 
 
-def invite_plan(conference_id: int, version: int) -> InvitePlan:
-    """The conference's :class:`InvitePlan` at ``version``, built at most once
-    per version by this worker."""
+def invite_plan(conference_id: int, key: tuple) -> InvitePlan:
+    """The conference's :class:`InvitePlan` at the version ``key`` names
+    (:func:`silkmeet.cache.conference_key`), built at most once per version by
+    this worker."""
 
     def build() -> InvitePlan:
         conference = db.session.get(Conference, conference_id)
@@ -396,7 +399,7 @@ def invite_plan(conference_id: int, version: int) -> InvitePlan:
             conference, _item_rows(conference_id), _speaker_rows(conference_id)
         )
 
-    return cached("invite-plan", conference_id, version, None, build)
+    return cached("invite-plan", key, None, build)
 
 
 # What an invite needs of its participant, their person and their conference.
@@ -413,6 +416,7 @@ PERSONAL_COLUMNS = (
     Person.email,
     Participation.conference_id,
     Conference.slug,
+    Conference.created_at.label("conference_created_at"),
     Conference.content_version,
 )
 
@@ -453,7 +457,10 @@ def personal_row_by_token(token: str):
 def _personal(row, build, stamp: datetime | None) -> bytes:
     """``build(meeting, invitee, stamp)`` for one participant's row. On a
     conference version this worker has seen, no statement at all."""
-    plan = invite_plan(row.conference_id, row.content_version)
+    plan = invite_plan(
+        row.conference_id,
+        content_key(row.conference_id, row.conference_created_at, row.content_version),
+    )
     removed = row.removed_at is not None
     url = _agenda_url_template().format(slug=row.slug, token=row.token)
     invitee = _invitee(
@@ -577,7 +584,7 @@ def all_invites(conference: Conference, stamp: datetime | None = None):
     then costs only its own DESCRIPTION and events. A fixed number of
     statements, whatever the number of items and people.
     """
-    plan = invite_plan(conference.id, conference.content_version)
+    plan = invite_plan(conference.id, conference_key(conference))
     stamp = stamp or utcnow()
     people = _current_people(conference.id)
     template = _agenda_url_template()
