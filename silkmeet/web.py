@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Flask
+from flask import abort
 from flask import request
 
 from silkmeet.domain import timezones as tz
@@ -19,11 +20,27 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
     app.jinja_env.globals["zone_data_version"] = tz.ZONE_DATA_VERSION
+    app.before_request(refuse_nul)
     app.after_request(security_headers)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in as an organiser to open that page."
     login_manager.user_loader(load_organiser)
+
+
+def refuse_nul():
+    """A NUL character in the path, the query or a form value: 400, before any
+    view runs.
+
+    No text field takes one (PostgreSQL cannot even store it in text) and no
+    browser sends one from a form; a request that holds one is refused whole.
+    """
+    values = [v for v in (request.view_args or {}).values() if isinstance(v, str)]
+    values += [v for _key, v in request.args.items(multi=True)]
+    if request.method == "POST":
+        values += [v for _key, v in request.form.items(multi=True)]
+    if any("\x00" in value for value in values):
+        abort(400, description="The request holds a NUL character.")
 
 
 def load_organiser(user_id: str):

@@ -111,6 +111,8 @@ class ConferenceForm(FlaskForm):
     def validate_slug(self, field):
         from silkmeet.organiser.operations import slug_taken
 
+        if field.errors:
+            return  # not a slug at all: nothing to look up
         if slug_taken(field.data, self.conference_id):
             raise ValidationError("Another conference already uses this short name.")
 

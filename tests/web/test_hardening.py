@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 from types import SimpleNamespace
 
+import pytest
 from factories import TEST_DATABASE_URL
 
 from silkmeet import create_app
@@ -203,3 +204,19 @@ def test_csv_import_refuses_bad_files_with_a_message(
     huge = _upload(client, b"full_name,country\n" + b"x,FR\n" * 300_000)
     assert huge.status_code == 413
     assert "too large" in huge.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "method, url, data",
+    [
+        ("get", "/c/%00/agenda", None),
+        ("get", "/c/silk-cities-2020/agenda?tz=Europe/Paris%00", None),
+        ("get", "/c/silk-cities-2020/invites/abc%00.ics", None),
+        ("post", "/auth/login", {"email": "a\x00@example.org", "password": "x"}),
+    ],
+)
+def test_a_nul_character_is_refused_with_400(client, demo, method, url, data):
+    # PostgreSQL cannot hold NUL in text: such a request must never reach a query.
+    response = getattr(client, method)(url, data=data)
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
