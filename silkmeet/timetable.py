@@ -146,3 +146,80 @@ def schedule_for(conference: Conference) -> list[ScheduledItem]:
         [item_input(item) for item in conference.items],
         conference.buffer_minutes,
     )
+
+
+def lineup_inputs(conference_id: int) -> list[ItemIn]:
+    """What :func:`item_input` makes of every item of a loaded lineup, read as
+    rows in two statements: no ORM object for the items, speakers or people."""
+    items = db.session.execute(
+        select(
+            AgendaItem.id,
+            AgendaItem.title,
+            AgendaItem.kind,
+            AgendaItem.duration_minutes,
+            AgendaItem.fixed_start_at,
+            AgendaItem.pinned,
+            AgendaItem.country,
+            AgendaItem.target_minutes,
+        )
+        .where(AgendaItem.conference_id == conference_id)
+        .order_by(AgendaItem.position, AgendaItem.id)
+    ).all()
+    speakers = db.session.execute(
+        select(
+            AgendaItemSpeaker.item_id,
+            AgendaItemSpeaker.participation_id,
+            AgendaItemSpeaker.minutes,
+            Participation.delegation_country,
+            Person.full_name,
+            Person.country,
+            Person.timezone,
+        )
+        .join(AgendaItem, AgendaItem.id == AgendaItemSpeaker.item_id)
+        .join(Participation, Participation.id == AgendaItemSpeaker.participation_id)
+        .join(Person, Person.id == Participation.person_id)
+        .where(
+            AgendaItem.conference_id == conference_id,
+            Participation.removed_at.is_(None),
+        )
+        .order_by(
+            AgendaItemSpeaker.item_id, AgendaItemSpeaker.position, AgendaItemSpeaker.id
+        )
+    ).all()
+    by_item: dict[int, list[SpeakerIn]] = {}
+    for s in speakers:
+        by_item.setdefault(s.item_id, []).append(
+            SpeakerIn(
+                participant_id=s.participation_id,
+                name=s.full_name,
+                country=s.delegation_country or s.country,
+                timezone=s.timezone,
+                minutes=s.minutes,
+            )
+        )
+    return [
+        ItemIn(
+            id=row.id,
+            title=row.title,
+            kind=row.kind,
+            duration_minutes=row.duration_minutes,
+            fixed_start=row.fixed_start_at,
+            pinned=row.pinned,
+            country=row.country,
+            target_minutes=row.target_minutes,
+            speakers=tuple(by_item.get(row.id, ())),
+        )
+        for row in items
+    ]
+
+
+def read_schedule(conference: Conference) -> list[ScheduledItem]:
+    """:func:`schedule_for` of a conference whose lineup is not loaded: read as
+    rows, never as ORM objects (a large conference's exports)."""
+    if conference.start_at is None:
+        return []
+    return compute_schedule(
+        conference.start_at,
+        lineup_inputs(conference.id),
+        conference.buffer_minutes,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from urllib.parse import parse_qsl
 from urllib.parse import urlencode
 from urllib.parse import urlsplit
@@ -68,9 +69,10 @@ def display_name(full_name: str, latin_name: str) -> str:
     return full_name
 
 
-def participant_infos_from_rows(rows) -> list[exports.ParticipantInfo]:
-    """:func:`participant_infos` from ``timetable.active_people`` rows."""
-    return [
+def participant_infos_from_rows(rows) -> Iterator[exports.ParticipantInfo]:
+    """:func:`participant_infos` from ``timetable.active_people`` rows, one at
+    a time as they are read."""
+    return (
         exports.ParticipantInfo(
             participant_id=r.id,
             name=r.full_name,
@@ -80,7 +82,7 @@ def participant_infos_from_rows(rows) -> list[exports.ParticipantInfo]:
             timezone=r.timezone,
         )
         for r in rows
-    ]
+    )
 
 
 def attendees_from_rows(rows) -> list[planner.Attendee]:

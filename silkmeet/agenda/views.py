@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 from datetime import UTC
 from datetime import date
@@ -11,7 +12,6 @@ from typing import NamedTuple
 import click
 from flask import Blueprint
 from flask import Response
-from flask import abort
 from flask import current_app
 from flask import render_template
 from flask import request
@@ -31,6 +31,7 @@ from silkmeet.agenda.forms import PlannerForm
 from silkmeet.cache import cached
 from silkmeet.cache import conference_key
 from silkmeet.domain import exports
+from silkmeet.domain import jsonstream
 from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
@@ -39,7 +40,7 @@ from silkmeet.models import Conference
 from silkmeet.timetable import active_people
 from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import lineup_options
-from silkmeet.timetable import load_conference
+from silkmeet.timetable import read_schedule
 from silkmeet.timetable import schedule_for
 
 bp = Blueprint("agenda", __name__, cli_group=None)
@@ -57,14 +58,6 @@ def is_organiser(conference: Conference) -> bool:
 def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | None]:
     """:func:`silkmeet.access.agenda_access`, with the key from the path or query."""
     return access_rules.agenda_access(conference, key or request.args.get("key"))
-
-
-def load_or_404(slug: str) -> Conference:
-    """The conference with its lineup and hosts (not every participant)."""
-    conference = load_conference(slug, everyone=False)
-    if conference is None:
-        abort(404)
-    return conference
 
 
 def conference_or_404(slug: str) -> Conference:
@@ -389,7 +382,9 @@ def planner_page(slug: str):
 
 
 def export_conference(slug: str) -> Conference:
-    conference = load_or_404(slug)
+    """The conference row alone, if the visitor may see its agenda; the exports
+    read their lineup as rows (:func:`read_schedule`)."""
+    conference = conference_or_404(slug)
     agenda_access(conference, None)
     return conference
 
@@ -398,16 +393,24 @@ def export_conference(slug: str) -> Conference:
 PUBLIC_ROLES = ("chair", "co_chair", "host_representative", "speaker")
 
 
-def schedule_json_text(conference: Conference, everyone: bool = True) -> str:
-    """The schedule JSON; ``everyone=False`` lists only the people on stage."""
+def schedule_json_chunks(conference: Conference, everyone: bool = True):
+    """The schedule JSON in pieces; ``everyone=False`` lists only the people on
+    stage. Everything is read from the database before this returns: the
+    pieces are only formatted as they are written, so they may be written after
+    the request's session is gone, and no more than one entry is built whole."""
     roles = None if everyone else PUBLIC_ROLES
-    document = exports.schedule_document(
+    document = exports.schedule_stream(
         build.conference_info(conference),
-        schedule_for(conference),
+        read_schedule(conference),
         build.participant_infos_from_rows(active_people(conference.id, roles)),
         tz.ZONE_DATA_VERSION,
     )
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return jsonstream.iter_json(document)
+
+
+def schedule_json_text(conference: Conference, everyone: bool = True) -> str:
+    """The schedule JSON; ``everyone=False`` lists only the people on stage."""
+    return "".join(schedule_json_chunks(conference, everyone)) + "\n"
 
 
 def attachment(body, mimetype: str, filename: str) -> Response:
@@ -420,15 +423,20 @@ def attachment(body, mimetype: str, filename: str) -> Response:
 @bp.get("/c/<slug>/schedule.json")
 def schedule_json(slug: str):
     conference = export_conference(slug)
-    text = schedule_json_text(conference, everyone=is_organiser(conference))
-    return attachment(text, "application/json", f"{slug}.schedule.json")
+    chunks = schedule_json_chunks(conference, everyone=is_organiser(conference))
+    # Streamed: 10,000 participants are a 10 MB document, never held whole.
+    return attachment(
+        jsonstream.batched(itertools.chain(chunks, ("\n",))),
+        "application/json",
+        f"{slug}.schedule.json",
+    )
 
 
 @bp.get("/c/<slug>/schedule.csv")
 def schedule_csv(slug: str):
     conference = export_conference(slug)
     body = exports.schedule_csv(
-        build.conference_info(conference), schedule_for(conference)
+        build.conference_info(conference), read_schedule(conference)
     )
     response = attachment(body, "text/csv", f"{slug}.schedule.csv")
     response.headers["Content-Disposition"] = (
@@ -440,7 +448,7 @@ def schedule_csv(slug: str):
 def frab(conference: Conference) -> dict:
     return exports.frab_document(
         build.conference_info(conference),
-        schedule_for(conference),
+        read_schedule(conference),
         version=f"{conference.lineup_version}.{conference.invite_revision}",
         base_url=url_for("agenda.show_agenda", slug=conference.slug, _external=True),
     )
@@ -468,18 +476,20 @@ def schedule_command(slug: str, as_json: bool) -> None:
     """Print a conference's schedule (in its reference zone, or as JSON)."""
     from silkmeet.cli import fail
 
-    conference = load_conference(slug)
+    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
     if conference is None:
         fail(f"no conference with slug {slug!r}")
     if as_json:
-        click.echo(schedule_json_text(conference), nl=False)
+        chunks = itertools.chain(schedule_json_chunks(conference), ("\n",))
+        for block in jsonstream.batched(chunks):
+            click.echo(block, nl=False)
         return
     zone = conference.timezone
     if conference.start_at is None:
         click.echo(f"{conference.title}: no start time yet")
         return
     click.echo(f"{conference.title} ({zone})")
-    for entry in schedule_for(conference):
+    for entry in read_schedule(conference):
         start = tz.to_local(entry.start, zone)
         end = tz.to_local(entry.end, zone)
         click.echo(f"{start:%Y-%m-%d %H:%M}\u2013{end:%H:%M}  {entry.item.title}")

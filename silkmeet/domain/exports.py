@@ -10,6 +10,8 @@ import csv
 import io
 import uuid
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from collections.abc import Iterator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -18,6 +20,7 @@ from datetime import timedelta
 
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
+from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.schedule import ScheduledItem
 
 SCHEDULE_FORMAT = "silkmeet-schedule"
@@ -78,10 +81,25 @@ def times(start: datetime, end: datetime, zone: str) -> dict:
 def schedule_document(
     info: ConferenceInfo,
     scheduled: Sequence[ScheduledItem],
-    participants: Sequence[ParticipantInfo],
+    participants: Iterable[ParticipantInfo],
     zone_data_version: str,
 ) -> dict:
     """The schedule JSON (documented in README.md, "Schedule exports")."""
+    doc = schedule_stream(info, scheduled, participants, zone_data_version)
+    doc["items"] = list(doc["items"].iterable)
+    doc["participants"] = list(doc["participants"].iterable)
+    return doc
+
+
+def schedule_stream(
+    info: ConferenceInfo,
+    scheduled: Sequence[ScheduledItem],
+    participants: Iterable[ParticipantInfo],
+    zone_data_version: str,
+) -> dict:
+    """:func:`schedule_document` with its items and participants as
+    :class:`~silkmeet.domain.jsonstream.Lazy` lists, each entry built only as
+    :func:`~silkmeet.domain.jsonstream.iter_json` writes it."""
     doc: dict = {
         "format": SCHEDULE_FORMAT,
         "version": SCHEDULE_VERSION,
@@ -93,12 +111,13 @@ def schedule_document(
             "start_utc": None,
             "end_utc": None,
         },
-        "items": [],
-        "participants": [],
+        "items": Lazy(()),
+        "participants": Lazy(()),
     }
     if info.start is None:
         return doc
-    end = meeting_end(info.start, info.duration_minutes, scheduled)
+    start = info.start
+    end = meeting_end(start, info.duration_minutes, scheduled)
     # Many participants share a zone, and speakers a slot: each distinct
     # (start, end, zone) is converted once.
     seen: dict[tuple[datetime, datetime, str], dict] = {}
@@ -110,10 +129,9 @@ def schedule_document(
             found = seen[key] = times(start, end, zone)
         return found
 
-    doc["conference"].update(times(info.start, end, info.timezone))
-    for entry in scheduled:
-        doc["items"].append(
-            {
+    def items() -> Iterator[dict]:
+        for entry in scheduled:
+            yield {
                 "position": entry.position + 1,
                 "kind": entry.item.kind,
                 "title": entry.item.title,
@@ -133,21 +151,23 @@ def schedule_document(
                     for slot in entry.slots
                 ],
             }
-        )
-    slots_of: dict[int, list] = {}
-    for entry in scheduled:
-        for slot in entry.slots:
-            slots_of.setdefault(slot.speaker.participant_id, []).append((entry, slot))
-    for person in participants:
-        doc["participants"].append(
-            {
+
+    def people() -> Iterator[dict]:
+        slots_of: dict[int, list] = {}
+        for entry in scheduled:
+            for slot in entry.slots:
+                slots_of.setdefault(slot.speaker.participant_id, []).append(
+                    (entry, slot)
+                )
+        for person in participants:
+            yield {
                 "participant_id": person.participant_id,
                 "name": person.name,
                 "latin_name": person.latin_name,
                 "role": person.role,
                 "country": person.country,
                 "timezone": person.timezone,
-                "meeting": dict(times_once(info.start, end, person.timezone)),
+                "meeting": dict(times_once(start, end, person.timezone)),
                 "speaking": [
                     {
                         "item": entry.item.title,
@@ -156,7 +176,10 @@ def schedule_document(
                     for entry, slot in slots_of.get(person.participant_id, [])
                 ],
             }
-        )
+
+    doc["conference"].update(times(start, end, info.timezone))
+    doc["items"] = Lazy(items())
+    doc["participants"] = Lazy(people())
     return doc
 
 

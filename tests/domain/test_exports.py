@@ -2,10 +2,12 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from datetime import UTC
 from datetime import datetime
 
 from silkmeet.domain import exports as ex
+from silkmeet.domain.jsonstream import iter_json
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
 from silkmeet.domain.schedule import compute_schedule
@@ -105,3 +107,15 @@ def test_frab_days_follow_the_reference_zone():
     days = ex.frab_document(info, scheduled, "1")["schedule"]["conference"]["days"]
     # 23:30 JST on the 20th, then 00:00 JST on the 21st.
     assert [d["date"] for d in days] == ["2020-11-20", "2020-11-21"]
+
+
+def test_streamed_schedule_is_the_document():
+    def streamed(info, people):
+        doc = ex.schedule_stream(info, SCHEDULED, iter(people), "2026f")
+        return "".join(iter_json(doc))
+
+    for info in (INFO, replace(INFO, start=None)):
+        document = ex.schedule_document(info, SCHEDULED, PEOPLE, "2026f")
+        assert streamed(info, PEOPLE) == json.dumps(
+            document, ensure_ascii=False, indent=2
+        )

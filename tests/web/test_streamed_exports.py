@@ -1,0 +1,190 @@
+"""The schedule JSON is streamed from rows: the same bytes as the in-memory
+builder over the loaded conference, nothing read once the response is
+returned, and memory that does not follow the size of the document."""
+
+from __future__ import annotations
+
+import json
+import tracemalloc
+
+import pytest
+from flask import has_app_context
+from sqlalchemy import event
+from sqlalchemy import select
+
+from silkmeet.agenda import build
+from silkmeet.agenda.views import PUBLIC_ROLES
+from silkmeet.db import utcnow
+from silkmeet.domain import exports
+from silkmeet.domain import timezones as tz
+from silkmeet.extensions import db
+from silkmeet.models import Conference
+from silkmeet.models import Participation
+from silkmeet.models import Person
+from silkmeet.synthetic import synthetic_document
+from silkmeet.timetable import active_people
+from silkmeet.timetable import load_conference
+from silkmeet.timetable import read_schedule
+from silkmeet.timetable import schedule_for
+
+DEMO = "silk-cities-2020"
+VARIED = "varied"
+NO_START = "no-start"
+
+
+def varied_document(slug: str = VARIED, items: int = 30, people: int = 90) -> dict:
+    """A synthetic conference with what the exports must get right: hosts and
+    people sharing organisations, an organisation nobody uses, names that give
+    the same key, text JSON escapes, a fixed start, a buffer, set minutes."""
+    doc = synthetic_document(slug, items, people)
+    doc["conference"]["buffer_minutes"] = 2
+    doc["organisations"] = [
+        {"key": "su", "name": "Silk Union", "short_name": "SU", "kind": "association"},
+        {"key": "okaya", "name": "Okaya City", "country": "JP", "kind": "city"},
+        {"key": "gone", "name": "Gone Guild", "short_name": "GG", "kind": "company"},
+        {"key": "idle", "name": "Idle Body", "country": "IT", "kind": "public_body"},
+    ]
+    doc["hosts"] = [{"organisation": "okaya", "role": "host"}]
+    people_ = [p["person"] for p in doc["participants"]]
+    # p7 speaks, and is the only one of "gone": both leave with them.
+    for n, org in ((3, "su"), (5, "okaya"), (7, "gone"), (40, "su")):
+        people_[n]["organisation"] = org
+    people_[10]["full_name"] = people_[11]["full_name"] = "Zoë Li"
+    people_[12]["latin_name"] = "Zoe Li"
+    people_[13]["full_name"] = 'Line\u2028break "quoted" \\ back 😀'
+    doc["agenda"][4]["fixed_start"] = "2026-10-27T12:00:00Z"
+    doc["agenda"][5]["speakers"][0]["minutes"] = 3
+    doc["agenda"][6]["notes"] = 'Two\nlines, "quotes", tab\t.'
+    return doc
+
+
+@pytest.fixture
+def conferences(app, auth, demo, make_conference):
+    """The demo, the varied one (two participants removed) and one without a
+    start; the client is logged in as their organiser."""
+    varied = make_conference(data=varied_document())
+    no_start = make_conference(slug=NO_START, start=None)
+    with app.app_context():
+        for email in ("p7@example.org", "p80@example.org"):
+            participation = db.session.scalar(
+                select(Participation)
+                .join(Person)
+                .where(Person.email == email, Participation.conference_id == varied)
+            )
+            participation.removed_at = utcnow()
+        db.session.commit()
+    auth.login_as(conferences=[demo, varied, no_start])
+    return (DEMO, VARIED, NO_START)
+
+
+def reference_schedule_json(slug: str, everyone: bool) -> str:
+    """The schedule JSON as it was built before it was streamed: the loaded
+    lineup, the whole document, one json.dumps."""
+    conference = load_conference(slug, everyone=False)
+    roles = None if everyone else PUBLIC_ROLES
+    document = exports.schedule_document(
+        build.conference_info(conference),
+        schedule_for(conference),
+        list(build.participant_infos_from_rows(active_people(conference.id, roles))),
+        tz.ZONE_DATA_VERSION,
+    )
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def conference_row(slug: str) -> Conference:
+    return db.session.scalar(select(Conference).where(Conference.slug == slug))
+
+
+def test_schedule_json_is_the_documents_bytes(app, client, auth, conferences):
+    for slug in conferences:
+        for everyone in (True, False):
+            if not everyone:
+                auth.logout()
+            with client.get(f"/c/{slug}/schedule.json") as r:
+                assert r.status_code == 200
+                assert r.mimetype == "application/json"
+                assert r.headers["Access-Control-Allow-Origin"] == "*"
+                assert (
+                    f'filename="{slug}.schedule.json"'
+                    in (r.headers["Content-Disposition"])
+                )
+                body = r.get_data(as_text=True)
+            with app.app_context():
+                assert body == reference_schedule_json(slug, everyone), slug
+            auth.login()
+    assert client.get("/c/nope/schedule.json").status_code == 404
+
+
+def test_streamed_schedule_reads_nothing_after_the_view(app, client, conferences):
+    statements = []
+    with app.app_context():
+        engine = db.engine
+        expected = reference_schedule_json(VARIED, everyone=True).encode()
+
+    def record(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        response = client.get(f"/c/{VARIED}/schedule.json")
+        assert response.status_code == 200
+        read = len(statements)
+        # The request is over: its context and session are gone. Everything
+        # the body needs was read before the view returned.
+        assert not has_app_context()
+        blocks = list(response.response)
+        response.close()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert read > 0 and len(statements) == read
+    assert len(blocks) > 1  # really streamed, block by block
+    assert b"".join(blocks) == expected
+
+
+def test_lineup_rows_give_the_loaded_lineups_schedule(app, conferences):
+    with app.app_context():
+        for slug in conferences:
+            scheduled = read_schedule(conference_row(slug))
+            assert scheduled == schedule_for(load_conference(slug, everyone=False))
+        assert read_schedule(conference_row(NO_START)) == []
+        scheduled = read_schedule(conference_row(VARIED))
+        removed = db.session.scalar(
+            select(Participation.id)
+            .join(Person)
+            .where(Person.email == "p7@example.org")
+        )
+    speakers = {s.speaker.participant_id for e in scheduled for s in e.slots}
+    assert removed not in speakers and len(speakers) > 20
+    assert tz.format_instant(scheduled[4].start) == "2026-10-27T12:00:00Z"
+
+
+def traced_peak(fn) -> int:
+    """Bytes allocated at the peak of ``fn()``, above what was held before."""
+    tracemalloc.start()
+    try:
+        base = tracemalloc.get_traced_memory()[0]
+        fn()
+        return tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+def test_streams_hold_a_fraction_of_the_document(app, client, auth, make_conference):
+    conference_id = make_conference(data=varied_document("big", 100, 1500))
+    auth.login_as(conferences=[conference_id])
+
+    def stream_schedule():
+        with client.get("/c/big/schedule.json") as r:
+            for _block in r.response:
+                pass
+
+    def build_schedule():
+        with app.app_context():
+            reference_schedule_json("big", everyone=True)
+
+    # Built whole, an export holds its document, its text and the text's
+    # parts; streamed, the rows it reads and one block. A generous factor:
+    # only a stream that builds the whole document again fails.
+    stream_schedule()  # the first request of a client imports and caches more
+    streamed, whole = traced_peak(stream_schedule), traced_peak(build_schedule)
+    assert streamed < whole / 3, (streamed, whole)
