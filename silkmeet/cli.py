@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
 import sys
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 
@@ -17,13 +19,14 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
-from silkmeet.exchange.operations import export_conference
+from silkmeet.domain import jsonstream
+from silkmeet.exchange.operations import ChangedDuringExport
+from silkmeet.exchange.operations import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
-from silkmeet.timetable import load_conference
 
 DEMO_FILE = "silk-cities-2020.json"
 DEMO_ORGANISER = "organiser@silkmeet.example"
@@ -169,24 +172,40 @@ def export_command(
             fail("--all needs --out FOLDER")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
-        slugs = db.session.scalars(select(Conference.slug).order_by(Conference.slug))
+        conferences = db.session.scalars(select(Conference).order_by(Conference.slug))
         count = 0
-        for each in slugs.all():
-            conference = load_conference(each)
-            doc = export_conference(conference, include_tokens=with_tokens)
-            (folder / f"{conference.slug}.json").write_text(
-                fmt.dumps(doc), encoding="utf-8"
-            )
+        for conference in conferences.all():
+            with exporting(conference.slug):
+                write_file(
+                    folder / f"{conference.slug}.json",
+                    export_chunks(conference, include_tokens=with_tokens),
+                )
             count += 1
         click.echo(f"Exported {count} conference(s) to {folder}", err=True)
         return
-    find_conference(slug)
-    doc = export_conference(load_conference(slug), include_tokens=with_tokens)
-    text = fmt.dumps(doc)
-    if out:
-        Path(out).write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
+    with exporting(slug):
+        chunks = export_chunks(find_conference(slug), include_tokens=with_tokens)
+        if out:
+            write_file(Path(out), chunks)
+        else:
+            for block in jsonstream.batched(chunks):
+                click.echo(block, nl=False)
+
+
+@contextlib.contextmanager
+def exporting(slug: str):
+    """:class:`ChangedDuringExport` as one line and exit status 1."""
+    try:
+        yield
+    except ChangedDuringExport:
+        fail(f"{slug!r} changed while it was exported; export it again")
+
+
+def write_file(path: Path, chunks: Iterable[str]) -> None:
+    """Write ``chunks`` to ``path`` as UTF-8, as they come."""
+    with path.open("wb") as file:
+        for block in jsonstream.batched(chunks):
+            file.write(block)
 
 
 def demo_text() -> bytes:

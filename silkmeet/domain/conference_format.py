@@ -12,7 +12,10 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -20,6 +23,8 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email
 
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.jsonstream import Lazy
+from silkmeet.domain.jsonstream import iter_json
 from silkmeet.domain.timezones import TimeZoneError
 from silkmeet.domain.timezones import canonical_zone
 from silkmeet.domain.timezones import country_name
@@ -675,6 +680,20 @@ def _item_data(item: ItemDoc) -> dict:
 
 def dumps(doc: ConferenceDoc) -> str:
     return json.dumps(to_data(doc), ensure_ascii=False, indent=2) + "\n"
+
+
+def iter_dumps(
+    doc: ConferenceDoc,
+    participants: Iterable[ParticipantDoc],
+    agenda: Iterable[ItemDoc],
+) -> Iterator[str]:
+    """:func:`dumps` in pieces, ``participants`` and ``agenda`` standing for
+    ``doc``'s own and read one entry at a time, as they are written."""
+    data = to_data(replace(doc, participants=(), agenda=()))
+    data["participants"] = Lazy(_participant_data(p) for p in participants)
+    data["agenda"] = Lazy(_item_data(item) for item in agenda)
+    yield from iter_json(data)
+    yield "\n"
 
 
 def make_key(text: str, taken: set[str], fallback: str) -> str:

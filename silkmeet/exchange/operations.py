@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+
+from sqlalchemy import func
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
@@ -136,95 +140,70 @@ def import_conference(
     return conference
 
 
-def export_conference(
-    conference: Conference, include_tokens: bool = False
-) -> fmt.ConferenceDoc:
-    """The document for a conference. Removed participants are left out.
-
-    Tokens are secrets: only a backup (``include_tokens``) carries them, so that
-    a restored database keeps every delegate's link working.
-    """
-    org_keys: dict[int, str] = {}
-    taken: set[str] = set()
-    organisations = []
-
-    def organisation_key(org: Organisation) -> str:
-        if org.id not in org_keys:
-            key = fmt.make_key(org.short_name or org.name, taken, "organisation")
-            org_keys[org.id] = key
-            organisations.append(
-                fmt.OrganisationDoc(
-                    key=key,
-                    name=org.name,
-                    short_name=org.short_name,
-                    country=org.country,
-                    kind=org.kind,
-                )
-            )
-        return org_keys[org.id]
-
-    hosts = tuple(
-        fmt.HostDoc(organisation=organisation_key(h.organisation), role=h.role)
-        for h in conference.hosts
+def _organisation_doc(key: str, org) -> fmt.OrganisationDoc:
+    """``org``: an :class:`Organisation` or a row with the same attribute names."""
+    return fmt.OrganisationDoc(
+        key=key,
+        name=org.name,
+        short_name=org.short_name,
+        country=org.country,
+        kind=org.kind,
     )
-    people_keys: dict[int, str] = {}
-    participant_taken: set[str] = set()
-    participants = []
-    for p in conference.participations:
-        if p.removed_at is not None:
-            continue
-        person = p.person
-        key = fmt.make_key(
-            person.latin_name or person.full_name, participant_taken, "participant"
-        )
-        people_keys[p.id] = key
-        participants.append(
-            fmt.ParticipantDoc(
-                key=key,
-                role=p.role,
-                delegation_country=p.delegation_country,
-                token=p.token if include_tokens else None,
-                person=fmt.PersonDoc(
-                    full_name=person.full_name,
-                    latin_name=person.latin_name,
-                    honorific=person.honorific,
-                    position=person.position,
-                    organisation=(
-                        organisation_key(person.organisation)
-                        if person.organisation
-                        else None
-                    ),
-                    country=person.country,
-                    timezone=person.timezone,
-                    email=person.email,
-                    languages=tuple(person.languages or ()),
-                    pronunciation=person.pronunciation,
-                ),
-            )
-        )
-    agenda = tuple(
-        fmt.ItemDoc(
-            kind=item.kind,
-            title=item.title,
-            duration_minutes=item.duration_minutes,
-            fixed_start=item.fixed_start_at,
-            pinned=item.pinned,
-            country=item.country,
-            target_minutes=item.target_minutes,
-            notes=item.notes,
-            technical_cue=item.technical_cue,
-            technical_note=item.technical_note,
-            interpretation_language=item.interpretation_language,
-            speakers=tuple(
-                fmt.SpeakerDoc(
-                    participant=people_keys[s.participation_id], minutes=s.minutes
-                )
-                for s in item.speakers
-                if s.participation_id in people_keys
-            ),
-        )
-        for item in conference.items
+
+
+def _participant_doc(
+    key: str,
+    participation,
+    person,
+    organisation: str | None,
+    include_tokens: bool,
+) -> fmt.ParticipantDoc:
+    """``participation`` and ``person`` may be ORM objects or rows with the same
+    attribute names; ``organisation`` is the person's organisation's key."""
+    return fmt.ParticipantDoc(
+        key=key,
+        role=participation.role,
+        delegation_country=participation.delegation_country,
+        token=participation.token if include_tokens else None,
+        person=fmt.PersonDoc(
+            full_name=person.full_name,
+            latin_name=person.latin_name,
+            honorific=person.honorific,
+            position=person.position,
+            organisation=organisation,
+            country=person.country,
+            timezone=person.timezone,
+            email=person.email,
+            languages=tuple(person.languages or ()),
+            pronunciation=person.pronunciation,
+        ),
     )
+
+
+def _item_doc(item, speakers: tuple[fmt.SpeakerDoc, ...]) -> fmt.ItemDoc:
+    """``item``: an :class:`AgendaItem` or a row with the same attribute names."""
+    return fmt.ItemDoc(
+        kind=item.kind,
+        title=item.title,
+        duration_minutes=item.duration_minutes,
+        fixed_start=item.fixed_start_at,
+        pinned=item.pinned,
+        country=item.country,
+        target_minutes=item.target_minutes,
+        notes=item.notes,
+        technical_cue=item.technical_cue,
+        technical_note=item.technical_note,
+        interpretation_language=item.interpretation_language,
+        speakers=speakers,
+    )
+
+
+def _participant_key(person, taken: set[str]) -> str:
+    return fmt.make_key(person.latin_name or person.full_name, taken, "participant")
+
+
+def _head(conference: Conference, organisations, hosts) -> fmt.ConferenceDoc:
+    """The document without participants and agenda."""
     return fmt.ConferenceDoc(
         slug=conference.slug,
         title=conference.title,
@@ -246,7 +225,221 @@ def export_conference(
             dial_in=conference.dial_in,
         ),
         organisations=tuple(organisations),
-        hosts=hosts,
+        hosts=tuple(hosts),
+        participants=(),
+        agenda=(),
+    )
+
+
+def export_conference(
+    conference: Conference, include_tokens: bool = False
+) -> fmt.ConferenceDoc:
+    """The document for a conference loaded whole (``timetable.load_conference``).
+    Removed participants are left out.
+
+    Tokens are secrets: only a backup (``include_tokens``) carries them, so that
+    a restored database keeps every delegate's link working.
+    :func:`export_chunks` writes the same document without loading it.
+    """
+    org_keys: dict[int, str] = {}
+    taken: set[str] = set()
+    organisations = []
+
+    def organisation_key(org: Organisation) -> str:
+        if org.id not in org_keys:
+            key = fmt.make_key(org.short_name or org.name, taken, "organisation")
+            org_keys[org.id] = key
+            organisations.append(_organisation_doc(key, org))
+        return org_keys[org.id]
+
+    hosts = [
+        fmt.HostDoc(organisation=organisation_key(h.organisation), role=h.role)
+        for h in conference.hosts
+    ]
+    people_keys: dict[int, str] = {}
+    participant_taken: set[str] = set()
+    participants = []
+    for p in conference.participations:
+        if p.removed_at is not None:
+            continue
+        person = p.person
+        key = people_keys[p.id] = _participant_key(person, participant_taken)
+        organisation = (
+            organisation_key(person.organisation) if person.organisation else None
+        )
+        participants.append(
+            _participant_doc(key, p, person, organisation, include_tokens)
+        )
+    agenda = tuple(
+        _item_doc(
+            item,
+            tuple(
+                fmt.SpeakerDoc(
+                    participant=people_keys[s.participation_id], minutes=s.minutes
+                )
+                for s in item.speakers
+                if s.participation_id in people_keys
+            ),
+        )
+        for item in conference.items
+    )
+    return dataclasses.replace(
+        _head(conference, organisations, hosts),
         participants=tuple(participants),
         agenda=agenda,
+    )
+
+
+class ChangedDuringExport(RuntimeError):
+    """A person was given an organisation after :func:`export_chunks` wrote the
+    organisations; exporting again gives a consistent document."""
+
+
+# Rows read at a time: a large conference's people never sit in memory whole.
+EXPORT_BATCH = 1000
+ORGANISATION_COLUMNS = (
+    Organisation.id,
+    Organisation.name,
+    Organisation.short_name,
+    Organisation.country,
+    Organisation.kind,
+)
+PARTICIPANT_COLUMNS = (
+    Participation.id,
+    Participation.role,
+    Participation.delegation_country,
+    Participation.token,
+    Person.full_name,
+    Person.latin_name,
+    Person.honorific,
+    Person.position,
+    Person.organisation_id,
+    Person.country,
+    Person.timezone,
+    Person.email,
+    Person.languages,
+    Person.pronunciation,
+)
+ITEM_COLUMNS = (
+    AgendaItem.id,
+    AgendaItem.kind,
+    AgendaItem.title,
+    AgendaItem.duration_minutes,
+    AgendaItem.fixed_start_at,
+    AgendaItem.pinned,
+    AgendaItem.country,
+    AgendaItem.target_minutes,
+    AgendaItem.notes,
+    AgendaItem.technical_cue,
+    AgendaItem.technical_note,
+    AgendaItem.interpretation_language,
+)
+
+
+def export_chunks(
+    conference: Conference, include_tokens: bool = False
+) -> Iterator[str]:
+    """The text of ``fmt.dumps(export_conference(...))``, in pieces, for a
+    conference of which only the row is loaded.
+
+    People and items are read as rows, a batch at a time, while they are
+    written: a fixed number of statements, and memory that does not grow with
+    the conference. They are read as the pieces are taken, so the application
+    context must stay until the last one. Raises :class:`ChangedDuringExport`
+    rather than write a document that does not import.
+    """
+    first_use = (
+        select(
+            Person.organisation_id,
+            func.min(Participation.id).label("first_participation"),
+        )
+        .join(Participation, Participation.person_id == Person.id)
+        .where(
+            Participation.conference_id == conference.id,
+            Participation.removed_at.is_(None),
+            Person.organisation_id.is_not(None),
+        )
+        .group_by(Person.organisation_id)
+        .subquery()
+    )
+    host_rows = db.session.execute(
+        select(ConferenceHost.role, *ORGANISATION_COLUMNS)
+        .join(Organisation, Organisation.id == ConferenceHost.organisation_id)
+        .where(ConferenceHost.conference_id == conference.id)
+        .order_by(ConferenceHost.position, ConferenceHost.id)
+    ).all()
+    people_orgs = db.session.execute(
+        select(*ORGANISATION_COLUMNS)
+        .join(first_use, first_use.c.organisation_id == Organisation.id)
+        .order_by(first_use.c.first_participation)
+    ).all()
+    # Keys in order of first use, as export_conference gives them: the hosts,
+    # then the people's organisations in participant order.
+    org_keys: dict[int, str] = {}
+    taken: set[str] = set()
+    organisations = []
+    for org in [*host_rows, *people_orgs]:
+        if org.id not in org_keys:
+            key = fmt.make_key(org.short_name or org.name, taken, "organisation")
+            org_keys[org.id] = key
+            organisations.append(_organisation_doc(key, org))
+    hosts = [fmt.HostDoc(organisation=org_keys[h.id], role=h.role) for h in host_rows]
+    people_keys: dict[int, str] = {}
+
+    def participants() -> Iterator[fmt.ParticipantDoc]:
+        participant_taken: set[str] = set()
+        rows = db.session.execute(
+            select(*PARTICIPANT_COLUMNS)
+            .join(Person, Person.id == Participation.person_id)
+            .where(
+                Participation.conference_id == conference.id,
+                Participation.removed_at.is_(None),
+            )
+            .order_by(Participation.id)
+            .execution_options(yield_per=EXPORT_BATCH)
+        )
+        for row in rows:
+            key = people_keys[row.id] = _participant_key(row, participant_taken)
+            organisation = None
+            if row.organisation_id is not None:
+                organisation = org_keys.get(row.organisation_id)
+                if organisation is None:
+                    raise ChangedDuringExport(conference.slug)
+            yield _participant_doc(key, row, row, organisation, include_tokens)
+
+    def agenda() -> Iterator[fmt.ItemDoc]:
+        speakers: dict[int, list[fmt.SpeakerDoc]] = {}
+        for link in db.session.execute(
+            select(
+                AgendaItemSpeaker.item_id,
+                AgendaItemSpeaker.participation_id,
+                AgendaItemSpeaker.minutes,
+            )
+            .join(AgendaItem, AgendaItem.id == AgendaItemSpeaker.item_id)
+            .where(AgendaItem.conference_id == conference.id)
+            .order_by(
+                AgendaItemSpeaker.item_id,
+                AgendaItemSpeaker.position,
+                AgendaItemSpeaker.id,
+            )
+        ):
+            # A removed participant is not in the document, nor on its stage.
+            if link.participation_id in people_keys:
+                speakers.setdefault(link.item_id, []).append(
+                    fmt.SpeakerDoc(
+                        participant=people_keys[link.participation_id],
+                        minutes=link.minutes,
+                    )
+                )
+        rows = db.session.execute(
+            select(*ITEM_COLUMNS)
+            .where(AgendaItem.conference_id == conference.id)
+            .order_by(AgendaItem.position, AgendaItem.id)
+            .execution_options(yield_per=EXPORT_BATCH)
+        )
+        for row in rows:
+            yield _item_doc(row, tuple(speakers.pop(row.id, ())))
+
+    return fmt.iter_dumps(
+        _head(conference, organisations, hosts), participants(), agenda()
     )

@@ -119,3 +119,30 @@ def test_export_statements_do_not_grow(app, sized):
             counts.append(len(seen))
             assert len(doc.participants) in (12, 700)
     assert counts[0] == counts[1] > 0
+
+
+def test_streamed_export_statements_do_not_grow(app, sized):
+    from silkmeet.exchange.operations import export_chunks
+    from silkmeet.models import Conference
+
+    sized("small", items=4, people=12)
+    # Over EXPORT_BATCH people and items: the batches are fetched from one
+    # statement, not one statement each.
+    sized("large", items=1010, people=1050)
+    counts = []
+    with app.app_context():
+        for slug in ("small", "large"):
+            conference = db.session.scalar(
+                select(Conference).where(Conference.slug == slug)
+            )
+            seen = []
+
+            def on_execute(*args, seen=seen, **kwargs):
+                seen.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", on_execute)
+            text = "".join(export_chunks(conference))
+            event.remove(db.engine, "before_cursor_execute", on_execute)
+            counts.append(len(seen))
+            assert text.count('"role": ') == {"small": 12, "large": 1050}[slug]
+    assert counts[0] == counts[1] > 0

@@ -1,5 +1,5 @@
-"""The schedule JSON is streamed from rows: the same bytes as the in-memory
-builder over the loaded conference, nothing read once the response is
+"""The large exports are streamed from rows: the same bytes as the in-memory
+builders over the loaded conference, nothing read once the response is
 returned, and memory that does not follow the size of the document."""
 
 from __future__ import annotations
@@ -11,14 +11,22 @@ import pytest
 from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy import select
+from sqlalchemy import update
 
+from silkmeet import cli
 from silkmeet.agenda import build
 from silkmeet.agenda.views import PUBLIC_ROLES
 from silkmeet.db import utcnow
+from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import exports
+from silkmeet.domain import jsonstream
 from silkmeet.domain import timezones as tz
+from silkmeet.exchange.operations import ChangedDuringExport
+from silkmeet.exchange.operations import export_chunks
+from silkmeet.exchange.operations import export_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference
+from silkmeet.models import Organisation
 from silkmeet.models import Participation
 from silkmeet.models import Person
 from silkmeet.synthetic import synthetic_document
@@ -91,6 +99,11 @@ def reference_schedule_json(slug: str, everyone: bool) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
+def reference_export(slug: str, include_tokens: bool = False) -> str:
+    conference = load_conference(slug)
+    return fmt.dumps(export_conference(conference, include_tokens=include_tokens))
+
+
 def conference_row(slug: str) -> Conference:
     return db.session.scalar(select(Conference).where(Conference.slug == slug))
 
@@ -158,6 +171,66 @@ def test_lineup_rows_give_the_loaded_lineups_schedule(app, conferences):
     assert tz.format_instant(scheduled[4].start) == "2026-10-27T12:00:00Z"
 
 
+@pytest.mark.parametrize("include_tokens", [False, True])
+def test_streamed_export_is_the_documents_bytes(app, conferences, include_tokens):
+    with app.app_context():
+        for slug in conferences:
+            text = "".join(export_chunks(conference_row(slug), include_tokens))
+            assert text == reference_export(slug, include_tokens), slug
+        varied = json.loads("".join(export_chunks(conference_row(VARIED))))
+    # The host's first, then in participant order; none only the removed used.
+    assert [o["key"] for o in varied["organisations"]] == ["okaya-city", "su"]
+    assert len(varied["participants"]) == 88
+
+
+def test_export_round_trip_through_the_cli(app, runner, conferences, tmp_path):
+    with app.app_context():
+        expected = reference_export(VARIED)
+    first = runner.invoke(args=["export", VARIED])
+    assert first.exit_code == 0 and first.output == expected
+    out = tmp_path / "varied.json"
+    assert runner.invoke(args=["export", VARIED, "--out", str(out)]).exit_code == 0
+    assert out.read_bytes() == expected.encode()
+    # Import under another slug, export again: identical but for the slug.
+    out.write_text(expected.replace(f'"{VARIED}"', '"copy"', 1), encoding="utf-8")
+    assert runner.invoke(args=["import", str(out)]).exit_code == 0
+    second = runner.invoke(args=["export", "copy"])
+    assert second.output == expected.replace(f'"{VARIED}"', '"copy"', 1)
+    folder = tmp_path / "all"
+    result = runner.invoke(args=["export", "--all", "--out", str(folder)])
+    assert result.exit_code == 0
+    assert (folder / f"{VARIED}.json").read_text(encoding="utf-8") == expected
+
+
+def test_export_refuses_to_write_a_key_it_has_not_defined(
+    app, runner, conferences, monkeypatch
+):
+    with app.app_context():
+        chunks = export_chunks(conference_row(VARIED))  # organisations read
+        # Meanwhile a person joins an organisation nobody else belongs to.
+        db.session.execute(
+            update(Person)
+            .where(Person.email == "p20@example.org")
+            .values(
+                organisation_id=select(Organisation.id)
+                .where(Organisation.name == "Idle Body")
+                .scalar_subquery()
+            )
+        )
+        with pytest.raises(ChangedDuringExport):
+            "".join(chunks)
+        db.session.rollback()
+
+    def changed(conference, include_tokens=False):
+        yield "{"
+        raise ChangedDuringExport(conference.slug)
+
+    monkeypatch.setattr(cli, "export_chunks", changed)
+    result = runner.invoke(args=["export", VARIED])
+    assert result.exit_code == 1
+    assert "changed while it was exported; export it again" in result.output
+
+
 def traced_peak(fn) -> int:
     """Bytes allocated at the peak of ``fn()``, above what was held before."""
     tracemalloc.start()
@@ -182,9 +255,20 @@ def test_streams_hold_a_fraction_of_the_document(app, client, auth, make_confere
         with app.app_context():
             reference_schedule_json("big", everyone=True)
 
+    def stream_export():
+        with app.app_context():
+            for _block in jsonstream.batched(export_chunks(conference_row("big"))):
+                pass
+
+    def build_export():
+        with app.app_context():
+            reference_export("big")
+
     # Built whole, an export holds its document, its text and the text's
     # parts; streamed, the rows it reads and one block. A generous factor:
     # only a stream that builds the whole document again fails.
     stream_schedule()  # the first request of a client imports and caches more
     streamed, whole = traced_peak(stream_schedule), traced_peak(build_schedule)
+    assert streamed < whole / 3, (streamed, whole)
+    streamed, whole = traced_peak(stream_export), traced_peak(build_export)
     assert streamed < whole / 3, (streamed, whole)
