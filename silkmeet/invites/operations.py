@@ -7,6 +7,7 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
@@ -48,6 +49,8 @@ DEFAULT_UID_DOMAIN = "silkmeet.invalid"
 FALLBACK_ORGANIZER = "invites@silkmeet.invalid"
 # A ZIP larger than this goes to a temporary file instead of memory.
 ZIP_IN_MEMORY = 4 * 1024 * 1024
+# Participants' rows read at a time for the ZIP.
+PEOPLE_BATCH = 1000
 _UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 
 
@@ -556,25 +559,37 @@ def zip_names(people: Sequence) -> list[str]:
 
     ``people``: rows (or objects) with ``id``, ``full_name`` and ``latin_name``.
     """
-    names = []
-    width = max(2, len(str(len(people))))
-    for n, p in enumerate(people, start=1):
-        base = ascii_filename(p.latin_name or "") or ascii_filename(p.full_name)
-        names.append(f"{n:0{width}d}-{base or f'participant-{p.id}'}.ics")
-    return names
+    width = _zip_width(len(people))
+    return [_zip_name(n, width, p) for n, p in enumerate(people, start=1)]
 
 
-def _current_people(conference_id: int) -> list:
-    return db.session.execute(
+def _zip_width(count: int) -> int:
+    return max(2, len(str(count)))
+
+
+def _zip_name(n: int, width: int, p) -> str:
+    base = ascii_filename(p.latin_name or "") or ascii_filename(p.full_name)
+    return f"{n:0{width}d}-{base or f'participant-{p.id}'}.ics"
+
+
+def _current_people(conference_id: int) -> tuple[int, Iterator]:
+    """How many current participants there are, and their rows, read a batch
+    at a time as they are taken: a large conference's people never sit in
+    memory whole."""
+    current = (
+        Participation.conference_id == conference_id,
+        Participation.removed_at.is_(None),
+    )
+    count = db.session.scalar(select(func.count(Participation.id)).where(*current))
+    rows = db.session.execute(
         select(*PERSONAL_COLUMNS)
         .join(Person, Person.id == Participation.person_id)
         .join(Conference, Conference.id == Participation.conference_id)
-        .where(
-            Participation.conference_id == conference_id,
-            Participation.removed_at.is_(None),
-        )
+        .where(*current)
         .order_by(Participation.id)
-    ).all()
+        .execution_options(yield_per=PEOPLE_BATCH)
+    )
+    return count, rows
 
 
 def all_invites(conference: Conference, stamp: datetime | None = None):
@@ -586,9 +601,11 @@ def all_invites(conference: Conference, stamp: datetime | None = None):
     """
     plan = invite_plan(conference.id, conference_key(conference))
     stamp = stamp or utcnow()
-    people = _current_people(conference.id)
+    count, people = _current_people(conference.id)
+    width = _zip_width(count)
     template = _agenda_url_template()
-    for name, person in zip(zip_names(people), people, strict=True):
+    for n, person in enumerate(people, start=1):
+        name = _zip_name(n, width, person)
         url = template.format(slug=conference.slug, token=person.token)
         invitee = _invitee(person, person, plan.slots_of(person.id, False), url)
         yield name, ics.invite(plan.meeting, invitee, stamp)

@@ -272,3 +272,20 @@ def test_streams_hold_a_fraction_of_the_document(app, client, auth, make_confere
     assert streamed < whole / 3, (streamed, whole)
     streamed, whole = traced_peak(stream_export), traced_peak(build_export)
     assert streamed < whole / 3, (streamed, whole)
+
+
+def test_zip_reads_people_in_batches_with_the_same_names(app, demo, monkeypatch):
+    from silkmeet.invites import operations as ops
+
+    monkeypatch.setattr(ops, "PEOPLE_BATCH", 5)
+    with app.test_request_context():
+        conference = conference_row(DEMO)
+        people = db.session.execute(
+            select(Participation.id, Person.full_name, Person.latin_name)
+            .join(Person)
+            .where(Participation.conference_id == demo)
+            .order_by(Participation.id)
+        ).all()
+        names = [name for name, _data in ops.all_invites(conference)]
+    assert len(people) > 3 * 5
+    assert names == ops.zip_names(people)
