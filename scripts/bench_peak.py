@@ -3,12 +3,17 @@
     python scripts/bench_peak.py DATABASE_URL PATH [PATH…]   (export:SLUG = JSON export)
 
 Prints one JSON object: the idle RSS (app built, logged in, a trivial request
-served) and, per path, the peak RSS while serving it, in MiB. Linux only.
+served) and, per path, the peak RSS while serving it, above that idle level, in
+MiB. Linux only. The paths run one after the other in this one process: a path's
+figure includes what the ones before it left in the heap. A body is read block
+by block, as a WSGI server writes it; ``export:SLUG`` runs the ``export``
+command itself, its output to /dev/null.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -23,14 +28,10 @@ def status_kib(field: str) -> int:
     return 0
 
 
-def export(app, slug: str) -> str:
-    """What `flask --app silkmeet export SLUG` does."""
-    from silkmeet.domain import conference_format as fmt
-    from silkmeet.exchange.operations import export_conference
-    from silkmeet.timetable import load_conference
-
-    with app.app_context():
-        return fmt.dumps(export_conference(load_conference(slug)))
+def export(app, slug: str) -> None:
+    """`flask --app silkmeet export SLUG --out /dev/null`: the command itself."""
+    result = app.test_cli_runner().invoke(args=["export", slug, "--out", os.devnull])
+    assert result.exit_code == 0, result.output
 
 
 def main() -> int:
@@ -59,7 +60,10 @@ def main() -> int:
         else:
             with client.get(path) as response:
                 assert response.status_code == 200, (path, response.status_code)
-                response.get_data()
+                # As a WSGI server does: the body block by block, never whole
+                # (get_data() would join a streamed body into one string).
+                for _block in response.iter_encoded():
+                    pass
         result[path] = round((status_kib("VmHWM") - idle) / 1024, 1)
     print(json.dumps(result))
     return 0
