@@ -388,7 +388,9 @@ def export_chunks(
 
     def participants() -> Iterator[fmt.ParticipantDoc]:
         participant_taken: set[str] = set()
-        rows = db.session.execute(
+        # "with": a stream given up halfway closes its cursor (on PostgreSQL,
+        # a server-side one) at once.
+        with db.session.execute(
             select(*PARTICIPANT_COLUMNS)
             .join(Person, Person.id == Participation.person_id)
             .where(
@@ -397,15 +399,15 @@ def export_chunks(
             )
             .order_by(Participation.id)
             .execution_options(yield_per=EXPORT_BATCH)
-        )
-        for row in rows:
-            key = people_keys[row.id] = _participant_key(row, participant_taken)
-            organisation = None
-            if row.organisation_id is not None:
-                organisation = org_keys.get(row.organisation_id)
-                if organisation is None:
-                    raise ChangedDuringExport(conference.slug)
-            yield _participant_doc(key, row, row, organisation, include_tokens)
+        ) as rows:
+            for row in rows:
+                key = people_keys[row.id] = _participant_key(row, participant_taken)
+                organisation = None
+                if row.organisation_id is not None:
+                    organisation = org_keys.get(row.organisation_id)
+                    if organisation is None:
+                        raise ChangedDuringExport(conference.slug)
+                yield _participant_doc(key, row, row, organisation, include_tokens)
 
     def agenda() -> Iterator[fmt.ItemDoc]:
         speakers: dict[int, list[fmt.SpeakerDoc]] = {}
@@ -431,14 +433,14 @@ def export_chunks(
                         minutes=link.minutes,
                     )
                 )
-        rows = db.session.execute(
+        with db.session.execute(
             select(*ITEM_COLUMNS)
             .where(AgendaItem.conference_id == conference.id)
             .order_by(AgendaItem.position, AgendaItem.id)
             .execution_options(yield_per=EXPORT_BATCH)
-        )
-        for row in rows:
-            yield _item_doc(row, tuple(speakers.pop(row.id, ())))
+        ) as rows:
+            for row in rows:
+                yield _item_doc(row, tuple(speakers.pop(row.id, ())))
 
     return fmt.iter_dumps(
         _head(conference, organisations, hosts), participants(), agenda()

@@ -7,7 +7,6 @@ import re
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Iterator
 from collections.abc import Sequence
 from datetime import datetime
 from datetime import timedelta
@@ -17,6 +16,7 @@ from flask import current_app
 from flask import has_request_context
 from flask import request
 from flask import url_for
+from sqlalchemy import Result
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
@@ -572,7 +572,7 @@ def _zip_name(n: int, width: int, p) -> str:
     return f"{n:0{width}d}-{base or f'participant-{p.id}'}.ics"
 
 
-def _current_people(conference_id: int) -> tuple[int, Iterator]:
+def _current_people(conference_id: int) -> tuple[int, Result]:
     """How many current participants there are, and their rows, read a batch
     at a time as they are taken: a large conference's people never sit in
     memory whole."""
@@ -604,11 +604,13 @@ def all_invites(conference: Conference, stamp: datetime | None = None):
     count, people = _current_people(conference.id)
     width = _zip_width(count)
     template = _agenda_url_template()
-    for n, person in enumerate(people, start=1):
-        name = _zip_name(n, width, person)
-        url = template.format(slug=conference.slug, token=person.token)
-        invitee = _invitee(person, person, plan.slots_of(person.id, False), url)
-        yield name, ics.invite(plan.meeting, invitee, stamp)
+    # "with": a ZIP given up halfway closes the cursor at once.
+    with people:
+        for n, person in enumerate(people, start=1):
+            name = _zip_name(n, width, person)
+            url = template.format(slug=conference.slug, token=person.token)
+            invitee = _invitee(person, person, plan.slots_of(person.id, False), url)
+            yield name, ics.invite(plan.meeting, invitee, stamp)
 
 
 def invites_zip(conference: Conference, stamp: datetime | None = None):

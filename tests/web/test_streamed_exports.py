@@ -289,3 +289,28 @@ def test_zip_reads_people_in_batches_with_the_same_names(app, demo, monkeypatch)
         names = [name for name, _data in ops.all_invites(conference)]
     assert len(people) > 3 * 5
     assert names == ops.zip_names(people)
+
+
+def test_streams_given_up_halfway_close_their_cursors(app, conferences, monkeypatch):
+    """On PostgreSQL the batches come from a server-side cursor: one left open
+    would warn (an error under this suite's filterwarnings) and hold the
+    transaction's resources."""
+    from silkmeet.exchange import operations as exchange
+    from silkmeet.invites import operations as ops
+
+    monkeypatch.setattr(exchange, "EXPORT_BATCH", 5)
+    monkeypatch.setattr(ops, "PEOPLE_BATCH", 5)
+    with app.test_request_context():
+        chunks = export_chunks(conference_row(VARIED))
+        text = ""
+        while '"participants": [' not in text or text.count('"role"') < 12:
+            text += next(chunks)
+        chunks.close()
+        invites = ops.all_invites(conference_row(VARIED))
+        next(invites)
+        invites.close()
+        del chunks, invites
+        # The session is still usable: no cursor is left half-read on it.
+        assert db.session.scalar(
+            select(Conference.slug).where(Conference.slug == VARIED)
+        )
