@@ -17,12 +17,13 @@ from bench import floor_parts
 from bench import median_ms
 from bench import p95_ms
 from bench import timed
+from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
-from silkmeet.exchange.operations import export_conference
+from silkmeet.exchange.operations import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
-from silkmeet.timetable import load_conference
+from silkmeet.models import Conference
 
 
 def ok(response):
@@ -85,8 +86,12 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
     yield "invites_zip", get(f"/organiser/c/{slug}/invites.zip")
 
     def export():
+        # What `flask --app silkmeet export SLUG` runs (streamed, in batches).
         with app.app_context():
-            return fmt.dumps(export_conference(load_conference(slug)))
+            conference = db.session.scalar(
+                select(Conference).where(Conference.slug == slug)
+            )
+            return "".join(export_chunks(conference))
 
     yield "json_export", export
     text = export()
@@ -132,10 +137,7 @@ def block_move(app, client, slug: str):
     """Move one country block down, then up again, through the lineup editor's
     JSON endpoint: each call is a reorder and its save (times recomputed,
     version checked, the invite revision compared)."""
-    from sqlalchemy import select
-
     from silkmeet.models import AgendaItem
-    from silkmeet.models import Conference
 
     with app.app_context():
         conference = db.session.scalar(

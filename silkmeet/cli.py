@@ -7,6 +7,7 @@ import json
 import os
 import secrets
 import sys
+import tempfile
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
@@ -202,10 +203,29 @@ def exporting(slug: str):
 
 
 def write_file(path: Path, chunks: Iterable[str]) -> None:
-    """Write ``chunks`` to ``path`` as UTF-8, as they come."""
-    with path.open("wb") as file:
-        for block in jsonstream.batched(chunks):
-            file.write(block)
+    """Write ``chunks`` to ``path`` as UTF-8, as they come.
+
+    A regular file is written beside ``path`` (readable by its owner only: an
+    export may hold tokens) and moved into place once complete, so an export
+    that fails halfway leaves no truncated file and keeps an earlier one.
+    """
+    if path.exists() and not path.is_file():  # /dev/null, a pipe
+        with path.open("wb") as file:
+            for block in jsonstream.batched(chunks):
+                file.write(block)
+        return
+    handle, partial = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".partial"
+    )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            for block in jsonstream.batched(chunks):
+                file.write(block)
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 def demo_text() -> bytes:

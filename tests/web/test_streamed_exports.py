@@ -231,6 +231,24 @@ def test_export_refuses_to_write_a_key_it_has_not_defined(
     assert "changed while it was exported; export it again" in result.output
 
 
+def test_a_failed_export_leaves_the_earlier_file_whole(
+    app, runner, conferences, monkeypatch, tmp_path
+):
+    target = tmp_path / "backup.json"
+    assert runner.invoke(args=["export", VARIED, "--out", str(target)]).exit_code == 0
+    good = target.read_bytes()
+
+    def changed(conference, include_tokens=False):
+        yield good.decode()[:5000]
+        raise ChangedDuringExport(conference.slug)
+
+    monkeypatch.setattr(cli, "export_chunks", changed)
+    result = runner.invoke(args=["export", VARIED, "--out", str(target)])
+    assert result.exit_code == 1
+    assert target.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+
+
 def traced_peak(fn) -> int:
     """Bytes allocated at the peak of ``fn()``, above what was held before."""
     tracemalloc.start()
