@@ -1,4 +1,4 @@
-"""Conference content version; a removed participant's cancelled slots.
+"""Conference content version and lineup undo; a removed participant's cancelled slots.
 
 Revision ID: contentversion01
 Revises: runofshow01
@@ -21,6 +21,7 @@ def upgrade():
         batch_op.add_column(
             sa.Column('content_version', sa.Integer(), server_default='1', nullable=False)
         )
+        batch_op.add_column(sa.Column('lineup_undo', sa.JSON(), nullable=True))
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.add_column(
             sa.Column('cancelled_slots', sa.JSON(), server_default='[]', nullable=False)
@@ -31,4 +32,5 @@ def downgrade():
     with op.batch_alter_table('participation', schema=None) as batch_op:
         batch_op.drop_column('cancelled_slots')
     with op.batch_alter_table('conference', schema=None) as batch_op:
+        batch_op.drop_column('lineup_undo')
         batch_op.drop_column('content_version')

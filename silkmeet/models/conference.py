@@ -71,6 +71,9 @@ class Conference(Base):
     # (models/versioning.py); what a worker computes from a conference is kept
     # under this number (silkmeet/cache.py).
     content_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The order before the last lineup change, for its organiser to undo:
+    # {"order": [item ids], "version": n, "what": "…", "by": organiser id}.
+    lineup_undo: Mapped[dict | None] = mapped_column(JSON)
 
     agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")
     agenda_share_token: Mapped[str] = mapped_column(

@@ -41,7 +41,7 @@ from silkmeet.models.runofshow import RunOfShowPrint
 
 # Columns whose changes are bookkeeping, not content.
 NOT_CONTENT: dict[type, frozenset[str]] = {
-    Conference: frozenset({"content_version", "updated_at"}),
+    Conference: frozenset({"content_version", "updated_at", "lineup_undo"}),
     Participation: frozenset({"invite_downloaded_at", "invite_download_count"}),
     Organiser: frozenset(
         {"password_hash", "failed_logins", "last_failed_login_at", "created_at"}

@@ -22,6 +22,7 @@ from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import item_input
 from silkmeet.timetable import schedule_for
 
@@ -68,6 +69,9 @@ def raise_invite_revision_if_changed(conference: Conference, before: tuple) -> N
     for item in conference.items:
         db.session.expire(item, ["speakers"])
     db.session.expire(conference, ["items"])
+    # Reloaded in two statements (items, then every item's speakers), not one
+    # per item.
+    attach_speakers(conference)
     if invite_snapshot(conference) != before:
         conference.invite_revision += 1
 

@@ -12,7 +12,6 @@ from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -471,9 +470,7 @@ def render_lineup(conference, status=200, error=None, message=None, **extra):
     rows, warnings, items = lineup_state(conference)
     helper_form = forms.HelperForm(formdata=None)
     helper_form.lineup_version.data = conference.lineup_version
-    undo = session.get("lineup_undo", {}).get(conference.slug)
-    if undo and undo.get("version") != conference.lineup_version:
-        undo = None
+    undo = pending_undo(conference)
     return (
         render_template(
             "organiser/lineup.html",
@@ -528,13 +525,27 @@ def reload_conference(slug):
 
 
 def remember_undo(conference, previous_order, what):
-    undo = dict(session.get("lineup_undo", {}))
-    undo[conference.slug] = {
+    """Keep the order before this organiser's change, on the conference row: a
+    2,000-item order would overflow a session cookie (4 KB), which browsers
+    then silently drop."""
+    conference.lineup_undo = {
         "order": previous_order,
         "version": conference.lineup_version,
         "what": what,
+        "by": int(current_user.get_id()),
     }
-    session["lineup_undo"] = undo
+
+
+def pending_undo(conference) -> dict | None:
+    """The change this organiser can still undo: their own, and the last one."""
+    undo = conference.lineup_undo
+    if (
+        not undo
+        or undo.get("by") != int(current_user.get_id())
+        or undo.get("version") != conference.lineup_version
+    ):
+        return None
+    return undo
 
 
 def version_from(value) -> int | None:
@@ -582,8 +593,8 @@ def move_lineup(slug):
         )
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    db.session.commit()
     remember_undo(conference, previous, message)
+    db.session.commit()
     conference = reload_conference(slug)
     if wants_json():
         return lineup_json(conference, message=message)
@@ -608,9 +619,9 @@ def save_order(slug):
         ops.apply_order(conference, order, version_from(data.get("lineup_version")))
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    db.session.commit()
     message = data.get("message") or "New order saved."
     remember_undo(conference, previous, str(message)[:200])
+    db.session.commit()
     return lineup_json(reload_conference(slug), message=str(message)[:200])
 
 
@@ -668,9 +679,9 @@ def apply_helper(slug):
         )
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    db.session.commit()
     message = f"Country blocks ordered: {dict(lu.HELPERS)[helper].lower()}."
     remember_undo(conference, previous, message)
+    db.session.commit()
     flash(message)
     return redirect(url_for("organiser.show_lineup", slug=slug))
 
@@ -679,7 +690,7 @@ def apply_helper(slug):
 @login_required
 def undo_lineup(slug):
     conference = load(slug)
-    undo = session.get("lineup_undo", {}).get(slug)
+    undo = pending_undo(conference)
     if not undo:
         return render_lineup(conference, 400, error="There is nothing to undo.")
     try:
@@ -692,10 +703,8 @@ def undo_lineup(slug):
             409,
             error="The lineup's items changed since; that change cannot be undone.",
         )
+    conference.lineup_undo = None
     db.session.commit()
-    remaining = dict(session.get("lineup_undo", {}))
-    remaining.pop(slug, None)
-    session["lineup_undo"] = remaining
     flash(f"Undone: {undo.get('what', 'the last change')}")
     return redirect(url_for("organiser.show_lineup", slug=slug))
 

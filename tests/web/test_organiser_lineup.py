@@ -364,3 +364,93 @@ def test_empty_block_and_no_chair_warnings(client, auth, app, make_conference):
     page = client.get("/organiser/c/test-conf/lineup").get_data(as_text=True)
     assert "The Japan block has no speaker." in page
     assert "No chair is named for this conference." in page
+
+
+def undo_offered(client, url) -> bool:
+    page = client.get(url).get_data(as_text=True)
+    form = re.search(r'<form[^>]*id="undo-form"[^>]*>', page).group(0)
+    return "hidden" not in form
+
+
+def test_undo_is_kept_server_side_and_only_for_who_made_the_change(
+    client, auth, app, make_conference
+):
+    """A 600-item order would overflow a session cookie (browsers drop cookies
+    over 4 KB); the undo lives on the conference, for its author only."""
+    from silkmeet.synthetic import synthetic_document
+
+    cid = make_conference(data=synthetic_document("big", 600, 700))
+    auth.login_as(email="first@example.org", conferences=[cid])
+    url = "/organiser/c/big/lineup"
+    titles, version = order(app, "big")
+    with app.app_context():
+        moving = db.session.scalars(
+            select(AgendaItem)
+            .where(AgendaItem.conference_id == cid, AgendaItem.country.is_not(None))
+            .order_by(AgendaItem.position)
+        ).all()[10]
+        moving_id = moving.id
+    response = client.post(
+        url + "/move",
+        data={"item_id": moving_id, "action": "block_down", "lineup_version": version},
+    )
+    assert response.status_code in (302, 303)
+    for header in response.headers.getlist("Set-Cookie"):
+        assert len(header) < 4000, len(header)
+    assert order(app, "big")[0] != titles
+    assert undo_offered(client, url)
+
+    # Another organiser sees no undo for a change they did not make.
+    auth.logout()
+    auth.login_as(email="second@example.org", conferences=[cid])
+    assert not undo_offered(client, url)
+    assert client.post(url + "/undo").status_code == 400
+
+    auth.logout()
+    auth.login(email="first@example.org")
+    assert client.post(url + "/undo").status_code in (302, 303)
+    assert order(app, "big")[0] == titles
+
+
+def test_a_block_move_saves_in_a_fixed_number_of_statements(
+    client, auth, app, make_conference
+):
+    from sqlalchemy import event
+
+    from silkmeet.synthetic import synthetic_document
+
+    counts = []
+    for slug, items in (("small", 40), ("large", 400)):
+        cid = make_conference(data=synthetic_document(slug, items, items + 50))
+        auth.login_as(email=f"{slug}@example.org", conferences=[cid])
+        _titles, version = order(app, slug)
+        with app.app_context():
+            moving_id = db.session.scalars(
+                select(AgendaItem.id)
+                .where(AgendaItem.conference_id == cid, AgendaItem.country.is_not(None))
+                .order_by(AgendaItem.position)
+            ).all()[5]
+            seen: list[int] = []
+
+            def listener(*args, seen=seen):
+                seen.append(1)
+
+            event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            response = client.post(
+                f"/organiser/c/{slug}/lineup/move",
+                json={
+                    "item_id": moving_id,
+                    "action": "block_down",
+                    "lineup_version": version,
+                },
+            )
+        finally:
+            with app.app_context():
+                event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200, response.get_data(as_text=True)[:300]
+        counts.append(len(seen))
+        auth.logout()
+    # The moved items' positions are written in executemany batches; nothing
+    # is read per item.
+    assert counts[1] <= counts[0] + 2, counts
