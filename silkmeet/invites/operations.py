@@ -440,14 +440,15 @@ def personal_row(*where):
 # Built once: a download is the hottest request there is.
 _BY_TOKEN = _personal_rows().where(Participation.token == bindparam("token"))
 _participation = Participation.__table__
+_DOWNLOAD_VALUES = {
+    "invite_downloaded_at": bindparam("now", type_=UTCDateTime()),
+    "invite_download_count": func.coalesce(_participation.c.invite_download_count, 0)
+    + 1,
+}
 _RECORD_DOWNLOAD = (
     update(_participation)
     .where(_participation.c.id == bindparam("participation_id"))
-    .values(
-        invite_downloaded_at=bindparam("now", type_=UTCDateTime()),
-        invite_download_count=func.coalesce(_participation.c.invite_download_count, 0)
-        + 1,
-    )
+    .values(**_DOWNLOAD_VALUES)
 )
 
 
@@ -455,6 +456,47 @@ def personal_row_by_token(token: str):
     """:func:`personal_row` of the participant whose link holds ``token``."""
     # Core on the session's connection: rows, no ORM objects to load.
     return db.session.connection().execute(_BY_TOKEN, {"token": token}).one_or_none()
+
+
+def _downloaded_by_token():
+    """PostgreSQL: the download recorded and the row read in one statement (a
+    data-modifying WITH), one round trip fewer on the hottest request."""
+    downloaded = (
+        update(_participation)
+        # Not "token": in an UPDATE, a bind named after a column sets it.
+        .where(_participation.c.token == bindparam("link_token"))
+        .values(**_DOWNLOAD_VALUES)
+        .returning(
+            *(_participation.c[c.key] for c in PERSONAL_COLUMNS[:6]),
+            _participation.c.person_id,
+            _participation.c.conference_id,
+        )
+        .cte("downloaded")
+    )
+    return (
+        select(
+            *(downloaded.c[c.key] for c in PERSONAL_COLUMNS[:6]),
+            *PERSONAL_COLUMNS[6:10],
+            downloaded.c.conference_id,
+            *PERSONAL_COLUMNS[11:],
+        )
+        .join(Person, Person.id == downloaded.c.person_id)
+        .join(Conference, Conference.id == downloaded.c.conference_id)
+    )
+
+
+def download_row_by_token(token: str):
+    """:func:`personal_row_by_token`, with the download recorded (it stands
+    only if the caller commits: a refused request rolls it back)."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        return connection.execute(
+            _DOWNLOADED_BY_TOKEN, {"link_token": token, "now": utcnow()}
+        ).one_or_none()
+    row = connection.execute(_BY_TOKEN, {"token": token}).one_or_none()
+    if row is not None:
+        record_download(row.id)
+    return row
 
 
 def _personal(row, build, stamp: datetime | None) -> bytes:
@@ -504,6 +546,9 @@ def conference_calendar(conference: Conference, stamp: datetime | None = None):
     )
     meeting = _meeting(conference, lineup, agenda)
     return ics.agenda_calendar(meeting, stamp or utcnow()), f"{conference.slug}.ics"
+
+
+_DOWNLOADED_BY_TOKEN = _downloaded_by_token()
 
 
 def record_download(participation_id: int) -> None:

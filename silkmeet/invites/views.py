@@ -60,10 +60,9 @@ def invite_links():
 
 @bp.get("/c/<slug>/invites/<token>.ics")
 def personal_invite(slug: str, token: str):
-    row = personal_row_by_token(slug, token, ops.personal_row_by_token)
+    row = personal_row_by_token(slug, token, ops.download_row_by_token)
     data, filename = ops.personal_invite(row)
-    ops.record_download(row.id)
-    db.session.commit()
+    db.session.commit()  # the download record, only with a file sent
     return calendar_response(data, filename)
 
 

@@ -457,3 +457,27 @@ def test_a_speaker_removed_by_an_organiser_gets_their_slot_cancelled(
     assert events[1].decoded("DTSTART") == sent[1].decoded("DTSTART")
     assert events[1]["SEQUENCE"] > sent[1]["SEQUENCE"]
     assert len(strict.events) == 2
+
+
+def test_a_download_is_counted_only_when_a_file_is_sent(app, client, make_conference):
+    """The download record is written with the lookup (in one statement on
+    PostgreSQL) and stands only when the invite goes out."""
+    sent = make_conference(slug="sent", speakers=[("Aziz", "UZ", "Asia/Tashkent")])
+    unset = make_conference(
+        slug="unset", start=None, speakers=[("Bo", "SE", "Europe/Stockholm")]
+    )
+    ((pid, token),) = tokens(app, sent).values()
+    ((other_pid, other_token),) = tokens(app, unset).values()
+
+    def count(participation_id):
+        with app.app_context():
+            row = db.session.get(Participation, participation_id)
+            return row.invite_download_count, row.invite_downloaded_at
+
+    fetch(client, f"/c/unset/invites/{token}.ics", status=404)  # wrong slug
+    fetch(client, f"/c/unset/invites/{other_token}.ics", status=409)  # no start
+    assert count(pid) == (0, None) and count(other_pid) == (0, None)
+    fetch(client, f"/c/sent/invites/{token}.ics")
+    fetch(client, f"/c/sent/invites/{token}.ics")
+    downloads, when = count(pid)
+    assert downloads == 2 and when is not None
