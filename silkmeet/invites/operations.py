@@ -321,6 +321,8 @@ def _agenda_url_template() -> str:
     templates = current_app.extensions.setdefault("silkmeet_agenda_urls", {})
     host = request.host_url
     if host not in templates:
+        if len(templates) >= 16:
+            templates.clear()  # Host is the client's to choose: stay bounded
         templates[host] = _build_agenda_url_template()
     return templates[host]
 
