@@ -197,12 +197,12 @@ def run_size(url: str, size: str, repeat: int, results: dict) -> list[tuple]:
     )
     runs = repeat if size != "L" else max(3, repeat // 2)
     rows = []
-    for name, fn in cases(app, client, info, size, results, runs):
+    for name, fn, *repeat in cases(app, client, info, size, results, runs):
         fn()  # warm-up (a cached case builds its entry here)
         counter.count = 0
         fn()  # the statement count of one call, as the timed ones make it
         statements = counter.count
-        value = median_ms(timed(fn, runs, warmup=0))
+        value = median_ms(timed(fn, repeat[0] if repeat else runs, warmup=0))
         results[f"{name}_ms_median_{size}"] = round(value, 3)
         results[f"{name}_sql_{size}"] = statements
         rows.append((name, value, statements))
