@@ -34,6 +34,7 @@ from silkmeet.organiser import operations as ops
 from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import graph_options
 from silkmeet.timetable import item_input
+from silkmeet.timetable import lineup_options
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -59,6 +60,12 @@ def wants_json() -> bool:
 
 def load(slug: str) -> Conference:
     return attach_speakers(organiser_conference(slug, graph_options()))
+
+
+def load_lineup(slug: str) -> Conference:
+    """For the lineup editor: items, speakers and hosts, not every participant
+    (2,000 people would be read on every move)."""
+    return attach_speakers(organiser_conference(slug, lineup_options()))
 
 
 def is_owner(conference: Conference) -> bool:
@@ -456,8 +463,17 @@ def lineup_state(conference: Conference):
     if start is None:
         return [], [], items
     scheduled = compute_schedule(start, items, conference.buffer_minutes)
-    has_chair = any(
-        p.role == "chair" and p.removed_at is None for p in conference.participations
+    has_chair = (
+        db.session.scalar(
+            select(Participation.id)
+            .where(
+                Participation.conference_id == conference.id,
+                Participation.role == "chair",
+                Participation.removed_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
     )
     rows = lu.display_rows(start, conference.timezone, scheduled)
     warnings = lu.lineup_warnings(
@@ -521,7 +537,7 @@ def lineup_json(conference, status=200, error=None, message=None):
 def reload_conference(slug):
     db.session.rollback()
     db.session.expire_all()
-    return load(slug)
+    return load_lineup(slug)
 
 
 def remember_undo(conference, previous_order, what):
@@ -558,7 +574,7 @@ def version_from(value) -> int | None:
 @bp.get("/c/<slug>/lineup")
 @login_required
 def show_lineup(slug):
-    return render_lineup(load(slug))
+    return render_lineup(load_lineup(slug))
 
 
 def lineup_failure(slug, exc):
@@ -575,7 +591,7 @@ def lineup_failure(slug, exc):
 @bp.post("/c/<slug>/lineup/move")
 @login_required
 def move_lineup(slug):
-    conference = load(slug)
+    conference = load_lineup(slug)
     data = request.get_json(silent=True) if request.is_json else request.form
     data = data or {}
     item_id = version_from(data.get("item_id"))
@@ -607,7 +623,7 @@ def move_lineup(slug):
 @bp.post("/c/<slug>/lineup/order")
 @login_required
 def save_order(slug):
-    conference = load(slug)
+    conference = load_lineup(slug)
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict) or not isinstance(data.get("order"), list):
         return jsonify(error='Send JSON {"order": [ids], "lineup_version": n}.'), 400
@@ -628,7 +644,7 @@ def save_order(slug):
 @bp.get("/c/<slug>/lineup/helper")
 @login_required
 def preview_helper(slug):
-    conference = load(slug)
+    conference = load_lineup(slug)
     helper = request.args.get("helper", "")
     if helper not in dict(lu.HELPERS) or conference.start_at is None:
         return render_lineup(
@@ -641,8 +657,17 @@ def preview_helper(slug):
     scheduled = compute_schedule(
         conference.start_at, proposed, conference.buffer_minutes
     )
-    has_chair = any(
-        p.role == "chair" and p.removed_at is None for p in conference.participations
+    has_chair = (
+        db.session.scalar(
+            select(Participation.id)
+            .where(
+                Participation.conference_id == conference.id,
+                Participation.role == "chair",
+                Participation.removed_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
     )
     return render_template(
         "organiser/helper_preview.html",
@@ -668,7 +693,7 @@ def preview_helper(slug):
 @bp.post("/c/<slug>/lineup/helper")
 @login_required
 def apply_helper(slug):
-    conference = load(slug)
+    conference = load_lineup(slug)
     helper = request.form.get("helper", "")
     if helper not in dict(lu.HELPERS):
         return render_lineup(conference, 400, error="Unknown ordering helper.")
@@ -689,7 +714,7 @@ def apply_helper(slug):
 @bp.post("/c/<slug>/lineup/undo")
 @login_required
 def undo_lineup(slug):
-    conference = load(slug)
+    conference = load_lineup(slug)
     undo = pending_undo(conference)
     if not undo:
         return render_lineup(conference, 400, error="There is nothing to undo.")
