@@ -456,14 +456,9 @@ def confirm_import(slug):
 # Lineup ----------------------------------------------------------------------
 
 
-def lineup_state(conference: Conference):
-    """Rows, warnings and per-item data for the editor."""
-    items = [item_input(i) for i in conference.items]
-    start = conference.start_at
-    if start is None:
-        return [], [], items
-    scheduled = compute_schedule(start, items, conference.buffer_minutes)
-    has_chair = (
+def chair_named(conference: Conference) -> bool:
+    """Whether the conference has a chair, asked of the database."""
+    return (
         db.session.scalar(
             select(Participation.id)
             .where(
@@ -475,6 +470,16 @@ def lineup_state(conference: Conference):
         )
         is not None
     )
+
+
+def lineup_state(conference: Conference):
+    """Rows, warnings and per-item data for the editor."""
+    items = [item_input(i) for i in conference.items]
+    start = conference.start_at
+    if start is None:
+        return [], [], items
+    scheduled = compute_schedule(start, items, conference.buffer_minutes)
+    has_chair = chair_named(conference)
     rows = lu.display_rows(start, conference.timezone, scheduled)
     warnings = lu.lineup_warnings(
         start, conference.duration_minutes, conference.timezone, scheduled, has_chair
@@ -657,18 +662,7 @@ def preview_helper(slug):
     scheduled = compute_schedule(
         conference.start_at, proposed, conference.buffer_minutes
     )
-    has_chair = (
-        db.session.scalar(
-            select(Participation.id)
-            .where(
-                Participation.conference_id == conference.id,
-                Participation.role == "chair",
-                Participation.removed_at.is_(None),
-            )
-            .limit(1)
-        )
-        is not None
-    )
+    has_chair = chair_named(conference)
     return render_template(
         "organiser/helper_preview.html",
         conference=conference,
