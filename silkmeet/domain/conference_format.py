@@ -39,6 +39,7 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+UID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
 class FormatError(ValueError):
@@ -95,6 +96,8 @@ class ParticipantDoc:
     delegation_country: str | None
     person: PersonDoc
     token: str | None = None
+    # Names their speaking slots in calendar UIDs; None: a new one on import.
+    uid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,8 @@ class ItemDoc:
     technical_note: str
     interpretation_language: str | None
     speakers: tuple[SpeakerDoc, ...]
+    # Names the item in calendar UIDs; None: a new one on import.
+    uid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +244,8 @@ def parse(data: Any) -> ConferenceDoc:
         _item(item, f"agenda[{i}]", zone, participant_keys)
         for i, item in enumerate(top.list("agenda"))
     )
+    _unique_uids(participants, "participants")
+    _unique_uids(agenda, "agenda")
     return ConferenceDoc(
         slug=slug,
         title=conf.text("title", required=True, max_len=300),
@@ -298,8 +305,19 @@ def _host(data: Any, path: str, org_keys: set[str]) -> HostDoc:
     )
 
 
+def _unique_uids(records, path: str) -> None:
+    seen: set[str] = set()
+    for i, record in enumerate(records):
+        if record.uid is not None:
+            if record.uid in seen:
+                raise FormatError(f"{path}[{i}].uid", f"{record.uid!r} is used twice")
+            seen.add(record.uid)
+
+
 def _participant(data: Any, path: str, org_keys: set[str]) -> ParticipantDoc:
-    obj = _Object(data, path, ("key", "role", "delegation_country", "person", "token"))
+    obj = _Object(
+        data, path, ("key", "uid", "role", "delegation_country", "person", "token")
+    )
     token = obj.raw("token", default=None)
     if token is not None and (not isinstance(token, str) or not TOKEN_RE.match(token)):
         raise FormatError(
@@ -311,6 +329,7 @@ def _participant(data: Any, path: str, org_keys: set[str]) -> ParticipantDoc:
         delegation_country=obj.country("delegation_country"),
         person=_person(obj.raw("person", required=True), f"{path}.person", org_keys),
         token=token,
+        uid=obj.uid(),
     )
 
 
@@ -375,6 +394,7 @@ def _item(data: Any, path: str, zone: str, participant_keys: set[str]) -> ItemDo
         data,
         path,
         (
+            "uid",
             "kind",
             "title",
             "duration_minutes",
@@ -423,6 +443,7 @@ def _item(data: Any, path: str, zone: str, participant_keys: set[str]) -> ItemDo
         technical_note=obj.text("technical_note", max_len=500),
         interpretation_language=interpretation,
         speakers=tuple(speakers),
+        uid=obj.uid(),
     )
 
 
@@ -472,6 +493,18 @@ class _Object:
             )
         if "\x00" in value:
             raise FormatError(self.field(key), "contains a NUL character")
+        return value
+
+    def uid(self) -> str | None:
+        """An optional ``uid``: 1 to 64 letters, digits, ``_ . -``."""
+        value = self.raw("uid", default=None)
+        if value is not None and (
+            not isinstance(value, str) or not UID_RE.match(value)
+        ):
+            raise FormatError(
+                self.field("uid"),
+                "must be 1 to 64 letters, digits, '_', '.' or '-', or left out",
+            )
         return value
 
     def key(self, key: str) -> str:
@@ -637,8 +670,10 @@ def to_data(doc: ConferenceDoc) -> dict:
 
 def _participant_data(p: ParticipantDoc) -> dict:
     person = p.person
-    data = {
-        "key": p.key,
+    data = {"key": p.key}
+    if p.uid is not None:
+        data["uid"] = p.uid
+    data |= {
         "role": p.role,
         "delegation_country": p.delegation_country,
         "person": {
@@ -660,7 +695,8 @@ def _participant_data(p: ParticipantDoc) -> dict:
 
 
 def _item_data(item: ItemDoc) -> dict:
-    return {
+    data = {} if item.uid is None else {"uid": item.uid}
+    return data | {
         "kind": item.kind,
         "title": item.title,
         "duration_minutes": item.duration_minutes,

@@ -102,6 +102,8 @@ def import_conference(
         participation = Participation(
             person=person, role=p.role, delegation_country=p.delegation_country
         )
+        if p.uid:
+            participation.uid = p.uid
         if p.token:
             participation.token = p.token
         conference.participations.append(participation)
@@ -111,6 +113,7 @@ def import_conference(
         conference.items.append(
             AgendaItem(
                 position=position,
+                **({"uid": item.uid} if item.uid else {}),
                 kind=item.kind,
                 title=item.title,
                 duration_minutes=item.duration_minutes,
@@ -162,6 +165,7 @@ def _participant_doc(
     attribute names; ``organisation`` is the person's organisation's key."""
     return fmt.ParticipantDoc(
         key=key,
+        uid=participation.uid,
         role=participation.role,
         delegation_country=participation.delegation_country,
         token=participation.token if include_tokens else None,
@@ -183,6 +187,7 @@ def _participant_doc(
 def _item_doc(item, speakers: tuple[fmt.SpeakerDoc, ...]) -> fmt.ItemDoc:
     """``item``: an :class:`AgendaItem` or a row with the same attribute names."""
     return fmt.ItemDoc(
+        uid=item.uid,
         kind=item.kind,
         title=item.title,
         duration_minutes=item.duration_minutes,
@@ -306,6 +311,7 @@ ORGANISATION_COLUMNS = (
 )
 PARTICIPANT_COLUMNS = (
     Participation.id,
+    Participation.uid,
     Participation.role,
     Participation.delegation_country,
     Participation.token,
@@ -322,6 +328,7 @@ PARTICIPANT_COLUMNS = (
 )
 ITEM_COLUMNS = (
     AgendaItem.id,
+    AgendaItem.uid,
     AgendaItem.kind,
     AgendaItem.title,
     AgendaItem.duration_minutes,

@@ -107,6 +107,7 @@ def _item_rows(conference_id: int) -> list:
     return db.session.execute(
         select(
             AgendaItem.id,
+            AgendaItem.uid,
             AgendaItem.title,
             AgendaItem.duration_minutes,
             AgendaItem.fixed_start_at,
@@ -123,6 +124,7 @@ def _speaker_rows(conference_id: int, names: bool = False) -> list:
         AgendaItemSpeaker.participation_id,
         AgendaItemSpeaker.minutes,
         Participation.removed_at,
+        Participation.uid.label("participation_uid"),
     ]
     if names:
         columns.append(Person.full_name)
@@ -157,9 +159,10 @@ def item_times(
     return times
 
 
-def slot_uid(conference_uid: str, participation_id: int, rank: int) -> str:
-    """The UID of a participant's ``rank``-th speaking slot (from 1)."""
-    return ics.derived_uid(conference_uid, "slot", participation_id, rank)
+def slot_uid(conference_uid: str, participation_uid: str, rank: int) -> str:
+    """The UID of a participant's ``rank``-th speaking slot (from 1); from the
+    participation's uid, which export and import keep."""
+    return ics.derived_uid(conference_uid, "slot", participation_uid, rank)
 
 
 class _Lineup:
@@ -175,11 +178,18 @@ class _Lineup:
         for row in speakers:
             self.by_item.setdefault(row.item_id, []).append(row)
         self._item_uids: dict[int, str] = {}
+        self._row_uids = {row.id: row.uid for row in items}
+        # Participation id → its uid, for every speaker.
+        self.speaker_uids = {
+            row.participation_id: row.participation_uid for row in speakers
+        }
 
     def item_uid(self, item_id: int) -> str:
         uid = self._item_uids.get(item_id)
         if uid is None:
-            uid = self._item_uids[item_id] = ics.derived_uid(self.uid, "item", item_id)
+            uid = self._item_uids[item_id] = ics.derived_uid(
+                self.uid, "item", self._row_uids[item_id]
+            )
         return uid
 
     def end(self, conference: Conference) -> datetime:
@@ -236,7 +246,7 @@ class _Lineup:
                 mine = slots.setdefault(pid, [])
                 mine.append(
                     ics.Slot(
-                        uid=slot_uid(self.uid, pid, len(mine) + 1),
+                        uid=slot_uid(self.uid, self.speaker_uids[pid], len(mine) + 1),
                         title=row.title,
                         start=turn.start,
                         end=turn.end,
@@ -246,7 +256,10 @@ class _Lineup:
         return slots
 
     def removed_slots(
-        self, participation_id: int, cancelled: Sequence[dict] = ()
+        self,
+        participation_id: int,
+        participation_uid: str,
+        cancelled: Sequence[dict] = (),
     ) -> list[ics.Slot]:
         """A removed speaker's former slots, under the UIDs their invite gave
         them, so that the cancel reaches them: those recorded at their removal
@@ -254,7 +267,7 @@ class _Lineup:
         if cancelled:
             return [
                 ics.Slot(
-                    uid=slot_uid(self.uid, participation_id, rank),
+                    uid=slot_uid(self.uid, participation_uid, rank),
                     title=slot["title"],
                     start=datetime.fromisoformat(slot["start"]),
                     end=datetime.fromisoformat(slot["end"]),
@@ -274,7 +287,7 @@ class _Lineup:
             begin, end = self.times[n]
             found.append(
                 ics.Slot(
-                    uid=slot_uid(self.uid, participation_id, rank),
+                    uid=slot_uid(self.uid, participation_uid, rank),
                     title=self.items[n].title,
                     start=begin,
                     end=end,
@@ -384,10 +397,16 @@ class InvitePlan:
     __hash__ = None  # type: ignore[assignment]
 
     def slots_of(
-        self, participation_id: int, removed: bool, cancelled: Sequence[dict] = ()
+        self,
+        participation_id: int,
+        participation_uid: str,
+        removed: bool,
+        cancelled: Sequence[dict] = (),
     ) -> Sequence[ics.Slot]:
         if removed:
-            return self.lineup.removed_slots(participation_id, cancelled)
+            return self.lineup.removed_slots(
+                participation_id, participation_uid, cancelled
+            )
         return self.slots.get(participation_id, ())
 
 
@@ -408,22 +427,28 @@ def invite_plan(conference_id: int, key: tuple) -> InvitePlan:
 
 
 # What an invite needs of its participant, their person and their conference.
-PERSONAL_COLUMNS = (
+_PARTICIPATION_COLUMNS = (
     Participation.id,
+    Participation.uid,
     Participation.token,
     Participation.role,
     Participation.delegation_country,
     Participation.removed_at,
     Participation.cancelled_slots,
+    Participation.conference_id,
+)
+_PERSON_COLUMNS = (
     Person.full_name,
     Person.latin_name,
     Person.timezone,
     Person.email,
-    Participation.conference_id,
+)
+_CONFERENCE_COLUMNS = (
     Conference.slug,
     Conference.created_at.label("conference_created_at"),
     Conference.content_version,
 )
+PERSONAL_COLUMNS = _PARTICIPATION_COLUMNS + _PERSON_COLUMNS + _CONFERENCE_COLUMNS
 
 
 def _personal_rows():
@@ -469,18 +494,16 @@ def _downloaded_by_token():
         .where(_participation.c.token == bindparam("link_token"))
         .values(**_DOWNLOAD_VALUES)
         .returning(
-            *(_participation.c[c.key] for c in PERSONAL_COLUMNS[:6]),
+            *(_participation.c[c.key] for c in _PARTICIPATION_COLUMNS),
             _participation.c.person_id,
-            _participation.c.conference_id,
         )
         .cte("downloaded")
     )
     return (
         select(
-            *(downloaded.c[c.key] for c in PERSONAL_COLUMNS[:6]),
-            *PERSONAL_COLUMNS[6:10],
-            downloaded.c.conference_id,
-            *PERSONAL_COLUMNS[11:],
+            *(downloaded.c[c.key] for c in _PARTICIPATION_COLUMNS),
+            *_PERSON_COLUMNS,
+            *_CONFERENCE_COLUMNS,
         )
         .join(Person, Person.id == downloaded.c.person_id)
         .join(Conference, Conference.id == downloaded.c.conference_id)
@@ -511,7 +534,10 @@ def _personal(row, build, stamp: datetime | None) -> bytes:
     removed = row.removed_at is not None
     url = _agenda_url_template().format(slug=row.slug, token=row.token)
     invitee = _invitee(
-        row, row, plan.slots_of(row.id, removed, row.cancelled_slots or ()), url
+        row,
+        row,
+        plan.slots_of(row.id, row.uid, removed, row.cancelled_slots or ()),
+        url,
     )
     return build(plan.meeting, invitee, stamp or utcnow())
 
@@ -656,7 +682,9 @@ def all_invites(conference: Conference, stamp: datetime | None = None):
         for n, person in enumerate(people, start=1):
             name = _zip_name(n, width, person)
             url = template.format(slug=conference.slug, token=person.token)
-            invitee = _invitee(person, person, plan.slots_of(person.id, False), url)
+            invitee = _invitee(
+                person, person, plan.slots_of(person.id, person.uid, False), url
+            )
             yield name, ics.invite(plan.meeting, invitee, stamp)
 
 

@@ -17,6 +17,7 @@ from silkmeet.models._checks import between
 from silkmeet.models._checks import not_blank
 from silkmeet.models._checks import one_of
 from silkmeet.models.conference import Conference
+from silkmeet.models.conference import new_uid
 from silkmeet.models.people import Participation
 
 
@@ -28,12 +29,15 @@ class AgendaItem(Base):
         between("target_minutes", v.MIN_DURATION, v.MAX_DURATION, nullable=True),
         one_of("kind", v.ITEM_KINDS),
         one_of("technical_cue", v.TECHNICAL_CUES),
+        UniqueConstraint("conference_id", "uid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     conference_id: Mapped[int] = mapped_column(
         ForeignKey("conference.id", ondelete="CASCADE"), index=True
     )
+    # Names the item in calendar UIDs, through export and import (new_uid).
+    uid: Mapped[str] = mapped_column(String(64), default=new_uid)
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(24), default="other")
     title: Mapped[str] = mapped_column(String(300))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,13 @@ if TYPE_CHECKING:
 def new_token() -> str:
     """A 256-bit URL-safe secret for links that need no login."""
     return secrets.token_urlsafe(32)
+
+
+def new_uid() -> str:
+    """A stable public name for a row, kept through export and import: calendar
+    UIDs derive from it, so that a conference moved to another database (SQLite
+    to PostgreSQL) updates the events people have instead of doubling them."""
+    return str(uuid.uuid4())
 
 
 class Conference(Base):

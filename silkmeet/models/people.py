@@ -20,6 +20,7 @@ from silkmeet.models._checks import one_of
 from silkmeet.models.conference import Conference
 from silkmeet.models.conference import Organisation
 from silkmeet.models.conference import new_token
+from silkmeet.models.conference import new_uid
 
 if TYPE_CHECKING:
     from silkmeet.models.agenda import AgendaItemSpeaker
@@ -64,6 +65,7 @@ class Participation(Base):
     __tablename__ = "participation"
     __table_args__ = (
         UniqueConstraint("conference_id", "person_id"),
+        UniqueConstraint("conference_id", "uid"),
         one_of("role", v.PARTICIPANT_ROLES),
     )
 
@@ -71,6 +73,8 @@ class Participation(Base):
     conference_id: Mapped[int] = mapped_column(
         ForeignKey("conference.id", ondelete="CASCADE"), index=True
     )
+    # Names their speaking slots in calendar UIDs, through export and import.
+    uid: Mapped[str] = mapped_column(String(64), default=new_uid)
     person_id: Mapped[int] = mapped_column(
         ForeignKey("person.id", ondelete="RESTRICT"), index=True
     )

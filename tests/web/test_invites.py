@@ -481,3 +481,56 @@ def test_a_download_is_counted_only_when_a_file_is_sent(app, client, make_confer
     fetch(client, f"/c/sent/invites/{token}.ics")
     downloads, when = count(pid)
     assert downloads == 2 and when is not None
+
+
+def test_uids_survive_a_move_to_another_database(app, client, demo, tmp_path):
+    """Export with tokens, import elsewhere (as when moving from SQLite to
+    PostgreSQL): every UID a participant or subscriber has is the same, although
+    every row id differs."""
+    from factories import build_doc
+
+    from silkmeet import create_app
+    from silkmeet.domain import conference_format as fmt
+    from silkmeet.exchange.operations import export_chunks
+    from silkmeet.exchange.operations import import_conference
+
+    def uids(some_client, token):
+        invite = fetch(some_client, f"/c/silk-cities-2020/invites/{token}.ics")[2]
+        calendar = fetch(some_client, "/c/silk-cities-2020/calendar.ics")[2]
+        return [
+            [str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
+            for data in (invite, calendar)
+        ]
+
+    _pid, token = tokens(app, demo)["Carmen Ortega"]
+    before = uids(client, token)
+    with app.app_context():
+        text = "".join(
+            export_chunks(db.session.get(Conference, demo), include_tokens=True)
+        )
+        old_ids = set(db.session.scalars(select(Participation.id)))
+
+    other = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'moved.sqlite'}",
+            "SECRET_KEY": "test-secret",
+        }
+    )
+    with other.app_context():
+        db.create_all()
+        # Another conference first, so that the moved one's rows get other ids.
+        filler = build_doc(slug="filler", speakers=[("A", "FR", "Europe/Paris")] * 30)
+        import_conference(fmt.parse(filler))
+        import_conference(fmt.loads(text))
+        db.session.commit()
+        moved = db.session.scalar(
+            select(Participation).where(Participation.token == token)
+        )
+        assert moved.id not in old_ids
+    after = uids(other.test_client(), token)
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+    assert after == before
+    assert len(before[0]) == 2 and len(before[1]) == 18

@@ -144,7 +144,7 @@ def test_zip_holds_the_same_invites_as_the_personal_links(app, make_conference):
                 data, _ = ops.personal_invite(row_of(participation), STAMP)
                 events = icalendar.Calendar.from_ical(data).walk("VEVENT")
                 mine = {str(e["UID"]): e for e in events[1:]}
-                event_ = mine[ops.slot_uid(uid, participation.id, rank)]
+                event_ = mine[ops.slot_uid(uid, participation.uid, rank)]
                 assert event_.decoded("DTSTART") == slot.start
                 assert event_.decoded("DTEND") == max(
                     slot.end, slot.start + timedelta(minutes=1)
