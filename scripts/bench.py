@@ -208,13 +208,7 @@ def run_size(url: str, size: str, repeat: int, results: dict) -> list[tuple]:
         rows.append((name, value, statements))
     # The figures the targets name.
     results[f"agenda_ms_{size}"] = results[f"agenda_page_ms_median_{size}"]
-    results[f"invite_ms_median_{size}"] = results[f"invite_ms_median_{size}"]
-    results[f"invite_ratio_to_floor_{size}"] = round(
-        results[f"invite_ms_median_{size}"] / results[f"invite_floor_ms_{size}"], 2
-    )
-    results[f"ics_ratio_to_floor_{size}"] = round(
-        results[f"conference_ics_ms_median_{size}"] / results[f"ics_floor_ms_{size}"], 2
-    )
+    # (The ratios to the floor are measured by turns in bench_cases.by_turns.)
     results[f"frab_xml_s_{size}"] = round(
         results[f"frab_xml_ms_median_{size}"] / 1000, 3
     )

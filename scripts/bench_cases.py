@@ -17,7 +17,6 @@ from bench import floor_build
 from bench import floor_parts
 from bench import median_ms
 from bench import p95_ms
-from bench import timed
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
@@ -32,6 +31,20 @@ def ok(response):
     response.get_data()  # the whole body, as a server writes it out
     response.close()
     return response
+
+
+def by_turns(floor, served, runs: int) -> tuple[float, float]:
+    """Median ms of ``floor`` and of ``served``, run by turns after a warm-up."""
+    floor(), served()
+    floor_times, served_times = [], []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        floor()
+        floor_times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        served()
+        served_times.append(time.perf_counter() - t0)
+    return median_ms(floor_times), median_ms(served_times)
 
 
 def routed(app, path: str) -> bool:
@@ -73,14 +86,20 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
 
     # The floor: bare icalendar building the same events (every property,
     # parameter and alarm of silkmeet's own output, read back as plain tuples).
+    # Floor and request run by turns, so that a machine whose speed drifts
+    # (a shared VM does) slows both alike and the ratio stays fair.
     invite = floor_parts(client.get(f"/c/{slug}/invites/{speaker}.ics").data)
-    extra[f"invite_floor_ms_{size}"] = round(
-        median_ms(timed(lambda: floor_build(invite), 200, warmup=5)), 3
+    floor_ms, served_ms = by_turns(
+        lambda: floor_build(invite), lambda: ok(client.get(next(rotation))), 200
     )
+    extra[f"invite_floor_ms_{size}"] = round(floor_ms, 3)
+    extra[f"invite_ratio_to_floor_{size}"] = round(served_ms / floor_ms, 2)
     whole = floor_parts(client.get(f"/c/{slug}/calendar.ics").data)
-    extra[f"ics_floor_ms_{size}"] = round(
-        median_ms(timed(lambda: floor_build(whole), runs)), 3
+    floor_ms, served_ms = by_turns(
+        lambda: floor_build(whole), get(f"/c/{slug}/calendar.ics"), max(runs, 3)
     )
+    extra[f"ics_floor_ms_{size}"] = round(floor_ms, 3)
+    extra[f"ics_ratio_to_floor_{size}"] = round(served_ms / floor_ms, 2)
     yield "conference_ics", get(f"/c/{slug}/calendar.ics")
     yield "frab_xml", get(f"/c/{slug}/schedule.frab.xml")
     yield "frab_json", get(f"/c/{slug}/schedule.frab.json")
