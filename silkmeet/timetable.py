@@ -122,6 +122,7 @@ def item_input(item: AgendaItem) -> ItemIn:
         pinned=item.pinned,
         country=item.country,
         target_minutes=item.target_minutes,
+        uid=item.uid or "",
         speakers=tuple(
             SpeakerIn(
                 participant_id=s.participation_id,
@@ -154,6 +155,7 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
     items = db.session.execute(
         select(
             AgendaItem.id,
+            AgendaItem.uid,
             AgendaItem.title,
             AgendaItem.kind,
             AgendaItem.duration_minutes,
@@ -208,6 +210,7 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
             country=row.country,
             target_minutes=row.target_minutes,
             speakers=tuple(by_item.get(row.id, ())),
+            uid=row.uid,
         )
         for row in items
     ]

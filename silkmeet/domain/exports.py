@@ -255,8 +255,10 @@ def _hhmm(minutes: float) -> str:
     return f"{hours:02d}:{mins:02d}"
 
 
-def event_guid(slug: str, item_id: int) -> str:
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"silkmeet:{slug}:item:{item_id}"))
+def event_guid(slug: str, item_key: int | str) -> str:
+    """A frab event's guid: from the item's uid (kept by export and import, so
+    a conference moved to another database keeps its guids), else its id."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"silkmeet:{slug}:item:{item_key}"))
 
 
 def frab_document(
@@ -282,7 +284,7 @@ def frab_document(
             events.append(
                 {
                     "id": entry.item.id,
-                    "guid": event_guid(info.slug, entry.item.id),
+                    "guid": event_guid(info.slug, entry.item.uid or entry.item.id),
                     "date": local_iso(entry.start, zone),
                     "start": tz.to_local(entry.start, zone).strftime("%H:%M"),
                     "duration": _hhmm(entry.duration.total_seconds() / 60),

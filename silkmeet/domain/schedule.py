@@ -34,6 +34,8 @@ class ItemIn:
     country: str | None = None
     target_minutes: int | None = None
     speakers: tuple[SpeakerIn, ...] = ()
+    # The item's stable public name (kept by export and import); "" if none.
+    uid: str = ""
 
 
 @dataclass(frozen=True)

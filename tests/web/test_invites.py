@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from datetime import UTC
 from datetime import datetime
@@ -485,8 +486,8 @@ def test_a_download_is_counted_only_when_a_file_is_sent(app, client, make_confer
 
 def test_uids_survive_a_move_to_another_database(app, client, demo, tmp_path):
     """Export with tokens, import elsewhere (as when moving from SQLite to
-    PostgreSQL): every UID a participant or subscriber has is the same, although
-    every row id differs."""
+    PostgreSQL): every UID a participant or subscriber has, and every frab guid,
+    is the same, although every row id differs."""
     from factories import build_doc
 
     from silkmeet import create_app
@@ -497,10 +498,19 @@ def test_uids_survive_a_move_to_another_database(app, client, demo, tmp_path):
     def uids(some_client, token):
         invite = fetch(some_client, f"/c/silk-cities-2020/invites/{token}.ics")[2]
         calendar = fetch(some_client, "/c/silk-cities-2020/calendar.ics")[2]
+        frab = json.loads(
+            fetch(some_client, "/c/silk-cities-2020/schedule.frab.json")[2]
+        )
+        guids = [
+            event["guid"]
+            for day in frab["schedule"]["conference"]["days"]
+            for events in day["rooms"].values()
+            for event in events
+        ]
         return [
             [str(e["UID"]) for e in icalendar.Calendar.from_ical(data).walk("VEVENT")]
             for data in (invite, calendar)
-        ]
+        ] + [guids]
 
     _pid, token = tokens(app, demo)["Carmen Ortega"]
     before = uids(client, token)
@@ -533,4 +543,4 @@ def test_uids_survive_a_move_to_another_database(app, client, demo, tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert after == before
-    assert len(before[0]) == 2 and len(before[1]) == 18
+    assert len(before[0]) == 2 and len(before[1]) == len(before[2]) == 18
