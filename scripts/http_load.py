@@ -1,6 +1,6 @@
 """HTTP load against gunicorn (2 workers) serving a synthetic conference.
 
-    python scripts/http_load.py bench   # make bench-http: one URL at a time, ratios
+    python scripts/http_load.py bench   # make bench-http: URLs by turns, ratios
     python scripts/http_load.py soak    # make load: 60 s mixed traffic, memory
 
 The database is PostgreSQL when DATABASE_URL names one (or a scratch database on
