@@ -5,17 +5,11 @@ from __future__ import annotations
 from flask import Flask
 from flask import jsonify
 from flask import render_template
-from flask import request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from silkmeet.extensions import db
-
-
-def wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+from silkmeet.web import wants_json
 
 
 def register(app: Flask) -> None:

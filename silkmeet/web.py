@@ -1,4 +1,5 @@
-"""Template filters, security headers and the login loader shared by every page."""
+"""App-wide template filters and globals, security headers, request guards and
+the login loader: registered here for every page, never by a blueprint."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ from datetime import datetime
 from flask import Flask
 from flask import abort
 from flask import request
+from flask import url_for
 
+from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
 
@@ -17,15 +21,43 @@ from silkmeet.extensions import login_manager
 def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local
     app.jinja_env.filters["country_name"] = tz.country_name
+    app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
     app.jinja_env.globals["zone_data_version"] = tz.ZONE_DATA_VERSION
+    app.jinja_env.globals["ros_span"] = ros.format_span
+    app.jinja_env.globals["webcal_url"] = webcal_url
+    app.jinja_env.globals["delegate_page_sections"] = DELEGATE_PAGE_SECTIONS
     app.before_request(refuse_nul)
     app.after_request(security_headers)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in as an organiser to open that page."
     login_manager.user_loader(load_organiser)
+
+
+# What other features add to a delegate's page (/c/<slug>/me/<token>), in order;
+# each partial gets ``conference`` and ``participation``.
+DELEGATE_PAGE_SECTIONS = (
+    "invites/_delegate_downloads.html",
+    "runofshow/_delegate_link.html",
+)
+
+
+def wants_json() -> bool:
+    """Whether to answer this request in JSON: the API, a JSON body, or a
+    client that asks for JSON first. Every JSON-or-HTML choice asks this."""
+    return (
+        request.path.startswith("/api/")
+        or request.is_json
+        or request.accept_mimetypes.best == "application/json"
+    )
+
+
+def webcal_url(slug: str, token: str) -> str:
+    """A participant's calendar feed as a ``webcal://`` link."""
+    url = url_for("invites.feed", slug=slug, token=token, _external=True)
+    return "webcal://" + url.split("://", 1)[1]
 
 
 def refuse_nul():

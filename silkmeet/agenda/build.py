@@ -10,10 +10,10 @@ from urllib.parse import urlunsplit
 
 from silkmeet.domain import exports
 from silkmeet.domain import planner
+from silkmeet.domain import vocabulary as v
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 
-CHAIR_ROLES = ("chair", "co_chair")
 # Query parameters video platforms use to carry the meeting passcode (Zoom's pwd).
 PASSCODE_PARAMS = {"pwd", "passcode", "password", "pw", "pass"}
 
@@ -98,7 +98,7 @@ def attendees_from_rows(rows) -> list[planner.Attendee]:
 
 
 def chairs(conference: Conference) -> list[Participation]:
-    return [p for p in active_participations(conference) if p.role in CHAIR_ROLES]
+    return [p for p in active_participations(conference) if p.role in v.CHAIR_ROLES]
 
 
 def join_url_without_passcode(url: str) -> str:

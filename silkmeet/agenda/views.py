@@ -34,6 +34,7 @@ from silkmeet.domain import exports
 from silkmeet.domain import jsonstream
 from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.models import Conference
@@ -44,11 +45,6 @@ from silkmeet.timetable import read_schedule
 from silkmeet.timetable import schedule_for
 
 bp = Blueprint("agenda", __name__, cli_group=None)
-
-
-@bp.app_template_filter("city")
-def city_filter(zone: str) -> str:
-    return zv.city(zone)
 
 
 def is_organiser(conference: Conference) -> bool:
@@ -125,7 +121,7 @@ class AgendaView:
         self.scheduled = schedule_for(conference)
         self.chair_names = [
             build.display_name(r.full_name, r.latin_name)
-            for r in active_people(conference.id, build.CHAIR_ROLES)
+            for r in active_people(conference.id, v.CHAIR_ROLES)
         ]
         self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
         self.meeting = self.meeting_viewer = None
@@ -390,7 +386,7 @@ def export_conference(slug: str) -> Conference:
 
 
 # Who the public schedule names: the people on stage, not every delegate.
-PUBLIC_ROLES = ("chair", "co_chair", "host_representative", "speaker")
+PUBLIC_ROLES = (*v.CHAIR_ROLES, "host_representative", "speaker")
 
 
 def schedule_json_chunks(conference: Conference, everyone: bool = True):

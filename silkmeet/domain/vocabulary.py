@@ -32,6 +32,9 @@ PARTICIPANT_ROLES = (
     ("observer", "Observer"),
 )
 
+# Who presides: sees the run-of-show, is named as chair on the agenda.
+CHAIR_ROLES = ("chair", "co_chair")
+
 ITEM_KINDS = (
     ("opening", "Opening"),
     ("welcome", "Welcome speech"),

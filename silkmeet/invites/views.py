@@ -42,20 +42,10 @@ def calendar_response(data: bytes, filename: str | None = None) -> Response:
     return response
 
 
-def webcal_url(slug: str, token: str) -> str:
-    url = url_for("invites.feed", slug=slug, token=token, _external=True)
-    return "webcal://" + url.split("://", 1)[1]
-
-
 @bp.errorhandler(ops.NoStartError)
 def no_start(error):
     """Any calendar of a conference without a start: a clear 409, no file."""
     return current_app.handle_http_exception(Conflict(description=NO_START))
-
-
-@bp.app_context_processor
-def invite_links():
-    return {"webcal_url": webcal_url}
 
 
 @bp.get("/c/<slug>/invites/<token>.ics")

@@ -12,6 +12,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from silkmeet.db import utcnow
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
@@ -160,7 +161,7 @@ def set_chairs(
     """Make one participant chair and one co-chair; the former ones become
     speakers."""
     for p in conference.participations:
-        if p.role in ("chair", "co_chair") and p.id not in (chair_id, co_chair_id):
+        if p.role in v.CHAIR_ROLES and p.id not in (chair_id, co_chair_id):
             p.role = "speaker"
     for p in conference.participations:
         if p.id == chair_id:

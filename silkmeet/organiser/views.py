@@ -35,6 +35,7 @@ from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import graph_options
 from silkmeet.timetable import item_input
 from silkmeet.timetable import lineup_options
+from silkmeet.web import wants_json
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
 
@@ -52,10 +53,6 @@ CONFERENCE_FIELDS = (
     "passcode",
     "dial_in",
 )
-
-
-def wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
 
 
 def load(slug: str) -> Conference:

@@ -18,13 +18,12 @@ from silkmeet import timetable
 from silkmeet.db import utcnow
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.models import RunOfShowPrint
-
-CHAIR_ROLES = ("chair", "co_chair")
 
 
 def now() -> datetime:
@@ -33,7 +32,7 @@ def now() -> datetime:
 
 
 def chair_of(conference: Conference) -> Participation | None:
-    for role in CHAIR_ROLES:
+    for role in v.CHAIR_ROLES:
         for participation in conference.participations:
             if participation.role == role and participation.removed_at is None:
                 return participation

@@ -28,19 +28,16 @@ from silkmeet import access
 from silkmeet import timetable
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
 from silkmeet.domain.exports import csv_cell
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
+from silkmeet.web import wants_json
 
 bp = Blueprint("runofshow", __name__)
-
-
-@bp.app_template_global("ros_span")
-def format_span(span):
-    return ros.format_span(span)
 
 
 ORGANISER_PREFIX = "/c/<slug>/run-of-show"
@@ -108,7 +105,7 @@ def open_sheet(slug: str, token: str | None) -> Sheet:
         viewer = None
     else:
         participation = access.participation_by_token(slug, token)
-        if participation.role not in ops.CHAIR_ROLES:
+        if participation.role not in v.CHAIR_ROLES:
             abort(403, "The run-of-show is for the chair and co-chairs.")
         conference = timetable.load_conference(slug)
         viewer = participation
@@ -397,7 +394,6 @@ def _item_id() -> int | None:
 
 
 def _live_action(sheet: Sheet, action) -> Response:
-    wants_json = request.accept_mimetypes.best == "application/json"
     try:
         message = action()
         db.session.commit()
@@ -405,7 +401,7 @@ def _live_action(sheet: Sheet, action) -> Response:
     except ops.LiveConflict as conflict:
         db.session.rollback()
         message, category, status = str(conflict), "warning", 409
-    if wants_json:
+    if wants_json():
         fresh = open_sheet(sheet.conference.slug, sheet.token)
         state = live_state(fresh, sheet_rows(fresh))
         return jsonify(message=message, category=category, state=state), status

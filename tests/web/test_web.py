@@ -1,0 +1,65 @@
+"""silkmeet/web.py: the one JSON-or-HTML decision and the app-wide template
+helpers, registered by the app whatever blueprint renders."""
+
+from datetime import timedelta
+
+import pytest
+from flask import render_template_string
+from sqlalchemy import select
+
+from silkmeet.extensions import db
+from silkmeet.models import Participation
+from silkmeet.web import wants_json
+
+SLUG = "silk-cities-2020"
+
+
+@pytest.mark.parametrize(
+    ("path", "options", "expected"),
+    [
+        ("/organiser/", {}, False),
+        ("/organiser/", {"headers": {"Accept": "text/html,*/*;q=0.8"}}, False),
+        ("/organiser/", {"headers": {"Accept": "application/json"}}, True),
+        ("/organiser/", {"json": {"order": []}}, True),
+        ("/api/v1/anything", {}, True),
+    ],
+)
+def test_wants_json(app, path, options, expected):
+    with app.test_request_context(path, method="POST", **options):
+        assert wants_json() is expected
+
+
+def test_error_pages_ask_the_same_question(client):
+    with client.post("/no-such-page", json={}) as r:
+        assert r.status_code == 404
+        assert list(r.get_json()) == ["error"]
+    with client.post("/no-such-page", data={}) as r:
+        assert r.status_code == 404
+        assert r.mimetype == "text/html"
+
+
+def test_template_helpers_are_app_wide(app):
+    with app.test_request_context():
+        html = render_template_string(
+            "{{ 'America/Sao_Paulo'|city }} {{ ros_span(span) }} "
+            "{{ webcal_url('s', 'tok') }}",
+            span=timedelta(minutes=75),
+        )
+    assert html == "Sao Paulo 1:15 webcal://localhost/c/s/feed/tok.ics"
+
+
+def test_delegate_page_sections(app, client, demo):
+    with app.app_context():
+        tokens = dict(
+            db.session.execute(
+                select(Participation.role, Participation.token).where(
+                    Participation.role.in_(("chair", "speaker"))
+                )
+            ).all()
+        )
+    chair = client.get(f"/c/{SLUG}/me/{tokens['chair']}").get_data(as_text=True)
+    assert "Download your invite (.ics)" in chair
+    assert f"/me/{tokens['chair']}/run-of-show/live" in chair
+    speaker = client.get(f"/c/{SLUG}/me/{tokens['speaker']}").get_data(as_text=True)
+    assert "Download your invite (.ics)" in speaker
+    assert "run-of-show" not in speaker
