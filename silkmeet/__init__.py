@@ -79,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     from silkmeet.agenda import bp as agenda_bp
     from silkmeet.auth import bp as auth_bp
     from silkmeet.invites import bp as invites_bp
+    from silkmeet.lineup import bp as lineup_bp
     from silkmeet.main import bp as main_bp
     from silkmeet.organiser import bp as organiser_bp
     from silkmeet.runofshow import bp as runofshow_bp
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         main_bp,
         auth_bp,
         organiser_bp,
+        lineup_bp,
         agenda_bp,
         invites_bp,
         runofshow_bp,

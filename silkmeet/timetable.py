@@ -8,6 +8,8 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from silkmeet import access
+from silkmeet.domain import planner
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import SpeakerIn
@@ -75,6 +77,13 @@ def attach_speakers(conference: Conference) -> Conference:
     return conference
 
 
+def for_organiser(slug: str, everyone: bool = True) -> Conference:
+    """:func:`silkmeet.access.organiser_conference` (404, 403) loaded as
+    :func:`load_conference` loads it."""
+    conference = access.organiser_conference(slug, conference_options(everyone))
+    return attach_speakers(conference)
+
+
 def load_conference(slug: str, everyone: bool = True) -> Conference | None:
     """A conference with its whole graph, or with only its lineup and hosts
     (``everyone=False``)."""
@@ -112,6 +121,41 @@ def active_people(conference_id: int, roles: tuple[str, ...] | None = None):
     return db.session.execute(query).all()
 
 
+def has_chair(conference_id: int) -> bool:
+    """Whether the conference names a chair, asked of the database."""
+    return (
+        db.session.scalar(
+            select(Participation.id)
+            .where(
+                Participation.conference_id == conference_id,
+                Participation.role == "chair",
+                Participation.removed_at.is_(None),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def display_name(full_name: str, latin_name: str) -> str:
+    """``Person.display_name`` from the two columns."""
+    if latin_name and latin_name != full_name:
+        return f"{full_name} ({latin_name})"
+    return full_name
+
+
+def planner_attendees(conference_id: int) -> list[planner.Attendee]:
+    """Everyone taking part, as the planner counts them, read as rows."""
+    return [
+        planner.Attendee(
+            name=display_name(r.full_name, r.latin_name),
+            country=r.delegation_country or r.country or "",
+            zone=r.timezone,
+        )
+        for r in active_people(conference_id)
+    ]
+
+
 def item_input(item: AgendaItem) -> ItemIn:
     return ItemIn(
         id=item.id,
@@ -138,14 +182,17 @@ def item_input(item: AgendaItem) -> ItemIn:
     )
 
 
+def lineup_items(conference: Conference) -> list[ItemIn]:
+    """The loaded lineup, in order, as the domain takes it."""
+    return [item_input(item) for item in conference.items]
+
+
 def schedule_for(conference: Conference) -> list[ScheduledItem]:
     """The computed lineup; empty while the conference has no start."""
     if conference.start_at is None:
         return []
     return compute_schedule(
-        conference.start_at,
-        [item_input(item) for item in conference.items],
-        conference.buffer_minutes,
+        conference.start_at, lineup_items(conference), conference.buffer_minutes
     )
 
 

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 from silkmeet.domain import exports
-from silkmeet.domain import planner
 from silkmeet.domain import vocabulary as v
 from silkmeet.models import Conference
 from silkmeet.models import Participation
@@ -53,22 +52,6 @@ def participant_infos(conference: Conference) -> list[exports.ParticipantInfo]:
     ]
 
 
-def attendees(conference: Conference) -> list[planner.Attendee]:
-    return [
-        planner.Attendee(
-            name=p.person.display_name, country=country_of(p), zone=p.person.timezone
-        )
-        for p in active_participations(conference)
-    ]
-
-
-def display_name(full_name: str, latin_name: str) -> str:
-    """``Person.display_name`` from the two columns."""
-    if latin_name and latin_name != full_name:
-        return f"{full_name} ({latin_name})"
-    return full_name
-
-
 def participant_infos_from_rows(rows) -> Iterator[exports.ParticipantInfo]:
     """:func:`participant_infos` from ``timetable.active_people`` rows, one at
     a time as they are read."""
@@ -83,18 +66,6 @@ def participant_infos_from_rows(rows) -> Iterator[exports.ParticipantInfo]:
         )
         for r in rows
     )
-
-
-def attendees_from_rows(rows) -> list[planner.Attendee]:
-    """:func:`attendees` from ``timetable.active_people`` rows."""
-    return [
-        planner.Attendee(
-            name=display_name(r.full_name, r.latin_name),
-            country=r.delegation_country or r.country or "",
-            zone=r.timezone,
-        )
-        for r in rows
-    ]
 
 
 def chairs(conference: Conference) -> list[Participation]:

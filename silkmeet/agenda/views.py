@@ -3,10 +3,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
-from datetime import UTC
 from datetime import date
-from datetime import datetime
-from datetime import timedelta
 from typing import NamedTuple
 
 import click
@@ -17,22 +14,18 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from silkmeet import access as access_rules
 from silkmeet.access import has_rights
-from silkmeet.access import organiser_conference
 from silkmeet.access import participation_by_token
 from silkmeet.agenda import build
 from silkmeet.agenda import cells
-from silkmeet.agenda.forms import PlannerForm
 from silkmeet.cache import cached
 from silkmeet.cache import conference_key
 from silkmeet.domain import exports
 from silkmeet.domain import jsonstream
-from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
@@ -40,6 +33,7 @@ from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.timetable import active_people
 from silkmeet.timetable import attach_speakers
+from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_options
 from silkmeet.timetable import read_schedule
 from silkmeet.timetable import schedule_for
@@ -120,7 +114,7 @@ class AgendaView:
     def __init__(self, conference: Conference, viewer_zone: str):
         self.scheduled = schedule_for(conference)
         self.chair_names = [
-            build.display_name(r.full_name, r.latin_name)
+            display_name(r.full_name, r.latin_name)
             for r in active_people(conference.id, v.CHAIR_ROLES)
         ]
         self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
@@ -273,108 +267,6 @@ def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> l
                 and slot.speaker.participant_id == participation_id,
             }
     return slots
-
-
-@bp.get("/organiser/c/<slug>/planner")
-@login_required
-def planner_page(slug: str):
-    conference = organiser_conference(slug)
-    zone = conference.timezone
-    form = PlannerForm(request.args)
-    today = (
-        tz.to_local(conference.start_at, zone).date()
-        if conference.start_at
-        else tz.to_local(datetime.now(UTC), zone).date()
-    )
-    if not request.args:
-        form.date.data = today
-        form.duration.data = conference.duration_minutes
-        if conference.start_at:
-            form.time.data = tz.to_local(conference.start_at, zone).strftime("%H:%M")
-    errors: list[str] = []
-    notices: list[str] = []
-    if request.args and not form.validate():
-        errors.extend(e for field_errors in form.errors.values() for e in field_errors)
-    first = form.date.data or today
-    last = form.until.data or first
-    duration = form.duration.data or conference.duration_minutes
-    if not errors:
-        try:
-            planner.check_request(first, last, duration)
-        except planner.PlannerError as exc:
-            errors.append(str(exc))
-    groups = planner.group_attendees(
-        build.attendees_from_rows(active_people(conference.id))
-    )
-    if errors:
-        return (
-            render_template(
-                "agenda/planner.html",
-                conference=conference,
-                form=form,
-                errors=errors,
-                groups=groups,
-            ),
-            400,
-        )
-
-    length = timedelta(minutes=duration)
-    choice = None
-    choices_to_pick: list[datetime] = []
-    if form.at.data:
-        try:
-            start = tz.parse_instant(form.at.data)
-        except tz.TimeZoneError as exc:
-            errors.append(str(exc))
-        else:
-            choice = planner.evaluate(start, duration, groups, zone)
-    elif form.time.data:
-        wall = datetime.combine(first, form.time_value())
-        typed = planner.read_typed_start(wall, zone)
-        if typed.ok:
-            choice = planner.evaluate(typed.readings[0], duration, groups, zone)
-        else:
-            notices.append(typed.message)
-            choices_to_pick = list(typed.readings)
-    current = None
-    if conference.start_at is not None:
-        current = planner.evaluate(
-            conference.start_at, conference.duration_minutes, groups, zone
-        )
-    strip_day = tz.to_local(choice.start, zone).date() if choice else first
-    focus = choice or current
-    warnings = (
-        planner.dst_warnings(focus.start, focus.end, groups, zone) if focus else []
-    )
-    return render_template(
-        "agenda/planner.html",
-        conference=conference,
-        form=form,
-        errors=errors,
-        notices=notices,
-        groups=groups,
-        people=sum(g.count for g in groups),
-        ranked=planner.rank(first, last, duration, groups, zone),
-        first=first,
-        last=last,
-        duration=duration,
-        choice=choice,
-        current=current,
-        choices_to_pick=[
-            (tz.format_instant(r), zv.zoned(r, zone, first)) for r in choices_to_pick
-        ],
-        strip_day=strip_day,
-        strip=planner.strip(
-            strip_day,
-            zone,
-            groups,
-            meeting=(current.start, current.end) if current else None,
-            choice=(choice.start, choice.start + length) if choice else None,
-        ),
-        warnings=warnings,
-        focus=focus,
-        format_instant=tz.format_instant,
-    )
 
 
 def export_conference(slug: str) -> Conference:

@@ -421,6 +421,29 @@ def apply_helper(
     raise LineupError(f"Unknown ordering helper {helper!r}.")
 
 
+@dataclass(frozen=True)
+class HelperPreview:
+    """What an ordering helper would do, before anything is saved."""
+
+    scheduled: list[ScheduledItem]  # the proposed order, timed
+    unchanged: bool
+    fairness_now: tuple[int, int]
+    fairness_new: tuple[int, int]
+
+
+def preview_helper(
+    helper: str, items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+) -> HelperPreview:
+    proposed = apply_helper(helper, items, start, buffer_minutes)
+    scheduled = compute_schedule(start, proposed, buffer_minutes)
+    return HelperPreview(
+        scheduled=scheduled,
+        unchanged=[i.id for i in proposed] == [i.id for i in items],
+        fairness_now=fairness(compute_schedule(start, items, buffer_minutes)),
+        fairness_new=fairness(scheduled),
+    )
+
+
 # Warnings -----------------------------------------------------------------
 
 

@@ -7,12 +7,8 @@ from email_validator import validate_email
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
-from wtforms import BooleanField
 from wtforms import DateTimeLocalField
 from wtforms import EmailField
-from wtforms import FieldList
-from wtforms import Form
-from wtforms import FormField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -29,7 +25,6 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
-from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 
@@ -210,47 +205,3 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     payload = HiddenField(validators=[DataRequired()])
-
-
-class SpeakerEntry(Form):
-    participant = SelectField("Speaker", coerce=str, validate_choice=False)
-    minutes = IntegerField("Minutes", validators=[Optional(), DURATION])
-
-
-class ItemForm(FlaskForm):
-    lineup_version = HiddenField()
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    kind = SelectField("Kind", choices=choices(v.ITEM_KINDS), default="other")
-    country = SelectField(
-        "Country (for country blocks)", choices=country_choices(), default=""
-    )
-    duration_minutes = IntegerField(
-        "Duration (minutes)", default=10, validators=[InputRequired(), DURATION]
-    )
-    target_minutes = IntegerField(
-        "Target length of the block (minutes)", validators=[Optional(), DURATION]
-    )
-    pinned = BooleanField("Pinned: block reordering never moves it")
-    fixed_start = DateTimeLocalField(
-        "Fixed clock time (reference zone)",
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
-    )
-    notes = TextAreaField("Notes for the chair", validators=[Length(max=5000)])
-    technical_cue = SelectField(
-        "Technical cue", choices=choices(v.TECHNICAL_CUES), default="none"
-    )
-    technical_note = StringField("Technical note", validators=[Length(max=500)])
-    interpretation_language = StringField(
-        "Interpretation language", validators=[Length(max=35), check_languages]
-    )
-    speakers = FieldList(FormField(SpeakerEntry), min_entries=1)
-
-    def validate_country(self, field):
-        if self.kind.data == lu.COUNTRY_KIND and not field.data:
-            raise ValidationError("A country presentation needs its country.")
-
-
-class HelperForm(FlaskForm):
-    helper = SelectField("Order the country blocks", choices=choices(lu.HELPERS))
-    lineup_version = HiddenField()

@@ -287,6 +287,18 @@ def test_apply_helper_names():
         lu.apply_helper("random", items, START)
 
 
+def test_preview_helper_compares_fairness_and_writes_nothing():
+    start = datetime(2026, 3, 20, 10, tzinfo=UTC)
+    items = [block(1, "BR", 60), block(2, "FR", 60), block(3, "JP", 60)]
+    preview = lu.preview_helper("fairest", items, start)
+    assert [s.item.id for s in preview.scheduled] == [2, 3, 1]
+    assert preview.fairness_now == (2, 60) and preview.fairness_new == (0, 0)
+    assert not preview.unchanged
+    assert ids(items) == [1, 2, 3]
+    again = lu.preview_helper("alphabetical", [block(1, "BR"), block(2, "FR")], start)
+    assert again.unchanged and again.fairness_now == again.fairness_new
+
+
 def codes(warnings):
     return [w.code for w in warnings]
 

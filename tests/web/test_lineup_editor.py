@@ -454,3 +454,33 @@ def test_a_block_move_saves_in_a_fixed_number_of_statements(
     # The moved items' positions are written in executemany batches; nothing
     # is read per item.
     assert counts[1] <= counts[0] + 2, counts
+
+
+def test_save_item_runs_the_item_rules_without_the_form(app, demo):
+    """The rules live in the operation, not the view: any writer of items
+    (the editor today, an API or import tomorrow) is held to them."""
+    from datetime import datetime
+
+    from silkmeet.db import utcnow
+    from silkmeet.domain.items import ItemDraft
+    from silkmeet.domain.items import ItemError
+    from silkmeet.lineup import operations as ops
+
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        version, count = conference.lineup_version, len(conference.items)
+        gone = conference.participations[1]
+        gone.removed_at = utcnow()
+        db.session.commit()
+        fields = {"title": "Late", "kind": "other", "duration_minutes": 5}
+        cases = [
+            ItemDraft(fields, fixed_start_local=datetime(2020, 11, 20, 9)),
+            ItemDraft(fields, speakers=((str(gone.id), None),)),
+            ItemDraft(dict(fields, kind="country_presentation")),
+        ]
+        for draft in cases:
+            with pytest.raises(ItemError):
+                ops.save_item(conference, None, version, draft)
+        db.session.rollback()
+        conference = db.session.get(Conference, demo)
+        assert (conference.lineup_version, len(conference.items)) == (version, count)

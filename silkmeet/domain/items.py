@@ -1,0 +1,123 @@
+"""What makes an agenda item acceptable beyond each of its fields alone: who
+speaks, its fixed clock time, its country. Pure: the item editor's operation
+runs these rules, and so can any other writer of items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from silkmeet.domain import timezones as tz
+from silkmeet.domain.lineup import COUNTRY_KIND
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """An item as an organiser typed it.
+
+    ``fields`` are the model's columns, ready to set. ``speakers`` are the
+    speaker rows in order, (participant as posted, minutes), blank rows
+    included so that a problem can name its row. ``fixed_start_local`` is the
+    clock time typed in the conference's zone.
+    """
+
+    fields: dict[str, Any]
+    speakers: tuple[tuple[Any, int | None], ...] = ()
+    fixed_start_local: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ItemProblem:
+    field: str  # "speakers", "fixed_start" or "country"
+    message: str
+    row: int | None = None  # the speaker row, for "speakers"
+
+
+class ItemError(ValueError):
+    """An item that cannot be saved; ``problems`` says why, field by field."""
+
+    def __init__(self, problems: Sequence[ItemProblem]):
+        self.problems = tuple(problems)
+        super().__init__(" ".join(p.message for p in self.problems))
+
+
+@dataclass(frozen=True)
+class CheckedItem:
+    # (participation id, minutes or None), in speaking order.
+    speakers: tuple[tuple[int, int | None], ...]
+    fixed_start: datetime | None
+
+
+def country_problem(kind: str, country: str | None) -> str | None:
+    if kind == COUNTRY_KIND and not country:
+        return "A country presentation needs its country."
+    return None
+
+
+def fixed_start_problem(
+    conference_start: datetime | None, fixed: datetime | None
+) -> str | None:
+    """A fixed clock time needs the conference's start, and cannot precede it."""
+    if fixed is None:
+        return None
+    if conference_start is None:
+        return "Set the conference's start before locking an item to a clock time."
+    if fixed < conference_start:
+        return "A fixed start cannot be before the conference starts."
+    return None
+
+
+def check_speakers(
+    rows: Sequence[tuple[Any, int | None]], participants: Collection[int]
+) -> tuple[list[tuple[int, int | None]], list[ItemProblem]]:
+    """The speakers of the non-blank rows, and a problem for each row that names
+    someone who is not a participant, or a speaker already listed above it."""
+    allowed = {str(p) for p in participants}
+    speakers: list[tuple[int, int | None]] = []
+    problems: list[ItemProblem] = []
+    seen: set[str] = set()
+    for row, (chosen, minutes) in enumerate(rows):
+        if chosen in (None, ""):
+            continue
+        chosen = str(chosen)
+        if chosen not in allowed:
+            message = "This person is not a participant of the conference."
+        elif chosen in seen:
+            message = "Already a speaker of this item."
+        else:
+            seen.add(chosen)
+            speakers.append((int(chosen), minutes))
+            continue
+        problems.append(ItemProblem("speakers", message, row))
+    return speakers, problems
+
+
+def check_item(
+    draft: ItemDraft,
+    participants: Collection[int],
+    zone: str,
+    conference_start: datetime | None,
+) -> CheckedItem:
+    """The draft's speakers and fixed start (UTC), or :class:`ItemError` with
+    every problem found."""
+    speakers, problems = check_speakers(draft.speakers, participants)
+    fixed = None
+    if draft.fixed_start_local is not None:
+        try:
+            fixed = tz.localize(draft.fixed_start_local, zone)
+        except tz.TimeZoneError as exc:
+            problems.append(ItemProblem("fixed_start", f"{exc}."))
+        else:
+            message = fixed_start_problem(conference_start, fixed)
+            if message:
+                problems.append(ItemProblem("fixed_start", message))
+    message = country_problem(draft.fields.get("kind", ""), draft.fields.get("country"))
+    if message:
+        problems.append(ItemProblem("country", message))
+    if problems:
+        raise ItemError(problems)
+    return CheckedItem(tuple(speakers), fixed)

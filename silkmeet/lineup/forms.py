@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+from datetime import datetime
+from datetime import time
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import DateTimeLocalField
+from wtforms import FieldList
+from wtforms import Form
+from wtforms import FormField
+from wtforms import HiddenField
+from wtforms import IntegerField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms import ValidationError
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
+
+from silkmeet.domain import items as item_rules
+from silkmeet.domain import lineup as lu
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
+from silkmeet.organiser.forms import DURATION
+from silkmeet.organiser.forms import check_languages
+from silkmeet.organiser.forms import choices
+from silkmeet.organiser.forms import country_choices
+
+
+class SpeakerEntry(Form):
+    participant = SelectField("Speaker", coerce=str, validate_choice=False)
+    minutes = IntegerField("Minutes", validators=[Optional(), DURATION])
+
+
+class ItemForm(FlaskForm):
+    lineup_version = HiddenField()
+    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    kind = SelectField("Kind", choices=choices(v.ITEM_KINDS), default="other")
+    country = SelectField(
+        "Country (for country blocks)", choices=country_choices(), default=""
+    )
+    duration_minutes = IntegerField(
+        "Duration (minutes)", default=10, validators=[InputRequired(), DURATION]
+    )
+    target_minutes = IntegerField(
+        "Target length of the block (minutes)", validators=[Optional(), DURATION]
+    )
+    pinned = BooleanField("Pinned: block reordering never moves it")
+    fixed_start = DateTimeLocalField(
+        "Fixed clock time (reference zone)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    notes = TextAreaField("Notes for the chair", validators=[Length(max=5000)])
+    technical_cue = SelectField(
+        "Technical cue", choices=choices(v.TECHNICAL_CUES), default="none"
+    )
+    technical_note = StringField("Technical note", validators=[Length(max=500)])
+    interpretation_language = StringField(
+        "Interpretation language", validators=[Length(max=35), check_languages]
+    )
+    speakers = FieldList(FormField(SpeakerEntry), min_entries=1)
+
+    def validate_country(self, field):
+        problem = item_rules.country_problem(self.kind.data, field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def show_item(self, item, zone: str, lineup_version: int) -> None:
+        """Fill a fresh form with ``item`` (None: a new one) and a blank speaker
+        row to add one."""
+        if item is not None:
+            self.speakers.pop_entry()
+            for s in item.speakers:
+                self.speakers.append_entry(
+                    {"participant": str(s.participation_id), "minutes": s.minutes}
+                )
+            if item.fixed_start_at is not None:
+                self.fixed_start.data = tz.to_local(item.fixed_start_at, zone).replace(
+                    tzinfo=None
+                )
+            self.country.data = item.country or ""
+        self.speakers.append_entry()
+        self.lineup_version.data = lineup_version
+
+    def offer_speakers(self, pairs) -> None:
+        """The (participation id, label) pairs every speaker row offers."""
+        self._speaker_choices = choices(pairs)
+        for entry in self.speakers:
+            entry.participant.choices = self._speaker_choices
+
+    def add_speaker_row(self) -> None:
+        self.speakers.append_entry()
+        self.speakers[-1].participant.choices = self._speaker_choices
+
+    def draft(self) -> item_rules.ItemDraft:
+        """What the organiser typed, for the lineup's ``save_item``."""
+        return item_rules.ItemDraft(
+            fields={
+                "title": self.title.data.strip(),
+                "kind": self.kind.data,
+                "country": self.country.data or None,
+                "duration_minutes": self.duration_minutes.data,
+                "target_minutes": self.target_minutes.data,
+                "pinned": self.pinned.data,
+                "notes": self.notes.data or "",
+                "technical_cue": self.technical_cue.data,
+                "technical_note": self.technical_note.data or "",
+                "interpretation_language": self.interpretation_language.data or None,
+            },
+            speakers=tuple(
+                (entry.participant.data, entry.minutes.data) for entry in self.speakers
+            ),
+            fixed_start_local=self.fixed_start.data,
+        )
+
+    def show_problems(self, problems) -> None:
+        """Put each :class:`item_rules.ItemProblem` under its field."""
+        for problem in problems:
+            if problem.field == "speakers":
+                target = self.speakers[problem.row].participant
+            else:
+                target = self[problem.field]
+            target.errors.append(problem.message)
+
+
+class HelperForm(FlaskForm):
+    helper = SelectField("Order the country blocks", choices=choices(lu.HELPERS))
+    lineup_version = HiddenField()
+
+
+class PlannerForm(FlaskForm):
+    """The planner's query (GET: nothing is saved, so no CSRF token)."""
+
+    class Meta:
+        csrf = False
+
+    date = DateField("First day", validators=[Optional()])
+    until = DateField("Last day (optional, up to 31 days)", validators=[Optional()])
+    duration = IntegerField(
+        "Duration (minutes)",
+        validators=[
+            Optional(),
+            NumberRange(
+                v.MIN_DURATION,
+                v.MAX_DURATION,
+                "The duration must be between 1 and 1440 minutes.",
+            ),
+        ],
+    )
+    time = StringField(
+        "Start to check (HH:MM)",
+        validators=[
+            Optional(),
+            Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Type a time as HH:MM."),
+        ],
+    )
+    at = HiddenField()
+
+    def time_value(self) -> time:
+        return datetime.strptime(self.time.data, "%H:%M").time()

@@ -1,0 +1,66 @@
+"""The planner (/organiser/c/<slug>/planner, the lineup blueprint): organisers
+only, the ranking of starts, refused queries, typed times around clock changes."""
+
+import pytest
+
+SLUG = "silk-cities-2020"
+
+
+def test_planner_requires_rights(app, client, auth, demo):
+    r = client.get(f"/organiser/c/{SLUG}/planner")
+    assert r.status_code in (302, 303) and "/auth/login" in r.headers["Location"]
+    auth.login_as("other@example.org")
+    assert client.get(f"/organiser/c/{SLUG}/planner").status_code == 403
+    assert client.get("/organiser/c/nope/planner").status_code == 404
+
+
+def test_planner_default_and_ranking(client, auth, demo):
+    auth.login_as(conferences=[demo])
+    r = client.get(f"/organiser/c/{SLUG}/planner")
+    text = r.get_data(as_text=True)
+    assert r.status_code == 200
+    assert "3 outside 07&ndash;22" in text
+    assert "Fri 20 Nov 11:00&ndash;13:00" in text
+    assert text.count('class="q ') == 96 * 9
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("date=2026-01-01&until=2026-02-15&duration=60", "at most 31 days"),
+        ("date=2026-01-01&duration=1500", "between 1 and 1440"),
+        ("date=2026-01-01&time=25:00", "HH:MM"),
+    ],
+)
+def test_planner_refuses(client, auth, demo, query, message):
+    auth.login_as(conferences=[demo])
+    r = client.get(f"/organiser/c/{SLUG}/planner?{query}")
+    assert r.status_code == 400 and message in r.get_data(as_text=True)
+
+
+def test_planner_typed_times_and_dst(client, auth, make_conference):
+    cid = make_conference(
+        start="2026-10-20T14:00:00", speakers=[("Ann", "US", "America/New_York")]
+    )
+    auth.login_as(conferences=[cid])
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-10-25&time=02:30&duration=60"
+    ).get_data(as_text=True)
+    assert "happens twice" in text and "at=2026-10-25T00:30:00Z" in text
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-03-29&time=02:30&duration=60"
+    ).get_data(as_text=True)
+    assert "does not exist" in text
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-10-28&time=14:00&duration=60"
+    ).get_data(as_text=True)
+    assert "Europe/Paris: clocks go back 1 hour" in text
+    assert "in the week before the meeting" in text
+    text = client.get(
+        "/organiser/c/test-conf/planner?date=2026-11-01&duration=60"
+        "&at=2026-11-01T05:30:00Z"
+    ).get_data(as_text=True)
+    assert (
+        "America/New_York: clocks go back 1 hour" in text
+        and "during the meeting" in text
+    )
