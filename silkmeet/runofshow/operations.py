@@ -147,6 +147,10 @@ class LiveConflict(Exception):
     """A live action that cannot apply; the message is for the chair."""
 
 
+class LiveRequestError(Exception):
+    """A live action that does not say which item it is meant for."""
+
+
 def _title(item: AgendaItem, items: list[AgendaItem]) -> str:
     return f"cue {items.index(item) + 1}, {item.title}"
 
@@ -204,9 +208,16 @@ def start(conference: Conference, item_id: int | None) -> AgendaItem:
 def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
     """End the running item and start the one after it (None after the last).
 
-    ``item_id`` is the item the chair saw running: if someone else already moved
-    on, nothing is written and the chair is told.
+    ``item_id`` is the item the chair saw running, and is required: if someone
+    else already moved on, nothing is written and the chair is told. Without
+    it, a second press meant for the same item would end the next one, which
+    nobody saw, and skip it.
     """
+    if item_id is None:
+        raise LiveRequestError(
+            "Next did not say which item it ends, so nothing was changed: "
+            "reload the live view and press Next again."
+        )
     items = list(conference.items)
     running = [i for i in items if i.actual_start_at and not i.actual_end_at]
     if not running:
@@ -217,7 +228,7 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
             )
         raise LiveConflict("Nothing is running yet: press Start first.")
     item = running[-1]
-    if item_id is not None and item_id != item.id:
+    if item_id != item.id:
         raise LiveConflict(
             f"Someone else already moved on: {_title(item, items)} is running now."
         )

@@ -1,4 +1,5 @@
-"""The chair's run-of-show: the printed sheet, the live view, the report, exports.
+"""The chair's run-of-show: the printed sheet, the report, exports; the live view
+is in :mod:`silkmeet.runofshow.live`, on this blueprint too.
 
 Every page has two addresses: ``/c/<slug>/run-of-show…`` for the conference's
 organisers (login) and ``/c/<slug>/me/<token>/run-of-show…`` for its chair and
@@ -17,7 +18,6 @@ from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import flash
-from flask import jsonify
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -35,7 +35,6 @@ from silkmeet.extensions import login_manager
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
-from silkmeet.web import wants_json
 
 bp = Blueprint("runofshow", __name__)
 
@@ -302,146 +301,6 @@ def export_json(slug, token):
         f'attachment; filename="{conference.slug}-run-of-show.json"'
     )
     return response
-
-
-# --- live ------------------------------------------------------------------------
-
-
-def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
-    """What the live page shows, as JSON for the polling script."""
-    live = ros.project(rows, ops.now())
-    conference = sheet.conference
-
-    def clock(zone: str) -> dict:
-        local = tz.local_time(live.now, zone)
-        return {
-            "zone": zone,
-            "time": f"{local.wall:%H:%M:%S}",
-            "abbreviation": local.abbreviation,
-        }
-
-    def item(row: ros.Row | None) -> dict | None:
-        if row is None:
-            return None
-        return {
-            "id": row.item_id,
-            "cue": row.cue,
-            "title": row.title,
-            "speakers": [s.name for s in row.speakers],
-            "credentials": [s.credentials for s in row.speakers],
-            "pronunciation": [s.pronunciation for s in row.speakers],
-            "technical": row.technical,
-            "handover": row.handover,
-            "duration": ros.format_span(row.duration),
-        }
-
-    projected = [
-        {
-            "cue": p.row.cue,
-            "title": p.row.title,
-            "planned": wall(p.row.start_reference),
-            "projected": wall(tz.local_time(p.start, conference.timezone)),
-            "projected_chair": wall(tz.local_time(p.start, sheet.chair_zone)),
-            "slip": ros.format_span(p.slip, signed=True),
-            "status": ros.drift_status(p.slip),
-        }
-        for p in live.projected
-    ]
-    return {
-        "now": tz.format_instant(live.now),
-        "phase": live.phase,
-        "clocks": [clock(conference.timezone), clock(sheet.chair_zone)],
-        "current": item(live.current),
-        "next": item(live.following),
-        "time_left": ros.format_clock(live.time_left)
-        if live.time_left is not None
-        else None,
-        "wrap_up": live.wrap_up,
-        "overrunning_item": live.overrunning_item,
-        "status": live.status,
-        "words": live.words,
-        "projected_end": wall(tz.local_time(live.projected_end, conference.timezone))
-        if live.projected_end
-        else None,
-        "projected": projected,
-        "version": ops.live_version(rows),
-    }
-
-
-@route("/live")
-def live(slug, token):
-    sheet = open_sheet(slug, token)
-    rows = sheet_rows(sheet)
-    return render_template(
-        "runofshow/live.html",
-        sheet=sheet,
-        conference=sheet.conference,
-        state=live_state(sheet, rows),
-    )
-
-
-@route("/live/state")
-def live_state_json(slug, token):
-    sheet = open_sheet(slug, token)
-    return jsonify(live_state(sheet, sheet_rows(sheet)))
-
-
-def _item_id() -> int | None:
-    try:
-        return int(request.form["item_id"])
-    except (KeyError, ValueError):
-        return None
-
-
-def _live_action(sheet: Sheet, action) -> Response:
-    try:
-        message = action()
-        db.session.commit()
-        category, status = "success", 200
-    except ops.LiveConflict as conflict:
-        db.session.rollback()
-        message, category, status = str(conflict), "warning", 409
-    if wants_json():
-        fresh = open_sheet(sheet.conference.slug, sheet.token)
-        state = live_state(fresh, sheet_rows(fresh))
-        return jsonify(message=message, category=category, state=state), status
-    flash(message, category)
-    return redirect(sheet.url("live"))
-
-
-@route("/live/start", methods=["POST"])
-def live_start(slug, token):
-    sheet = open_sheet(slug, token)
-
-    def action():
-        item = ops.start(sheet.conference, _item_id())
-        return f"Started: {item.title}."
-
-    return _live_action(sheet, action)
-
-
-@route("/live/next", methods=["POST"])
-def live_next(slug, token):
-    sheet = open_sheet(slug, token)
-
-    def action():
-        item = ops.next_item(sheet.conference, _item_id())
-        if item is None:
-            return "The last item is over. The planned-versus-actual report is ready."
-        return f"Now: {item.title}."
-
-    return _live_action(sheet, action)
-
-
-@route("/live/reset", methods=["POST"])
-def live_reset(slug, token):
-    sheet = open_sheet(slug, token)
-    if not sheet.is_organiser:
-        abort(403, "Only the conference's organisers can clear the recorded times.")
-    ops.reset(sheet.conference)
-    db.session.commit()
-    flash("Recorded times cleared: the live view starts again from cue 1.", "success")
-    return redirect(sheet.url("live"))
 
 
 # --- planned versus actual -------------------------------------------------------

@@ -154,7 +154,8 @@
       return response.json();
     }).then(function (data) {
       if (data.state) { render(data.state); }
-      say(data.category === "warning" ? data.message : "");
+      // A refused press (out of date, or not naming its item) says why.
+      say(data.category === "success" ? "" : data.message);
     }).catch(function () {
       form.submit();
     }).finally(function () {

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from silkmeet.extensions import db
+from silkmeet.models import AgendaItem
 from silkmeet.models import Participation
 
 pytestmark = pytest.mark.browser
@@ -107,7 +108,18 @@ def test_live_view_follows_a_second_screen(page, browser, live_server, app, demo
         .get_by_text("Opening of the conference")
         .is_visible()
     )
-    second.get_by_role("button", name="Next: cue 2").click()
+    with app.app_context():
+        opening = db.session.scalar(
+            select(AgendaItem.id).order_by(AgendaItem.position).limit(1)
+        )
+    # The script's Next names the item this screen shows running.
+    with second.expect_request(
+        lambda r: r.method == "POST" and r.url.endswith("/live/next")
+    ) as pressed:
+        second.get_by_role("button", name="Next: cue 2").click()
+    assert re.search(
+        rf'name="item_id"\r?\n\r?\n{opening}\r?\n', pressed.value.post_data
+    )
     page.get_by_role("button", name="Next: cue 3").wait_for(timeout=10000)
     assert page.get_by_text("Running").or_(page.get_by_text("On time")).is_visible()
     second.close()

@@ -170,8 +170,11 @@ def test_live_start_next_and_report(client, chair_url, clock):
         )
         assert r.status_code == 200
     assert r.get_json()["state"]["phase"] == "finished"
+    # A second press for the last item, from a page that did not see it end.
     r = client.post(
-        chair_url + "/live/next", headers={"Accept": "application/json"}, data={}
+        chair_url + "/live/next",
+        headers={"Accept": "application/json"},
+        data={"item_id": current},
     )
     assert r.status_code == 409
     assert "no next item" in r.get_json()["message"]
@@ -205,6 +208,69 @@ def test_two_chairs_press_next_at_once(client, app, chair_url, clock):
         ).all()
         assert len(held) == 2
         assert held[0].actual_end_at == held[1].actual_start_at
+
+
+def recorded_times(app):
+    """(id, started, ended) of every item, in lineup order."""
+    with app.app_context():
+        return [
+            (row.id, row.actual_start_at is not None, row.actual_end_at is not None)
+            for row in db.session.execute(
+                select(
+                    AgendaItem.id, AgendaItem.actual_start_at, AgendaItem.actual_end_at
+                ).order_by(AgendaItem.position)
+            )
+        ]
+
+
+def test_next_without_the_item_it_ends_is_refused(client, app, chair_url, clock):
+    """Next must name the running item the chair saw: without it, a second
+    press meant for one item would end the next one, which nobody saw."""
+    first = state(client, chair_url)["next"]["id"]
+    client.post(chair_url + "/live/start", data={"item_id": first})
+    clock(minutes=4)
+    before = recorded_times(app)
+    for data in ({}, {"item_id": ""}, {"item_id": "cue 1"}):
+        r = client.post(
+            chair_url + "/live/next", data=data, headers={"Accept": "application/json"}
+        )
+        assert r.status_code == 400
+        body = r.get_json()
+        assert "did not say which item" in body["error"]
+        assert body["state"]["current"]["id"] == first
+    r = client.post(chair_url + "/live/next", json={})
+    assert r.status_code == 400 and "error" in r.get_json()
+    # The form (no JavaScript): told on the live page, nothing changed.
+    r = client.post(chair_url + "/live/next", data={})
+    assert r.status_code in (302, 303)
+    assert r.headers["Location"].endswith("/run-of-show/live")
+    page = client.get(chair_url + "/live").get_data(as_text=True)
+    assert "did not say which item" in page
+    assert recorded_times(app) == before
+    # A JSON client names it in its body.
+    r = client.post(chair_url + "/live/next", json={"item_id": first})
+    assert r.status_code == 200
+    assert r.get_json()["state"]["current"]["id"] != first
+
+
+def test_two_nexts_for_one_item_end_only_it(client, app, chair_url, clock):
+    """One after the other (the second page has not caught up): the second
+    press is refused as stale, and the item after it keeps running."""
+    first = state(client, chair_url)["next"]["id"]
+    client.post(chair_url + "/live/start", data={"item_id": first})
+    clock(minutes=4)
+    answers = [
+        client.post(
+            chair_url + "/live/next",
+            data={"item_id": first},
+            headers={"Accept": "application/json"},
+        ).status_code
+        for _press in range(2)
+    ]
+    assert answers == [200, 409]
+    times = recorded_times(app)
+    assert [started for _id, started, _ended in times][:3] == [True, True, False]
+    assert [ended for _id, _started, ended in times][:2] == [True, False]
 
 
 def test_guarded_update_refuses_a_stale_next(app, demo, clock):

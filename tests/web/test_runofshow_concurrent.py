@@ -1,0 +1,83 @@
+"""The chair and the co-chair press Next for the same item at the same moment,
+each request on its own database connection: exactly one press counts, so no
+item is ended unseen and skipped."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from factories import TEST_DATABASE_URL
+from sqlalchemy import select
+
+from silkmeet.extensions import db
+from silkmeet.models import AgendaItem
+from silkmeet.models import Conference
+from silkmeet.models import Participation
+from silkmeet.runofshow import operations as ops
+
+pytestmark = pytest.mark.skipif(
+    not TEST_DATABASE_URL.startswith("postgresql"),
+    reason="needs PostgreSQL: real connections racing",
+)
+
+SLUG = "silk-cities-2020"
+PRESSES = 3  # screens pressing Next at once
+
+
+def times(app, conference_id):
+    with app.app_context():
+        return db.session.execute(
+            select(AgendaItem.id, AgendaItem.actual_start_at, AgendaItem.actual_end_at)
+            .where(AgendaItem.conference_id == conference_id)
+            .order_by(AgendaItem.position)
+        ).all()
+
+
+def test_simultaneous_nexts_for_one_item_count_once(app, demo, monkeypatch):
+    with app.app_context():
+        start = db.session.get(Conference, demo).start_at
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.role == "chair")
+        )
+    clock = {"now": start}
+    monkeypatch.setattr(ops, "now", lambda: clock["now"])
+    url = f"/c/{SLUG}/me/{token}/run-of-show/live"
+    screens = [app.test_client() for _ in range(PRESSES)]
+    first = times(app, demo)[0].id
+    assert screens[0].post(url + "/start", data={"item_id": first}).status_code in (
+        302,
+        303,
+    )
+
+    for n in range(1, 6):
+        clock["now"] = start + timedelta(minutes=4 * n)
+        running = times(app, demo)[n - 1].id
+        barrier = threading.Barrier(PRESSES)
+        answers: list = [None] * PRESSES
+
+        def press(k, barrier=barrier, running=running, answers=answers):
+            barrier.wait()
+            with screens[k].post(
+                url + "/next",
+                data={"item_id": running},
+                headers={"Accept": "application/json"},
+            ) as response:
+                answers[k] = (response.status_code, response.get_json())
+
+        threads = [threading.Thread(target=press, args=(k,)) for k in range(PRESSES)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+        codes = sorted(code for code, _body in answers)
+        assert codes == [200] + [409] * (PRESSES - 1), answers
+        for _code, body in answers:
+            # Every screen is shown the same new item, running.
+            assert body["state"]["current"]["cue"] == str(n + 1), body
+        rows = times(app, demo)
+        # Items 1..n ended, item n+1 running, nothing after it started.
+        assert all(r.actual_end_at is not None for r in rows[:n])
+        assert rows[n].actual_start_at is not None and rows[n].actual_end_at is None
+        assert all(r.actual_start_at is None for r in rows[n + 1 :])
