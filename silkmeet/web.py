@@ -54,6 +54,12 @@ def wants_json() -> bool:
     )
 
 
+def posted() -> dict:
+    """A POST's values: its JSON object, or its form (empty if neither)."""
+    data = request.get_json(silent=True) if request.is_json else request.form
+    return data if isinstance(data, dict) else {}  # a form is a MultiDict
+
+
 def webcal_url(slug: str, token: str) -> str:
     """A participant's calendar feed as a ``webcal://`` link."""
     url = url_for("invites.feed", slug=slug, token=token, _external=True)

@@ -24,6 +24,7 @@ from silkmeet.lineup import forms
 from silkmeet.lineup import operations as ops
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
+from silkmeet.web import posted
 from silkmeet.web import wants_json
 
 bp = Blueprint("lineup", __name__, url_prefix="/organiser")
@@ -144,7 +145,7 @@ def show_lineup(slug):
 @login_required
 def move_lineup(slug):
     conference = load_lineup(slug)
-    data = (request.get_json(silent=True) if request.is_json else request.form) or {}
+    data = posted()
     item_id = number(data.get("item_id"))
     try:
         message = ops.apply_move(

@@ -15,7 +15,6 @@ from flask import flash
 from flask import jsonify
 from flask import redirect
 from flask import render_template
-from flask import request
 
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
@@ -26,6 +25,7 @@ from silkmeet.runofshow.views import open_sheet
 from silkmeet.runofshow.views import route
 from silkmeet.runofshow.views import sheet_rows
 from silkmeet.runofshow.views import wall
+from silkmeet.web import posted
 from silkmeet.web import wants_json
 
 
@@ -111,9 +111,8 @@ def live_state_json(slug, token):
 def _item_id() -> int | None:
     """The item the chair's page showed (the running one for Next, the one to
     start for Start)."""
-    data = (request.get_json(silent=True) if request.is_json else request.form) or {}
     try:
-        return int(data["item_id"])
+        return int(posted()["item_id"])
     except (KeyError, TypeError, ValueError):
         return None
 

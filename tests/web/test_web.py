@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from silkmeet.extensions import db
 from silkmeet.models import Participation
+from silkmeet.web import posted
 from silkmeet.web import wants_json
 
 SLUG = "silk-cities-2020"
@@ -63,3 +64,17 @@ def test_delegate_page_sections(app, client, demo):
     speaker = client.get(f"/c/{SLUG}/me/{tokens['speaker']}").get_data(as_text=True)
     assert "Download your invite (.ics)" in speaker
     assert "run-of-show" not in speaker
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"data": {"item_id": "3"}}, {"item_id": "3"}),
+        ({"json": {"item_id": 3}}, {"item_id": 3}),
+        ({"json": [3]}, {}),
+        ({"data": "not json", "content_type": "application/json"}, {}),
+    ],
+)
+def test_posted(app, options, expected):
+    with app.test_request_context("/", method="POST", **options):
+        assert dict(posted()) == expected
