@@ -7,6 +7,9 @@ import json
 import os
 from importlib import resources
 
+import icalendar
+from ical.calendar_stream import IcsCalendarStream
+
 TEST_DATABASE_URL = os.environ.get("SILKMEET_TEST_DATABASE_URL", "sqlite://")
 
 
@@ -73,3 +76,10 @@ def build_doc(
             }
         )
     return doc
+
+
+def parse_ics(data: bytes):
+    """``data`` read by icalendar and by the stricter ical: both must accept it."""
+    loose = icalendar.Calendar.from_ical(data)
+    strict = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+    return loose, strict

@@ -6,13 +6,11 @@ import json
 from datetime import date
 from typing import NamedTuple
 
-import click
 from flask import Blueprint
 from flask import Response
 from flask import current_app
 from flask import render_template
 from flask import request
-from flask import url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -22,6 +20,7 @@ from silkmeet.access import has_rights
 from silkmeet.access import participation_by_token
 from silkmeet.agenda import build
 from silkmeet.agenda import cells
+from silkmeet.agenda import exports as schedule_exports
 from silkmeet.cache import cached
 from silkmeet.cache import conference_key
 from silkmeet.domain import exports
@@ -35,10 +34,9 @@ from silkmeet.timetable import active_people
 from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_options
-from silkmeet.timetable import read_schedule
 from silkmeet.timetable import schedule_for
 
-bp = Blueprint("agenda", __name__, cli_group=None)
+bp = Blueprint("agenda", __name__)
 
 
 def is_organiser(conference: Conference) -> bool:
@@ -277,30 +275,6 @@ def export_conference(slug: str) -> Conference:
     return conference
 
 
-# Who the public schedule names: the people on stage, not every delegate.
-PUBLIC_ROLES = (*v.CHAIR_ROLES, "host_representative", "speaker")
-
-
-def schedule_json_chunks(conference: Conference, everyone: bool = True):
-    """The schedule JSON in pieces; ``everyone=False`` lists only the people on
-    stage. Everything is read from the database before this returns: the
-    pieces are only formatted as they are written, so they may be written after
-    the request's session is gone, and no more than one entry is built whole."""
-    roles = None if everyone else PUBLIC_ROLES
-    document = exports.schedule_stream(
-        build.conference_info(conference),
-        read_schedule(conference),
-        build.participant_infos_from_rows(active_people(conference.id, roles)),
-        tz.ZONE_DATA_VERSION,
-    )
-    return jsonstream.iter_json(document)
-
-
-def schedule_json_text(conference: Conference, everyone: bool = True) -> str:
-    """The schedule JSON; ``everyone=False`` lists only the people on stage."""
-    return "".join(schedule_json_chunks(conference, everyone)) + "\n"
-
-
 def attachment(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
@@ -311,7 +285,9 @@ def attachment(body, mimetype: str, filename: str) -> Response:
 @bp.get("/c/<slug>/schedule.json")
 def schedule_json(slug: str):
     conference = export_conference(slug)
-    chunks = schedule_json_chunks(conference, everyone=is_organiser(conference))
+    chunks = schedule_exports.schedule_json_chunks(
+        conference, everyone=is_organiser(conference)
+    )
     # Streamed: 10,000 participants are a 10 MB document, never held whole.
     return attachment(
         jsonstream.batched(itertools.chain(chunks, ("\n",))),
@@ -323,29 +299,20 @@ def schedule_json(slug: str):
 @bp.get("/c/<slug>/schedule.csv")
 def schedule_csv(slug: str):
     conference = export_conference(slug)
-    body = exports.schedule_csv(
-        build.conference_info(conference), read_schedule(conference)
+    response = attachment(
+        schedule_exports.schedule_csv(conference), "text/csv", f"{slug}.schedule.csv"
     )
-    response = attachment(body, "text/csv", f"{slug}.schedule.csv")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{slug}.schedule.csv"'
     )
     return response
 
 
-def frab(conference: Conference) -> dict:
-    return exports.frab_document(
-        build.conference_info(conference),
-        read_schedule(conference),
-        version=f"{conference.lineup_version}.{conference.invite_revision}",
-        base_url=url_for("agenda.show_agenda", slug=conference.slug, _external=True),
-    )
-
-
 @bp.get("/c/<slug>/schedule.frab.json")
 def schedule_frab_json(slug: str):
     conference = export_conference(slug)
-    body = json.dumps(frab(conference), ensure_ascii=False, indent=2) + "\n"
+    document = schedule_exports.frab(conference)
+    body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     return attachment(body, "application/json", f"{slug}.frab.json")
 
 
@@ -353,31 +320,7 @@ def schedule_frab_json(slug: str):
 def schedule_frab_xml(slug: str):
     conference = export_conference(slug)
     return attachment(
-        exports.frab_xml(frab(conference)), "application/xml", f"{slug}.frab.xml"
+        exports.frab_xml(schedule_exports.frab(conference)),
+        "application/xml",
+        f"{slug}.frab.xml",
     )
-
-
-@bp.cli.command("schedule")
-@click.argument("slug")
-@click.option("--json", "as_json", is_flag=True, help="The schedule JSON.")
-def schedule_command(slug: str, as_json: bool) -> None:
-    """Print a conference's schedule (in its reference zone, or as JSON)."""
-    from silkmeet.cli import fail
-
-    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
-    if conference is None:
-        fail(f"no conference with slug {slug!r}")
-    if as_json:
-        chunks = itertools.chain(schedule_json_chunks(conference), ("\n",))
-        for block in jsonstream.batched(chunks):
-            click.echo(block, nl=False)
-        return
-    zone = conference.timezone
-    if conference.start_at is None:
-        click.echo(f"{conference.title}: no start time yet")
-        return
-    click.echo(f"{conference.title} ({zone})")
-    for entry in read_schedule(conference):
-        start = tz.to_local(entry.start, zone)
-        end = tz.to_local(entry.end, zone)
-        click.echo(f"{start:%Y-%m-%d %H:%M}\u2013{end:%H:%M}  {entry.item.title}")

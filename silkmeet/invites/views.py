@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
-import click
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -26,7 +23,7 @@ from silkmeet.invites import operations as ops
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 
-bp = Blueprint("invites", __name__, cli_group=None)
+bp = Blueprint("invites", __name__)
 
 NO_START = (
     "The date and time of this conference are not fixed yet, so there is no "
@@ -144,31 +141,3 @@ def reissue_token(slug: str, participation_id: int):
         "success",
     )
     return redirect(url_for("invites.manage", slug=conference.slug))
-
-
-@bp.cli.command("invites")
-@click.argument("slug")
-@click.option(
-    "--out",
-    required=True,
-    type=click.Path(file_okay=False, writable=True),
-    help="Folder for one .ics per participant and the conference calendar.",
-)
-def invites_command(slug: str, out: str) -> None:
-    """Write every participant's invite and the conference calendar."""
-    from silkmeet.cli import fail
-    from silkmeet.cli import find_conference
-
-    conference = find_conference(slug)
-    if conference.start_at is None:
-        fail(f"{slug!r} has no start yet: there is nothing to put in a calendar")
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    stamp = ops.utcnow()
-    written = 0
-    for name, data in ops.all_invites(conference, stamp):
-        (folder / name).write_bytes(data)
-        written += 1
-    data, filename = ops.conference_calendar(conference, stamp)
-    (folder / filename).write_bytes(data)
-    click.echo(f"Wrote {written} invite(s) and {filename} to {folder}")

@@ -140,16 +140,6 @@ def test_exports(client, demo):
         assert json.loads(r.get_data())["schedule"]["conference"]["acronym"] == SLUG
 
 
-def test_cli_schedule_json(runner, demo):
-    result = runner.invoke(args=["schedule", SLUG, "--json"])
-    assert result.exit_code == 0
-    assert json.loads(result.output)["conference"]["slug"] == SLUG
-    result = runner.invoke(args=["schedule", SLUG])
-    assert "2020-11-20 14:00" in result.output
-    result = runner.invoke(args=["schedule", "nope", "--json"])
-    assert result.exit_code == 1 and "no conference" in result.output
-
-
 def test_query_count_is_constant(app, client, make_conference):
     def count(n):
         slug = f"q{n}"

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import icalendar
 import pytest
-from ical.calendar_stream import IcsCalendarStream
+from factories import parse_ics as parse
 from sqlalchemy import event
 from sqlalchemy import select
 
@@ -37,12 +37,6 @@ def fetch(client, url, status=200):
     with client.get(url) as response:
         assert response.status_code == status, response.get_data(as_text=True)
         return response.status_code, dict(response.headers), response.get_data()
-
-
-def parse(data: bytes):
-    loose = icalendar.Calendar.from_ical(data)
-    strict = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
-    return loose, strict
 
 
 def test_demo_invite_for_a_speaker(app, client, demo):
@@ -367,26 +361,6 @@ def test_queries_do_not_grow_with_participants(app, client, make_conference):
         return len(statements)
 
     assert count_queries(2) == count_queries(30)
-
-
-def test_cli_writes_invites(app, runner, demo, tmp_path):
-    result = runner.invoke(args=["invites", "silk-cities-2020", "--out", str(tmp_path)])
-    assert result.exit_code == 0, result.output
-    files = sorted(p.name for p in tmp_path.iterdir())
-    assert "silk-cities-2020.ics" in files
-    assert len(files) == 18  # 17 participants and the conference calendar
-    for path in tmp_path.iterdir():
-        parse(path.read_bytes())
-    result = runner.invoke(args=["invites", "nope", "--out", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "no conference with slug 'nope'" in result.output
-
-
-def test_cli_refuses_a_conference_without_start(runner, make_conference, tmp_path):
-    make_conference(start=None)
-    result = runner.invoke(args=["invites", "test-conf", "--out", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "no start yet" in result.output
 
 
 def test_person_name_change_keeps_uid(app, client, demo):

@@ -13,9 +13,9 @@ from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy import update
 
-from silkmeet import cli
 from silkmeet.agenda import build
-from silkmeet.agenda.views import PUBLIC_ROLES
+from silkmeet.agenda.exports import PUBLIC_ROLES
+from silkmeet.cli import exchange as cli_exchange
 from silkmeet.db import utcnow
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import exports
@@ -225,7 +225,7 @@ def test_export_refuses_to_write_a_key_it_has_not_defined(
         yield "{"
         raise ChangedDuringExport(conference.slug)
 
-    monkeypatch.setattr(cli, "export_chunks", changed)
+    monkeypatch.setattr(cli_exchange, "export_chunks", changed)
     result = runner.invoke(args=["export", VARIED])
     assert result.exit_code == 1
     assert "changed while it was exported; export it again" in result.output
@@ -242,7 +242,7 @@ def test_a_failed_export_leaves_the_earlier_file_whole(
         yield good.decode()[:5000]
         raise ChangedDuringExport(conference.slug)
 
-    monkeypatch.setattr(cli, "export_chunks", changed)
+    monkeypatch.setattr(cli_exchange, "export_chunks", changed)
     result = runner.invoke(args=["export", VARIED, "--out", str(target)])
     assert result.exit_code == 1
     assert target.read_bytes() == good

@@ -1,11 +1,10 @@
-"""``flask --app silkmeet …`` commands. Errors exit non-zero with one line."""
+"""The conference JSON: ``import``, ``export`` and ``load-demo``."""
 
 from __future__ import annotations
 
 import contextlib
 import json
 import os
-import secrets
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -13,12 +12,11 @@ from importlib import resources
 from pathlib import Path
 
 import click
-from email_validator import EmailNotValidError
-from email_validator import validate_email
-from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from silkmeet.cli import fail
+from silkmeet.cli import find_conference
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import jsonstream
 from silkmeet.exchange.operations import ChangedDuringExport
@@ -26,89 +24,9 @@ from silkmeet.exchange.operations import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference
-from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
 
 DEMO_FILE = "silk-cities-2020.json"
-DEMO_ORGANISER = "organiser@silkmeet.example"
-
-
-def register(app: Flask) -> None:
-    for command in (
-        create_organiser,
-        grant,
-        import_command,
-        export_command,
-        load_demo,
-        demo_login,
-    ):
-        app.cli.add_command(command)
-
-
-def fail(message: str) -> None:
-    """Print one line to stderr and exit 1."""
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(1)
-
-
-def find_conference(slug: str) -> Conference:
-    conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
-    if conference is None:
-        fail(f"no conference with slug {slug!r}")
-    return conference
-
-
-@click.command("create-organiser")
-@with_appcontext
-@click.argument("email")
-@click.option("--name", default="", help="Display name.")
-@click.option(
-    "--password",
-    envvar="SILKMEET_ORGANISER_PASSWORD",
-    help="Taken from SILKMEET_ORGANISER_PASSWORD, or prompted for.",
-)
-def create_organiser(email: str, name: str, password: str | None) -> None:
-    """Create an organiser account, or reset its password."""
-    try:
-        email = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        fail(f"email: {exc}")
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        fail("password: use at least 10 characters")
-    organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
-    created = organiser is None
-    if created:
-        organiser = Organiser(email=email, name=name)
-        db.session.add(organiser)
-    elif name:
-        organiser.name = name
-    organiser.set_password(password)
-    db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} organiser {email}.")
-
-
-@click.command("grant")
-@with_appcontext
-@click.argument("email")
-@click.argument("slug")
-@click.option("--owner", is_flag=True, help="Owner rather than editor.")
-def grant(email: str, slug: str, owner: bool) -> None:
-    """Let an organiser edit a conference."""
-    organiser = db.session.scalar(
-        select(Organiser).where(Organiser.email == email.lower())
-    )
-    if organiser is None:
-        fail(f"no organiser with email {email!r}")
-    conference = find_conference(slug)
-    link = db.session.get(ConferenceOrganiser, (conference.id, organiser.id))
-    if link is None:
-        link = ConferenceOrganiser(conference=conference, organiser=organiser)
-        db.session.add(link)
-    link.access = "owner" if owner else "editor"
-    db.session.commit()
-    click.echo(f"{email} is now {link.access} of {slug}.")
 
 
 def import_text(text: str | bytes, owner: Organiser | None = None) -> Conference:
@@ -249,31 +167,3 @@ def load_demo(if_empty: bool) -> None:
     except fmt.FormatError as exc:
         fail(f"demo file: {exc}")
     click.echo(f"Loaded the demo conference: {conference.title}")
-
-
-@click.command("demo-login")
-@with_appcontext
-def demo_login() -> None:
-    """Give the demo organiser a fresh password and rights on every conference.
-
-    For local use only (``make run`` calls it); never run it on a server.
-    """
-    password = os.environ.get("SILKMEET_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    organiser = db.session.scalar(
-        select(Organiser).where(Organiser.email == DEMO_ORGANISER)
-    )
-    if organiser is None:
-        organiser = Organiser(email=DEMO_ORGANISER, name="Demo organiser")
-        db.session.add(organiser)
-    organiser.set_password(password)
-    db.session.flush()
-    for conference in db.session.scalars(select(Conference)):
-        if db.session.get(ConferenceOrganiser, (conference.id, organiser.id)) is None:
-            db.session.add(
-                ConferenceOrganiser(
-                    conference=conference, organiser=organiser, access="owner"
-                )
-            )
-    db.session.commit()
-    click.echo(f"  Organiser login: {DEMO_ORGANISER}")
-    click.echo(f"  Password:        {password}   (new at every make run)")

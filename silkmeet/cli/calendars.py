@@ -1,0 +1,67 @@
+"""A conference's times: ``schedule`` (printed or as JSON) and ``invites``."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from silkmeet.agenda.exports import schedule_json_chunks
+from silkmeet.cli import fail
+from silkmeet.cli import find_conference
+from silkmeet.db import utcnow
+from silkmeet.domain import jsonstream
+from silkmeet.domain import timezones as tz
+from silkmeet.invites import operations as invites
+from silkmeet.timetable import read_schedule
+
+
+@click.command("schedule")
+@with_appcontext
+@click.argument("slug")
+@click.option("--json", "as_json", is_flag=True, help="The schedule JSON.")
+def schedule_command(slug: str, as_json: bool) -> None:
+    """Print a conference's schedule (in its reference zone, or as JSON)."""
+    conference = find_conference(slug)
+    if as_json:
+        chunks = itertools.chain(schedule_json_chunks(conference), ("\n",))
+        for block in jsonstream.batched(chunks):
+            click.echo(block, nl=False)
+        return
+    zone = conference.timezone
+    if conference.start_at is None:
+        click.echo(f"{conference.title}: no start time yet")
+        return
+    click.echo(f"{conference.title} ({zone})")
+    for entry in read_schedule(conference):
+        start = tz.to_local(entry.start, zone)
+        end = tz.to_local(entry.end, zone)
+        click.echo(f"{start:%Y-%m-%d %H:%M}\u2013{end:%H:%M}  {entry.item.title}")
+
+
+@click.command("invites")
+@with_appcontext
+@click.argument("slug")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, writable=True),
+    help="Folder for one .ics per participant and the conference calendar.",
+)
+def invites_command(slug: str, out: str) -> None:
+    """Write every participant's invite and the conference calendar."""
+    conference = find_conference(slug)
+    if conference.start_at is None:
+        fail(f"{slug!r} has no start yet: there is nothing to put in a calendar")
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = utcnow()
+    written = 0
+    for name, data in invites.all_invites(conference, stamp):
+        (folder / name).write_bytes(data)
+        written += 1
+    data, filename = invites.conference_calendar(conference, stamp)
+    (folder / filename).write_bytes(data)
+    click.echo(f"Wrote {written} invite(s) and {filename} to {folder}")
