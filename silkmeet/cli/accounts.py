@@ -8,9 +8,9 @@ import secrets
 import click
 from email_validator import EmailNotValidError
 from email_validator import validate_email
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from silkmeet.cli import command
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
 from silkmeet.extensions import db
@@ -21,8 +21,7 @@ from silkmeet.models import Organiser
 DEMO_ORGANISER = "organiser@silkmeet.example"
 
 
-@click.command("create-organiser")
-@with_appcontext
+@command("create-organiser")
 @click.argument("email")
 @click.option("--name", default="", help="Display name.")
 @click.option(
@@ -52,8 +51,7 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
     click.echo(f"{'Created' if created else 'Updated'} organiser {email}.")
 
 
-@click.command("grant")
-@with_appcontext
+@command("grant")
 @click.argument("email")
 @click.argument("slug")
 @click.option("--owner", is_flag=True, help="Owner rather than editor.")
@@ -74,8 +72,7 @@ def grant(email: str, slug: str, owner: bool) -> None:
     click.echo(f"{email} is now {link.access} of {slug}.")
 
 
-@click.command("demo-login")
-@with_appcontext
+@command("demo-login")
 def demo_login() -> None:
     """Give the demo organiser a fresh password and rights on every conference.
 

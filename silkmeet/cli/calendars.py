@@ -6,9 +6,9 @@ import itertools
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 
 from silkmeet.agenda.exports import schedule_json_chunks
+from silkmeet.cli import command
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
 from silkmeet.db import utcnow
@@ -18,8 +18,7 @@ from silkmeet.invites import operations as invites
 from silkmeet.timetable import read_schedule
 
 
-@click.command("schedule")
-@with_appcontext
+@command("schedule")
 @click.argument("slug")
 @click.option("--json", "as_json", is_flag=True, help="The schedule JSON.")
 def schedule_command(slug: str, as_json: bool) -> None:
@@ -41,8 +40,7 @@ def schedule_command(slug: str, as_json: bool) -> None:
         click.echo(f"{start:%Y-%m-%d %H:%M}\u2013{end:%H:%M}  {entry.item.title}")
 
 
-@click.command("invites")
-@with_appcontext
+@command("invites")
 @click.argument("slug")
 @click.option(
     "--out",

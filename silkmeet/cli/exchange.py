@@ -12,14 +12,13 @@ from importlib import resources
 from pathlib import Path
 
 import click
-from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from silkmeet.cli import command
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import jsonstream
-from silkmeet.exchange.operations import ChangedDuringExport
 from silkmeet.exchange.operations import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
@@ -40,16 +39,12 @@ def import_text(text: str | bytes, owner: Organiser | None = None) -> Conference
     return conference
 
 
-@click.command("import")
-@with_appcontext
+@command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True))
 @click.option("--owner", help="Email of an organiser who will own the conference.")
 def import_command(file: str, owner: str | None) -> None:
     """Import a conference from a JSON file (- for standard input)."""
-    try:
-        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
-    except OSError as exc:
-        fail(f"{file}: {exc.strerror}")
+    data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     organiser = None
     if owner:
         organiser = db.session.scalar(
@@ -64,8 +59,7 @@ def import_command(file: str, owner: str | None) -> None:
     click.echo(f"Imported {conference.slug!r}: {conference.title}")
 
 
-@click.command("export")
-@with_appcontext
+@command("export")
 @click.argument("slug", required=False)
 @click.option(
     "--all", "export_all", is_flag=True, help="Every conference, for backups."
@@ -94,30 +88,19 @@ def export_command(
         conferences = db.session.scalars(select(Conference).order_by(Conference.slug))
         count = 0
         for conference in conferences.all():
-            with exporting(conference.slug):
-                write_file(
-                    folder / f"{conference.slug}.json",
-                    export_chunks(conference, include_tokens=with_tokens),
-                )
+            write_file(
+                folder / f"{conference.slug}.json",
+                export_chunks(conference, include_tokens=with_tokens),
+            )
             count += 1
         click.echo(f"Exported {count} conference(s) to {folder}", err=True)
         return
-    with exporting(slug):
-        chunks = export_chunks(find_conference(slug), include_tokens=with_tokens)
-        if out:
-            write_file(Path(out), chunks)
-        else:
-            for block in jsonstream.batched(chunks):
-                click.echo(block, nl=False)
-
-
-@contextlib.contextmanager
-def exporting(slug: str):
-    """:class:`ChangedDuringExport` as one line and exit status 1."""
-    try:
-        yield
-    except ChangedDuringExport:
-        fail(f"{slug!r} changed while it was exported; export it again")
+    chunks = export_chunks(find_conference(slug), include_tokens=with_tokens)
+    if out:
+        write_file(Path(out), chunks)
+    else:
+        for block in jsonstream.batched(chunks):
+            click.echo(block, nl=False)
 
 
 def write_file(path: Path, chunks: Iterable[str]) -> None:
@@ -150,8 +133,7 @@ def demo_text() -> bytes:
     return resources.files("silkmeet.demo").joinpath(DEMO_FILE).read_bytes()
 
 
-@click.command("load-demo")
-@with_appcontext
+@command("load-demo")
 @click.option("--if-empty", is_flag=True, help="Only when no conference exists yet.")
 def load_demo(if_empty: bool) -> None:
     """Import the Silk Cities 2020 demo conference."""

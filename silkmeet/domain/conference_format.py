@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable
 from collections.abc import Iterator
@@ -160,6 +161,17 @@ def loads(text: str | bytes) -> ConferenceDoc:
     except json.JSONDecodeError as exc:
         raise FormatError(
             "", f"not valid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+    except RecursionError:
+        # The parser recurses once per [ or {: a few thousand of them exhaust
+        # the stack long before any field could be checked.
+        raise FormatError("", "not valid JSON: nested too deeply") from None
+    except ValueError:
+        # Python refuses to convert integers this long (quadratic in their
+        # length): json.loads says so with a plain ValueError.
+        limit = sys.get_int_max_str_digits()
+        raise FormatError(
+            "", f"not valid JSON: a number has more than {limit} digits"
         ) from None
     return parse(data)
 

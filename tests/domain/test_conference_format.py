@@ -1,5 +1,6 @@
 import copy
 import json
+import sys
 from datetime import UTC
 from datetime import datetime
 
@@ -209,6 +210,24 @@ def test_speaker_twice_in_one_item_is_refused():
 )
 def test_malformed_or_truncated_json(text, message):
     with pytest.raises(fmt.FormatError, match=message):
+        fmt.loads(text)
+
+
+def test_json_nested_too_deeply_is_refused():
+    depth = sys.getrecursionlimit() * 2
+    with pytest.raises(fmt.FormatError, match="not valid JSON: nested too deeply"):
+        fmt.loads("[" * depth + "]" * depth)
+    with pytest.raises(fmt.FormatError, match="nested too deeply"):
+        fmt.loads('{"a": ' * depth + "1" + "}" * depth)
+
+
+def test_a_number_too_long_to_read_is_refused():
+    text = json.dumps(build_doc(duration=60))
+    text = text.replace('"duration_minutes": 60', '"duration_minutes": ' + "9" * 5000)
+    limit = sys.get_int_max_str_digits()
+    with pytest.raises(
+        fmt.FormatError, match=f"not valid JSON: a number has more than {limit} digits"
+    ):
         fmt.loads(text)
 
 
