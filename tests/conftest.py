@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from factories import TEST_DATABASE_URL
 from factories import build_doc
 from factories import demo_data
+from sqlalchemy import event
 
 from silkmeet import create_app
 from silkmeet.domain import conference_format as fmt
@@ -58,6 +61,31 @@ def runner(app):
 def app_ctx(app):
     with app.app_context() as ctx:
         yield ctx
+
+
+@pytest.fixture
+def sql_statements(app):
+    """``with sql_statements() as seen:`` lists in ``seen`` the SQL statements
+    the app's engine runs inside the block, requests and streamed bodies
+    included; ``len(seen)`` counts them. The one statement counter of the tests:
+    pages and exports must not issue more statements for a larger conference."""
+    with app.app_context():
+        engine = db.engine
+
+    @contextlib.contextmanager
+    def record():
+        seen: list[str] = []
+
+        def on_execute(conn, cursor, statement, *args):
+            seen.append(statement)
+
+        event.listen(engine, "before_cursor_execute", on_execute)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", on_execute)
+
+    return record
 
 
 @pytest.fixture

@@ -1,7 +1,5 @@
 import json
 
-from sqlalchemy import event
-
 from silkmeet.db import utcnow
 from silkmeet.extensions import db
 from silkmeet.models import Conference
@@ -140,22 +138,15 @@ def test_exports(client, demo):
         assert json.loads(r.get_data())["schedule"]["conference"]["acronym"] == SLUG
 
 
-def test_query_count_is_constant(app, client, make_conference):
+def test_query_count_is_constant(client, make_conference, sql_statements):
     def count(n):
         slug = f"q{n}"
         make_conference(
             slug=slug, speakers=[(f"S{i}", "JP", "Asia/Tokyo") for i in range(n)]
         )
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *a: statements.append(1)  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as statements:
             for url in (f"/c/{slug}/agenda", f"/c/{slug}/schedule.json"):
                 assert client.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     assert count(2) == count(12)

@@ -1,7 +1,6 @@
 """The benchmark's premise: the agenda, delegate page, planner and schedule
 exports run the same number of SQL statements whatever the conference's size."""
 
-from sqlalchemy import event
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -16,21 +15,11 @@ def make_synthetic(make_conference, slug, items, people):
     return make_conference(data=doc)
 
 
-def statements_for(app, client, urls):
-    with app.app_context():
-        engine = db.engine
+def statements_for(sql_statements, client, urls):
     counts = {}
     for label, url in urls:
-        statements = []
-
-        def listener(*args, statements=statements):
-            statements.append(args[2])
-
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as statements:
             response = client.get(url)
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         assert response.status_code == 200, (url, response.status_code)
         counts[label] = len(statements)
     return counts
@@ -56,12 +45,18 @@ def conference_urls(app, conference_id, slug):
     ]
 
 
-def test_statements_do_not_grow_with_the_conference(app, client, auth, make_conference):
+def test_statements_do_not_grow_with_the_conference(
+    app, client, auth, make_conference, sql_statements
+):
     small = make_synthetic(make_conference, "small", items=4, people=20)
     large = make_synthetic(make_conference, "large", items=40, people=300)
     auth.login_as(conferences=(small, large))
-    counts_small = statements_for(app, client, conference_urls(app, small, "small"))
-    counts_large = statements_for(app, client, conference_urls(app, large, "large"))
+    counts_small = statements_for(
+        sql_statements, client, conference_urls(app, small, "small")
+    )
+    counts_large = statements_for(
+        sql_statements, client, conference_urls(app, large, "large")
+    )
     assert counts_small == counts_large
     # Loading the lineup is a handful of statements, not one per item or person.
     assert all(n <= 12 for n in counts_large.values()), counts_large

@@ -12,7 +12,6 @@ from datetime import timedelta
 import icalendar
 import pytest
 from factories import parse_ics as parse
-from sqlalchemy import event
 from sqlalchemy import select
 
 from silkmeet.db import utcnow
@@ -338,7 +337,9 @@ def test_delegate_partial_renders(app, demo):
     assert "/c/silk-cities-2020/calendar.ics" in html
 
 
-def test_queries_do_not_grow_with_participants(app, client, make_conference):
+def test_queries_do_not_grow_with_participants(
+    app, client, make_conference, sql_statements
+):
     def count_queries(n: int) -> int:
         slug = f"conf-{n}"
         conference_id = make_conference(
@@ -346,18 +347,8 @@ def test_queries_do_not_grow_with_participants(app, client, make_conference):
             speakers=[(f"P{i}", "FR", "Europe/Paris") for i in range(n)],
         )
         _pid, token = next(iter(tokens(app, conference_id).values()))
-        statements = []
-        with app.app_context():
-            engine = db.engine
-
-            def record(*args):
-                statements.append(args[2])
-
-            event.listen(engine, "before_cursor_execute", record)
-            try:
-                fetch(client, f"/c/{slug}/invites/{token}.ics")
-            finally:
-                event.remove(engine, "before_cursor_execute", record)
+        with sql_statements() as statements:
+            fetch(client, f"/c/{slug}/invites/{token}.ics")
         return len(statements)
 
     assert count_queries(2) == count_queries(30)

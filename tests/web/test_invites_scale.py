@@ -11,7 +11,6 @@ from datetime import datetime
 from datetime import timedelta
 
 import icalendar
-from sqlalchemy import event
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -41,19 +40,9 @@ def participations(app, conference_id: int) -> list[tuple[int, str]]:
         )
 
 
-def count_statements(app, fn) -> tuple[int, object]:
-    statements = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+def count_statements(sql_statements, fn) -> tuple[int, object]:
+    with sql_statements() as statements:
         result = fn()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     return len(statements), result
 
 
@@ -68,7 +57,7 @@ def get(client, url: str) -> bytes:
 
 
 def test_statements_do_not_grow_with_items_or_people(
-    app, client, auth, make_conference
+    app, client, auth, make_conference, sql_statements
 ):
     small = synthetic(make_conference, "small", items=4, people=10)
     big = synthetic(make_conference, "big", items=30, people=120)
@@ -85,7 +74,7 @@ def test_statements_do_not_grow_with_items_or_people(
             "zip": f"/organiser/c/{slug}/invites.zip",
         }
         counts[slug] = {
-            name: count_statements(app, lambda url=url: get(client, url))
+            name: count_statements(sql_statements, lambda url=url: get(client, url))
             for name, url in urls.items()
         }
     for name in counts["small"]:

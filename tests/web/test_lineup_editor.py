@@ -413,10 +413,8 @@ def test_undo_is_kept_server_side_and_only_for_who_made_the_change(
 
 
 def test_a_block_move_saves_in_a_fixed_number_of_statements(
-    client, auth, app, make_conference
+    client, auth, app, make_conference, sql_statements
 ):
-    from sqlalchemy import event
-
     from silkmeet.synthetic import synthetic_document
 
     counts = []
@@ -430,13 +428,7 @@ def test_a_block_move_saves_in_a_fixed_number_of_statements(
                 .where(AgendaItem.conference_id == cid, AgendaItem.country.is_not(None))
                 .order_by(AgendaItem.position)
             ).all()[5]
-            seen: list[int] = []
-
-            def listener(*args, seen=seen):
-                seen.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as seen:
             response = client.post(
                 f"/organiser/c/{slug}/lineup/move",
                 json={
@@ -445,9 +437,6 @@ def test_a_block_move_saves_in_a_fixed_number_of_statements(
                     "lineup_version": version,
                 },
             )
-        finally:
-            with app.app_context():
-                event.remove(db.engine, "before_cursor_execute", listener)
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
         counts.append(len(seen))
         auth.logout()

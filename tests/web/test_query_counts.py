@@ -7,7 +7,6 @@ item or per person would be fine at S and unusable at L.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
@@ -35,23 +34,12 @@ PAGES = {
 }
 
 
-def statements(app, client, url: str) -> int:
-    count = 0
-
-    def on_execute(*args, **kwargs):
-        nonlocal count
-        count += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", on_execute)
-    try:
+def statements(sql_statements, client, url: str) -> int:
+    with sql_statements() as seen:
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         response.close()
-    finally:
-        event.remove(engine, "before_cursor_execute", on_execute)
-    return count
+    return len(seen)
 
 
 @pytest.fixture
@@ -82,22 +70,22 @@ def sized(app, auth):
     return make
 
 
-def test_statements_do_not_grow_with_the_conference(app, client, sized):
+def test_statements_do_not_grow_with_the_conference(client, sized, sql_statements):
     small = sized("small", items=4, people=12)
     # Over 500 items and speakers: eager loads that work in chunks of 500 ids
     # (selectinload) would show here.
     large = sized("large", items=520, people=700)
     grew = {}
     for name, pattern in PAGES.items():
-        few = statements(app, client, pattern.format(**small))
-        many = statements(app, client, pattern.format(**large))
+        few = statements(sql_statements, client, pattern.format(**small))
+        many = statements(sql_statements, client, pattern.format(**large))
         assert few > 0, name  # the listener really counts
         if many > few:
             grew[name] = (few, many)
     assert grew == {}
 
 
-def test_export_statements_do_not_grow(app, sized):
+def test_export_statements_do_not_grow(app, sized, sql_statements):
     from silkmeet.exchange.operations import export_conference
     from silkmeet.timetable import load_conference
 
@@ -107,21 +95,15 @@ def test_export_statements_do_not_grow(app, sized):
     with app.app_context():
         for slug in ("small", "large"):
             db.session.expire_all()
-            seen = []
-
-            def on_execute(*args, seen=seen, **kwargs):
-                seen.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", on_execute)
-            doc = export_conference(load_conference(slug))
-            fmt.dumps(doc)
-            event.remove(db.engine, "before_cursor_execute", on_execute)
+            with sql_statements() as seen:
+                doc = export_conference(load_conference(slug))
+                fmt.dumps(doc)
             counts.append(len(seen))
             assert len(doc.participants) in (12, 700)
     assert counts[0] == counts[1] > 0
 
 
-def test_streamed_export_statements_do_not_grow(app, sized):
+def test_streamed_export_statements_do_not_grow(app, sized, sql_statements):
     from silkmeet.exchange.operations import export_chunks
     from silkmeet.models import Conference
 
@@ -135,14 +117,8 @@ def test_streamed_export_statements_do_not_grow(app, sized):
             conference = db.session.scalar(
                 select(Conference).where(Conference.slug == slug)
             )
-            seen = []
-
-            def on_execute(*args, seen=seen, **kwargs):
-                seen.append(1)
-
-            event.listen(db.engine, "before_cursor_execute", on_execute)
-            text = "".join(export_chunks(conference))
-            event.remove(db.engine, "before_cursor_execute", on_execute)
+            with sql_statements() as seen:
+                text = "".join(export_chunks(conference))
             counts.append(len(seen))
             assert text.count('"role": ') == {"small": 12, "large": 1050}[slug]
     assert counts[0] == counts[1] > 0

@@ -4,7 +4,6 @@ import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -309,7 +308,7 @@ def test_reset_is_for_organisers(client, app, demo, auth, chair_url, clock):
     assert state(client, chair_url)["phase"] == "before"
 
 
-def test_queries_do_not_grow_with_items(app, make_conference, auth):
+def test_queries_do_not_grow_with_items(app, make_conference, auth, sql_statements):
     def count(n):
         slug = f"c{n}"
         conference_id = make_conference(
@@ -331,19 +330,12 @@ def test_queries_do_not_grow_with_items(app, make_conference, auth):
             )
             db.session.commit()
         client = app.test_client()
-        statements = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
+        with sql_statements() as statements:
             for path in ("", "/live/state", "/report", ".csv"):
                 assert (
                     client.get(f"/c/{slug}/me/{token}/run-of-show{path}").status_code
                     == 200
                 )
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
     assert count(3) == count(12)

@@ -9,7 +9,6 @@ import tracemalloc
 
 import pytest
 from flask import has_app_context
-from sqlalchemy import event
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -128,17 +127,12 @@ def test_schedule_json_is_the_documents_bytes(app, client, auth, conferences):
     assert client.get("/c/nope/schedule.json").status_code == 404
 
 
-def test_streamed_schedule_reads_nothing_after_the_view(app, client, conferences):
-    statements = []
+def test_streamed_schedule_reads_nothing_after_the_view(
+    app, client, conferences, sql_statements
+):
     with app.app_context():
-        engine = db.engine
         expected = reference_schedule_json(VARIED, everyone=True).encode()
-
-    def record(*args):
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
+    with sql_statements() as statements:
         response = client.get(f"/c/{VARIED}/schedule.json")
         assert response.status_code == 200
         read = len(statements)
@@ -147,8 +141,6 @@ def test_streamed_schedule_reads_nothing_after_the_view(app, client, conferences
         assert not has_app_context()
         blocks = list(response.response)
         response.close()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
     assert read > 0 and len(statements) == read
     assert len(blocks) > 1  # really streamed, block by block
     assert b"".join(blocks) == expected
