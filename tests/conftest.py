@@ -26,6 +26,21 @@ def is_postgres() -> bool:
     return TEST_DATABASE_URL.startswith("postgresql")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Skip ``@pytest.mark.postgres_only`` tests (real connections racing, a
+    server going away) unless the tests run on PostgreSQL; the marker may give
+    its own ``reason``."""
+    if is_postgres():
+        return
+    for item in items:
+        marker = item.get_closest_marker("postgres_only")
+        if marker is not None:
+            reason = marker.kwargs.get(
+                "reason", "needs PostgreSQL (SILKMEET_TEST_DATABASE_URL)"
+            )
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
 @pytest.fixture
 def app():
     app = create_app(

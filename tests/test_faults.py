@@ -11,11 +11,6 @@ from sqlalchemy import select
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 
-postgres_only = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"),
-    reason="needs PostgreSQL (SILKMEET_TEST_DATABASE_URL)",
-)
-
 
 def kill_other_connections() -> int:
     """What a server restart does to every pooled connection: drop it."""
@@ -28,7 +23,7 @@ def kill_other_connections() -> int:
     return len(rows)
 
 
-@postgres_only
+@pytest.mark.postgres_only
 def test_requests_survive_lost_connections(app, client, demo):
     assert client.get("/healthz").status_code == 200
     assert kill_other_connections() >= 1
@@ -39,7 +34,7 @@ def test_requests_survive_lost_connections(app, client, demo):
     assert client.get("/healthz").status_code == 200
 
 
-@postgres_only
+@pytest.mark.postgres_only
 def test_healthz_reports_an_unreachable_database():
     from silkmeet import create_app
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from factories import TEST_DATABASE_URL
 from factories import build_doc
 from sqlalchemy import select
 
@@ -14,9 +13,8 @@ from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"),
-    reason="needs PostgreSQL: two real connections racing",
+pytestmark = pytest.mark.postgres_only(
+    reason="needs PostgreSQL: two real connections racing"
 )
 
 
