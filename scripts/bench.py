@@ -95,50 +95,6 @@ def p95_ms(times: list[float]) -> float:
     return 1000 * ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
 
 
-# -- the floor: bare icalendar from tuples --------------------------------------
-
-
-def _plain(component) -> tuple:
-    """A component's properties as plain ``(name, value, parameters)`` tuples,
-    and its subcomponents the same way."""
-    props = []
-    for name, value in component.property_items(recursive=False):
-        if name in ("BEGIN", "END"):
-            continue
-        params = dict(getattr(value, "params", {}))
-        props.append((name, component.decoded(name), params))
-    return component.name, props, [_plain(sub) for sub in component.subcomponents]
-
-
-def floor_parts(data: bytes) -> tuple:
-    """silkmeet's own calendar read back into plain tuples (outside any timing)."""
-    from icalendar import Calendar
-
-    return _plain(Calendar.from_ical(data))
-
-
-def floor_build(parts: tuple) -> bytes:
-    """The floor: bare icalendar building and serialising the same calendar from
-    plain tuples, with nothing else (no database, no web, no text to compose).
-    Its output is byte for byte the calendar the tuples were read from."""
-    from icalendar import Alarm
-    from icalendar import Calendar
-    from icalendar import Event
-
-    kinds = {"VCALENDAR": Calendar, "VEVENT": Event, "VALARM": Alarm}
-
-    def build(part):
-        name, props, subs = part
-        component = kinds[name]()
-        for prop, value, params in props:
-            component.add(prop, value, parameters=params or None)
-        for sub in subs:
-            component.add_component(build(sub))
-        return component
-
-    return build(parts).to_ical()
-
-
 # -- the run ---------------------------------------------------------------------
 
 

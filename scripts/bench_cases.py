@@ -13,12 +13,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import floor_build
-from bench import floor_parts
 from bench import median_ms
 from bench import p95_ms
 from sqlalchemy import select
 
+from silkmeet.bench_floor import floor_build
+from silkmeet.bench_floor import floor_parts
 from silkmeet.domain import conference_format as fmt
 from silkmeet.exchange.operations import export_chunks
 from silkmeet.exchange.operations import import_conference

@@ -3,18 +3,12 @@ into plain tuples and built again by bare icalendar, byte for byte."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-
-from bench import floor_build  # noqa: E402
-from bench import floor_parts  # noqa: E402
-
-from silkmeet.extensions import db  # noqa: E402
-from silkmeet.models import Conference  # noqa: E402
+from silkmeet.bench_floor import floor_build
+from silkmeet.bench_floor import floor_parts
+from silkmeet.extensions import db
+from silkmeet.models import Conference
 
 
 @pytest.mark.parametrize("which", ["speaker", "chair", "removed", "calendar"])
