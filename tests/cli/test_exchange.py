@@ -7,6 +7,8 @@ from factories import demo_data
 from sqlalchemy import func
 from sqlalchemy import select
 
+from silkmeet.cli import exchange as cli_exchange
+from silkmeet.exchange.operations import ChangedDuringExport
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
@@ -137,3 +139,39 @@ def test_export_unknown_slug(runner):
     result = runner.invoke(args=["export", "nope"])
     assert result.exit_code == 1
     assert "no conference with slug 'nope'" in result.output
+
+
+def changed_after(text: str):
+    """An ``export_chunks`` that writes ``text``, then finds the conference
+    changed (as a person given a new organisation mid-export would)."""
+
+    def export_chunks(conference, include_tokens=False):
+        yield text
+        raise ChangedDuringExport(conference.slug)
+
+    return export_chunks
+
+
+def test_a_conference_changed_during_export_is_one_line(runner, demo, monkeypatch):
+    monkeypatch.setattr(cli_exchange, "export_chunks", changed_after("{"))
+    result = runner.invoke(args=["export", "silk-cities-2020"])
+    assert result.exit_code == 1
+    assert "changed while it was exported; export it again" in result.output
+
+
+def test_a_failed_export_leaves_the_earlier_file_whole(
+    runner, demo, monkeypatch, tmp_path
+):
+    target = tmp_path / "backup.json"
+    result = runner.invoke(args=["export", "silk-cities-2020", "--out", str(target)])
+    assert result.exit_code == 0
+    good = target.read_bytes()
+    assert len(good) > 5000
+
+    monkeypatch.setattr(
+        cli_exchange, "export_chunks", changed_after(good.decode()[:5000])
+    )
+    result = runner.invoke(args=["export", "silk-cities-2020", "--out", str(target)])
+    assert result.exit_code == 1
+    assert target.read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]

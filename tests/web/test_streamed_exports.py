@@ -14,7 +14,6 @@ from sqlalchemy import update
 
 from silkmeet.agenda import build
 from silkmeet.agenda.exports import PUBLIC_ROLES
-from silkmeet.cli import exchange as cli_exchange
 from silkmeet.db import utcnow
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import exports
@@ -194,9 +193,7 @@ def test_export_round_trip_through_the_cli(app, runner, conferences, tmp_path):
     assert (folder / f"{VARIED}.json").read_text(encoding="utf-8") == expected
 
 
-def test_export_refuses_to_write_a_key_it_has_not_defined(
-    app, runner, conferences, monkeypatch
-):
+def test_export_refuses_to_write_a_key_it_has_not_defined(app, conferences):
     with app.app_context():
         chunks = export_chunks(conference_row(VARIED))  # organisations read
         # Meanwhile a person joins an organisation nobody else belongs to.
@@ -212,33 +209,7 @@ def test_export_refuses_to_write_a_key_it_has_not_defined(
         with pytest.raises(ChangedDuringExport):
             "".join(chunks)
         db.session.rollback()
-
-    def changed(conference, include_tokens=False):
-        yield "{"
-        raise ChangedDuringExport(conference.slug)
-
-    monkeypatch.setattr(cli_exchange, "export_chunks", changed)
-    result = runner.invoke(args=["export", VARIED])
-    assert result.exit_code == 1
-    assert "changed while it was exported; export it again" in result.output
-
-
-def test_a_failed_export_leaves_the_earlier_file_whole(
-    app, runner, conferences, monkeypatch, tmp_path
-):
-    target = tmp_path / "backup.json"
-    assert runner.invoke(args=["export", VARIED, "--out", str(target)]).exit_code == 0
-    good = target.read_bytes()
-
-    def changed(conference, include_tokens=False):
-        yield good.decode()[:5000]
-        raise ChangedDuringExport(conference.slug)
-
-    monkeypatch.setattr(cli_exchange, "export_chunks", changed)
-    result = runner.invoke(args=["export", VARIED, "--out", str(target)])
-    assert result.exit_code == 1
-    assert target.read_bytes() == good
-    assert [p.name for p in tmp_path.iterdir()] == ["backup.json"]
+    # What the export command says then: tests/cli/test_exchange.py.
 
 
 def traced_peak(fn) -> int:
