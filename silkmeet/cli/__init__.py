@@ -96,7 +96,16 @@ def _first_line(exc: BaseException | None) -> str:
 
 
 class Command(click.Command):
-    """A command whose expected failures (:data:`EXPECTED`) end in :func:`fail`."""
+    """A command whose expected failures (:data:`EXPECTED`) end in :func:`fail`,
+    and whose usage errors take one line too (exit status 2, as click's)."""
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:
+            path = exc.ctx.command_path if exc.ctx else info_name
+            click.echo(f"Error: {exc.format_message()} (see {path} --help)", err=True)
+            sys.exit(exc.exit_code)
 
     def invoke(self, ctx: click.Context):
         try:

@@ -125,6 +125,22 @@ def failing_invocations(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["invites", "test-conf"], "Missing option '--out'"),
+        (["export", "--bogus"], "No such option '--bogus'"),
+        (["grant", "x@example.org"], "Missing argument 'SLUG'"),
+    ],
+)
+def test_a_usage_error_is_one_line_and_exit_status_2(runner, args, message):
+    result = runner.invoke(args=args)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith(f"Error: {message}") and "--help" in lines[0]
+
+
 def test_every_failure_is_one_line_and_exit_status_1(runner, make_conference, tmp_path):
     make_conference()
     for name, args in failing_invocations(tmp_path):
