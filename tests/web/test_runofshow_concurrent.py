@@ -8,7 +8,6 @@ import threading
 from datetime import timedelta
 
 import pytest
-from factories import TEST_DATABASE_URL
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -17,9 +16,8 @@ from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
 
-pytestmark = pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"),
-    reason="needs PostgreSQL: real connections racing",
+pytestmark = pytest.mark.postgres_only(
+    reason="needs PostgreSQL: real connections racing"
 )
 
 SLUG = "silk-cities-2020"
