@@ -9,6 +9,7 @@ from flask import Flask
 from flask import abort
 from flask import request
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
@@ -16,6 +17,26 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+
+# The largest value of an ``integer`` column (PostgreSQL's is 32-bit signed).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` everywhere: a number no id column can hold matches no route.
+
+    PostgreSQL refuses such a parameter with an error (a 500), SQLite past 2**63;
+    refused here, it is a 404 like any other missing row.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **kwargs)
+        self.max = MAX_ID if self.max is None else min(self.max, MAX_ID)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any blueprint: rules pick their converters when they are added."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register(app: Flask) -> None:
