@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import Flask
 from flask import abort
 from flask import request
+from flask import session
 from flask import url_for
 from werkzeug.routing import IntegerConverter
 
@@ -133,6 +134,17 @@ CSP = "; ".join(
 )
 
 
+def signed_in() -> bool:
+    """Whether this request carries (or just gained) an organiser's session.
+
+    Read from the session, not by loading the organiser: no query here, and
+    none that could fail while the database is away.
+    """
+    if not request.cookies and not session.modified:
+        return False  # and no "Vary: Cookie" on a cookieless visitor's answer
+    return "_user_id" in session
+
+
 def security_headers(response):
     headers = response.headers
     headers.setdefault(
@@ -141,9 +153,13 @@ def security_headers(response):
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    if request.view_args and request.view_args.get("token"):
+    token = bool(request.view_args and request.view_args.get("token"))
+    if token:
         # Personal links: the token must not leak through Referer or caches.
         headers["Referrer-Policy"] = "no-referrer"
+    if token or (request.endpoint != "static" and signed_in()):
+        # Not kept by a shared cache, nor by the browser: after logout, Back
+        # must not show an organiser's page again.
         headers["Cache-Control"] = "private, no-store"
     headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:
