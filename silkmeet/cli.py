@@ -13,12 +13,11 @@ from importlib import resources
 from pathlib import Path
 
 import click
-from email_validator import EmailNotValidError
-from email_validator import validate_email
 from flask import Flask
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from silkmeet.auth import operations as accounts
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import jsonstream
 from silkmeet.exchange.operations import ChangedDuringExport
@@ -68,25 +67,18 @@ def find_conference(slug: str) -> Conference:
     help="Taken from SILKMEET_ORGANISER_PASSWORD, or prompted for.",
 )
 def create_organiser(email: str, name: str, password: str | None) -> None:
-    """Create an organiser account, or reset its password."""
+    """Create an organiser account, or reset its password (ending its sessions)."""
     try:
-        email = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        fail(f"email: {exc}")
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        fail("password: use at least 10 characters")
-    organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
-    created = organiser is None
-    if created:
-        organiser = Organiser(email=email, name=name)
-        db.session.add(organiser)
-    elif name:
-        organiser.name = name
-    organiser.set_password(password)
+        email = accounts.normalise_email(email)
+        if password is None:
+            password = click.prompt(
+                "Password", hide_input=True, confirmation_prompt=True
+            )
+        organiser, created = accounts.save_organiser(email, name, password)
+    except accounts.AccountError as exc:
+        fail(str(exc))
     db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} organiser {email}.")
+    click.echo(f"{'Created' if created else 'Updated'} organiser {organiser.email}.")
 
 
 @click.command("grant")
@@ -96,9 +88,7 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
 @click.option("--owner", is_flag=True, help="Owner rather than editor.")
 def grant(email: str, slug: str, owner: bool) -> None:
     """Let an organiser edit a conference."""
-    organiser = db.session.scalar(
-        select(Organiser).where(Organiser.email == email.lower())
-    )
+    organiser = accounts.find_organiser(email)
     if organiser is None:
         fail(f"no organiser with email {email!r}")
     conference = find_conference(slug)
@@ -134,9 +124,7 @@ def import_command(file: str, owner: str | None) -> None:
         fail(f"{file}: {exc.strerror}")
     organiser = None
     if owner:
-        organiser = db.session.scalar(
-            select(Organiser).where(Organiser.email == owner.lower())
-        )
+        organiser = accounts.find_organiser(owner)
         if organiser is None:
             fail(f"--owner: no organiser with email {owner!r}")
     try:
@@ -259,9 +247,7 @@ def demo_login() -> None:
     For local use only (``make run`` calls it); never run it on a server.
     """
     password = os.environ.get("SILKMEET_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    organiser = db.session.scalar(
-        select(Organiser).where(Organiser.email == DEMO_ORGANISER)
-    )
+    organiser = accounts.find_organiser(DEMO_ORGANISER)
     if organiser is None:
         organiser = Organiser(email=DEMO_ORGANISER, name="Demo organiser")
         db.session.add(organiser)

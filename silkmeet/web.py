@@ -104,12 +104,21 @@ def refuse_nul():
 
 
 def load_organiser(user_id: str):
+    """The organiser of a session cookie, if the session still stands.
+
+    The cookie holds ``id:session_token`` (:meth:`Organiser.get_id`); after a
+    logout or a password change the account has another token, and a copy of
+    the old cookie loads no one.
+    """
     from silkmeet.models import Organiser
 
-    try:
-        return db.session.get(Organiser, int(user_id))
-    except ValueError:
+    number, _, session_token = user_id.partition(":")
+    if not number.isdigit() or int(number) > MAX_ID or not session_token:
         return None
+    organiser = db.session.get(Organiser, int(number))
+    if organiser is None or not organiser.has_session(session_token):
+        return None
+    return organiser
 
 
 def format_local(instant: datetime | None, zone: str, fmt: str = "%a %d %b %Y %H:%M"):

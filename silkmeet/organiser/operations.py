@@ -116,9 +116,7 @@ class NoSuchOrganiser(Exception):
 
 
 def add_organiser(conference: Conference, email: str, access: str) -> Organiser:
-    organiser = db.session.scalar(
-        select(Organiser).where(func.lower(Organiser.email) == email.strip().lower())
-    )
+    organiser = db.session.scalar(select(Organiser).where(Organiser.email_is(email)))
     if organiser is None:
         raise NoSuchOrganiser(email)
     link = db.session.get(ConferenceOrganiser, (conference.id, organiser.id))
