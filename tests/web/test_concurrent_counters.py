@@ -8,10 +8,12 @@ import threading
 import pytest
 from factories import TEST_DATABASE_URL
 from factories import build_doc
+from sqlalchemy import select
 
 from silkmeet.extensions import db
 from silkmeet.lineup import operations as lineup_ops
 from silkmeet.models import Conference
+from silkmeet.models import Participation
 from silkmeet.organiser import operations as ops
 
 pytestmark = pytest.mark.skipif(
@@ -114,3 +116,20 @@ def test_raised_revision_is_what_the_database_holds(app, make_conference):
         assert conference.invite_revision == stale + 2
         db.session.commit()
     assert counters(app, conference_id)[0] == stale + 2
+
+
+def test_simultaneous_invite_downloads_are_all_counted(app, demo):
+    with app.app_context():
+        participation = db.session.scalar(
+            select(Participation).where(Participation.conference_id == demo).limit(1)
+        )
+        pid, token = participation.id, participation.token
+    url = f"/c/silk-cities-2020/invites/{token}.ics"
+
+    def download():
+        with app.test_client().get(url) as response:
+            assert response.status_code == 200
+
+    assert run_together([download] * WRITERS) == []
+    with app.app_context():
+        assert db.session.get(Participation, pid).invite_download_count == WRITERS
