@@ -20,11 +20,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     configure(app, test_config)
     register_extensions(app)
+    from silkmeet import web
+
+    web.register_converters(app)
     register_blueprints(app)
 
     from silkmeet import cli
     from silkmeet import errors
-    from silkmeet import web
 
     errors.register(app)
     cli.register(app)

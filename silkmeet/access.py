@@ -36,7 +36,7 @@ def organiser_conference(slug: str, options=()) -> Conference:
 
 def has_rights(conference_id: int) -> bool:
     return (
-        db.session.get(ConferenceOrganiser, (conference_id, int(current_user.get_id())))
+        db.session.get(ConferenceOrganiser, (conference_id, current_user.id))
         is not None
     )
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy.engine import make_url
 
 DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
@@ -24,6 +26,14 @@ DEFAULTS = {
     # Per worker: what was computed from a conference (its lineup, the agenda's
     # table per zone), kept under its content version. 0 turns it off.
     "COMPUTE_CACHE_MIB": 64,
+    # PostgreSQL, in seconds (0: wait for ever): a new connection (libpq waits
+    # at least 2), one statement (below gunicorn's 30 s worker timeout, so a
+    # locked or overloaded database gives a 503 page, not a killed worker), a
+    # free connection of the pool. /healthz answers within HEALTHZ_TIMEOUT.
+    "DB_CONNECT_TIMEOUT": 3,
+    "DB_STATEMENT_TIMEOUT": 15,
+    "DB_POOL_TIMEOUT": 5,
+    "HEALTHZ_TIMEOUT": 1.5,
 }
 
 
@@ -50,8 +60,28 @@ def configure(app: Flask, test_config: dict | None) -> None:
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgres_options(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
+
+
+def postgres_options(config) -> dict:
+    """The engine options with the ``DB_*_TIMEOUT`` settings, unless the
+    options (or the URL) already set them."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect_args = dict(options.get("connect_args", {}))
+    in_url = make_url(config["SQLALCHEMY_DATABASE_URI"]).query
+    if config["DB_CONNECT_TIMEOUT"] and "connect_timeout" not in in_url:
+        seconds = max(2, math.ceil(config["DB_CONNECT_TIMEOUT"]))
+        connect_args.setdefault("connect_timeout", seconds)
+    if config["DB_STATEMENT_TIMEOUT"] and "options" not in in_url:
+        milliseconds = round(config["DB_STATEMENT_TIMEOUT"] * 1000)
+        connect_args.setdefault("options", f"-c statement_timeout={milliseconds}")
+    options["connect_args"] = connect_args
+    if config["DB_POOL_TIMEOUT"]:
+        options.setdefault("pool_timeout", config["DB_POOL_TIMEOUT"])
+    return options
 
 
 def instance_secret_key(instance: Path) -> str:

@@ -6,10 +6,16 @@ from flask import Flask
 from flask import jsonify
 from flask import render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from silkmeet.extensions import db
 from silkmeet.web import wants_json
+
+# Seconds a client is asked to wait before trying again after a 503.
+RETRY_AFTER = 30
 
 
 def register(app: Flask) -> None:
@@ -38,6 +44,28 @@ def register(app: Flask) -> None:
             ),
             code,
         )
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)
+    def database_unavailable(error):
+        """The database refused, dropped or timed out: a 503 the client may
+        retry, not a 500. A restart of PostgreSQL costs the requests that were
+        in flight; pool_pre_ping gives the next ones fresh connections."""
+        app.logger.warning("database unavailable: %s", error, exc_info=error)
+        try:
+            db.session.rollback()
+        except SQLAlchemyError:
+            pass  # the connection is gone; the session is removed at teardown
+        message = (
+            "The database is not answering just now, so nothing was saved. "
+            "Please try again in a minute."
+        )
+        headers = {"Retry-After": str(RETRY_AFTER)}
+        if wants_json():
+            return jsonify(error=message), 503, headers
+        # A page of its own: the usual layout would ask the database who is
+        # logged in.
+        return render_template("errors/unavailable.html", message=message), 503, headers
 
     @app.errorhandler(500)
     def server_error(error):

@@ -8,7 +8,9 @@ from datetime import datetime
 from flask import Flask
 from flask import abort
 from flask import request
+from flask import session
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
@@ -16,6 +18,26 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+
+# The largest value of an ``integer`` column (PostgreSQL's is 32-bit signed).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` everywhere: a number no id column can hold matches no route.
+
+    PostgreSQL refuses such a parameter with an error (a 500), SQLite past 2**63;
+    refused here, it is a 404 like any other missing row.
+    """
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **kwargs)
+        self.max = MAX_ID if self.max is None else min(self.max, MAX_ID)
+
+
+def register_converters(app: Flask) -> None:
+    """Before any blueprint: rules pick their converters when they are added."""
+    app.url_map.converters["int"] = IdConverter
 
 
 def register(app: Flask) -> None:
@@ -82,12 +104,21 @@ def refuse_nul():
 
 
 def load_organiser(user_id: str):
+    """The organiser of a session cookie, if the session still stands.
+
+    The cookie holds ``id:session_token`` (:meth:`Organiser.get_id`); after a
+    logout or a password change the account has another token, and a copy of
+    the old cookie loads no one.
+    """
     from silkmeet.models import Organiser
 
-    try:
-        return db.session.get(Organiser, int(user_id))
-    except ValueError:
+    number, _, session_token = user_id.partition(":")
+    if not number.isdigit() or int(number) > MAX_ID or not session_token:
         return None
+    organiser = db.session.get(Organiser, int(number))
+    if organiser is None or not organiser.has_session(session_token):
+        return None
+    return organiser
 
 
 def format_local(instant: datetime | None, zone: str, fmt: str = "%a %d %b %Y %H:%M"):
@@ -112,6 +143,17 @@ CSP = "; ".join(
 )
 
 
+def signed_in() -> bool:
+    """Whether this request carries (or just gained) an organiser's session.
+
+    Read from the session, not by loading the organiser: no query here, and
+    none that could fail while the database is away.
+    """
+    if not request.cookies and not session.modified:
+        return False  # and no "Vary: Cookie" on a cookieless visitor's answer
+    return "_user_id" in session
+
+
 def security_headers(response):
     headers = response.headers
     headers.setdefault(
@@ -120,9 +162,13 @@ def security_headers(response):
     )
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
-    if request.view_args and request.view_args.get("token"):
+    token = bool(request.view_args and request.view_args.get("token"))
+    if token:
         # Personal links: the token must not leak through Referer or caches.
         headers["Referrer-Policy"] = "no-referrer"
+    if token or (request.endpoint != "static" and signed_in()):
+        # Not kept by a shared cache, nor by the browser: after logout, Back
+        # must not show an organiser's page again.
         headers["Cache-Control"] = "private, no-store"
     headers.setdefault("Referrer-Policy", "same-origin")
     if request.is_secure:

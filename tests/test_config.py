@@ -85,3 +85,34 @@ def test_gunicorn_config_freezes_loaded_objects_and_redacts_logs():
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_postgres_connections_get_timeouts_from_settings(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://someone@db.example/silk")
+    monkeypatch.setenv("SILKMEET_SECRET_KEY", "k")
+    monkeypatch.setenv("SILKMEET_DB_STATEMENT_TIMEOUT", "2.5")
+    monkeypatch.setenv("SILKMEET_DB_CONNECT_TIMEOUT", "1")
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {
+        "connect_timeout": 2,  # libpq's least
+        "options": "-c statement_timeout=2500",
+    }
+    assert options["pool_timeout"] == 5
+    assert options["pool_pre_ping"] is True
+
+
+def test_timeouts_can_be_turned_off_or_set_in_the_url(monkeypatch):
+    monkeypatch.setenv("SILKMEET_SECRET_KEY", "k")
+    monkeypatch.setenv("SILKMEET_DB_STATEMENT_TIMEOUT", "0")
+    monkeypatch.setenv("SILKMEET_DB_POOL_TIMEOUT", "0")
+    monkeypatch.setenv(
+        "DATABASE_URL", "postgresql://someone@db.example/silk?connect_timeout=9"
+    )
+    options = create_app().config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"] == {}
+    assert "pool_timeout" not in options
+
+
+def test_sqlite_gets_no_postgres_options():
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "k"})
+    assert "connect_args" not in app.config["SQLALCHEMY_ENGINE_OPTIONS"]

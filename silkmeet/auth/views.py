@@ -13,9 +13,9 @@ from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
 
+from silkmeet.auth import operations as ops
 from silkmeet.auth.forms import LoginForm
-from silkmeet.auth.operations import LoginRefused
-from silkmeet.auth.operations import authenticate
+from silkmeet.auth.forms import PasswordForm
 from silkmeet.extensions import db
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -42,10 +42,13 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
+        attempt = ops.claim_attempt(form.email.data)
+        # Committed before the password is checked: the attempt counts even if
+        # this request dies, and no row stays locked during the slow hash.
+        db.session.commit()
         try:
-            organiser = authenticate(form.email.data, form.password.data)
-        except LoginRefused as exc:
-            db.session.commit()  # keep the failure count
+            organiser = ops.authenticate(attempt, form.email.data, form.password.data)
+        except ops.LoginRefused as exc:
             form.password.errors.append(str(exc))
             status = 401
         else:
@@ -60,6 +63,45 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    # A new session token: a copy of this session's cookie opens nothing now
+    # (nor do the account's other sessions).
+    current_user.end_sessions()
+    db.session.commit()
     logout_user()
     flash("You are logged out.")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        organiser = current_user._get_current_object()
+        attempt = ops.claim_attempt(organiser.email)
+        db.session.commit()  # as at login: counted before the check
+        try:
+            ops.change_password(
+                organiser, attempt, form.current_password.data, form.new_password.data
+            )
+        except ops.LoginRefused as exc:
+            form.current_password.errors.append(str(exc))
+            status = 401
+        except ops.AccountError as exc:
+            field = {"password": form.new_password}.get(exc.field)
+            (field or form.current_password).errors.append(exc.message)
+            status = 400
+        else:
+            db.session.commit()
+            login_user(organiser)  # this session goes on under the new token
+            flash("Password changed. Every other session of this account has ended.")
+            return redirect(url_for("organiser.show_dashboard"))
+    elif request.method == "POST":
+        status = 400
+    return (
+        render_template(
+            "auth/password.html", form=form, min_length=ops.MIN_PASSWORD_LENGTH
+        ),
+        status,
+    )

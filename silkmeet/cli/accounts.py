@@ -6,10 +6,9 @@ import os
 import secrets
 
 import click
-from email_validator import EmailNotValidError
-from email_validator import validate_email
 from sqlalchemy import select
 
+from silkmeet.auth import operations as accounts
 from silkmeet.cli import command
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
@@ -30,25 +29,18 @@ DEMO_ORGANISER = "organiser@silkmeet.example"
     help="Taken from SILKMEET_ORGANISER_PASSWORD, or prompted for.",
 )
 def create_organiser(email: str, name: str, password: str | None) -> None:
-    """Create an organiser account, or reset its password."""
+    """Create an organiser account, or reset its password (ending its sessions)."""
     try:
-        email = validate_email(email, check_deliverability=False).normalized
-    except EmailNotValidError as exc:
-        fail(f"email: {exc}")
-    if password is None:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 10:
-        fail("password: use at least 10 characters")
-    organiser = db.session.scalar(select(Organiser).where(Organiser.email == email))
-    created = organiser is None
-    if created:
-        organiser = Organiser(email=email, name=name)
-        db.session.add(organiser)
-    elif name:
-        organiser.name = name
-    organiser.set_password(password)
+        email = accounts.normalise_email(email)
+        if password is None:
+            password = click.prompt(
+                "Password", hide_input=True, confirmation_prompt=True
+            )
+        organiser, created = accounts.save_organiser(email, name, password)
+    except accounts.AccountError as exc:
+        fail(str(exc))
     db.session.commit()
-    click.echo(f"{'Created' if created else 'Updated'} organiser {email}.")
+    click.echo(f"{'Created' if created else 'Updated'} organiser {organiser.email}.")
 
 
 @command("grant")
@@ -57,9 +49,7 @@ def create_organiser(email: str, name: str, password: str | None) -> None:
 @click.option("--owner", is_flag=True, help="Owner rather than editor.")
 def grant(email: str, slug: str, owner: bool) -> None:
     """Let an organiser edit a conference."""
-    organiser = db.session.scalar(
-        select(Organiser).where(Organiser.email == email.lower())
-    )
+    organiser = accounts.find_organiser(email)
     if organiser is None:
         fail(f"no organiser with email {email!r}")
     conference = find_conference(slug)
@@ -79,9 +69,7 @@ def demo_login() -> None:
     For local use only (``make run`` calls it); never run it on a server.
     """
     password = os.environ.get("SILKMEET_DEMO_PASSWORD") or secrets.token_urlsafe(9)
-    organiser = db.session.scalar(
-        select(Organiser).where(Organiser.email == DEMO_ORGANISER)
-    )
+    organiser = accounts.find_organiser(DEMO_ORGANISER)
     if organiser is None:
         organiser = Organiser(email=DEMO_ORGANISER, name="Demo organiser")
         db.session.add(organiser)

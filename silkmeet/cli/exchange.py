@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 from sqlalchemy import select
 
+from silkmeet.auth import operations as accounts
 from silkmeet.cli import command
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
@@ -47,9 +48,7 @@ def import_command(file: str, owner: str | None) -> None:
     data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     organiser = None
     if owner:
-        organiser = db.session.scalar(
-            select(Organiser).where(Organiser.email == owner.lower())
-        )
+        organiser = accounts.find_organiser(owner)
         if organiser is None:
             fail(f"--owner: no organiser with email {owner!r}")
     try:

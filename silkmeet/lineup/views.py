@@ -43,7 +43,7 @@ def reload_lineup(slug: str) -> Conference:
 
 
 def organiser_id() -> int:
-    return int(current_user.get_id())
+    return current_user.id
 
 
 def number(value) -> int | None:

@@ -1,6 +1,7 @@
 """The data model, split by aggregate. Import models from here."""
 
 from silkmeet.models.accounts import ConferenceOrganiser
+from silkmeet.models.accounts import LoginFailure
 from silkmeet.models.accounts import Organiser
 from silkmeet.models.agenda import AgendaItem
 from silkmeet.models.agenda import AgendaItemSpeaker
@@ -20,6 +21,7 @@ __all__ = [
     "Conference",
     "ConferenceHost",
     "ConferenceOrganiser",
+    "LoginFailure",
     "Organisation",
     "Organiser",
     "Participation",

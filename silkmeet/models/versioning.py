@@ -9,8 +9,8 @@ content_version)``: a reader that sees a version sees at least the content of
 that version, whichever worker or host made the change (:mod:`silkmeet.cache`).
 
 What is not content is left out, so that it does not throw caches away: the
-download record of an invite, login bookkeeping, and the live times a chair
-records during the meeting (no cached view shows them).
+download record of an invite, login bookkeeping (passwords, sessions), and the
+live times a chair records during the meeting (no cached view shows them).
 
 Statements that bypass the ORM flush (``session.execute(update(...))``) do not
 pass through here; a write of content made that way must raise the version in
@@ -43,9 +43,7 @@ from silkmeet.models.runofshow import RunOfShowPrint
 NOT_CONTENT: dict[type, frozenset[str]] = {
     Conference: frozenset({"content_version", "updated_at", "lineup_undo"}),
     Participation: frozenset({"invite_downloaded_at", "invite_download_count"}),
-    Organiser: frozenset(
-        {"password_hash", "failed_logins", "last_failed_login_at", "created_at"}
-    ),
+    Organiser: frozenset({"password_hash", "session_token", "created_at"}),
     AgendaItem: frozenset({"actual_start_at", "actual_end_at"}),
 }
 

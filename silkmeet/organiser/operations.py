@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import func
 from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet.db import utcnow
 from silkmeet.domain import vocabulary as v
@@ -17,6 +19,7 @@ from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.models.versioning import bump
 from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import schedule_for
 
@@ -58,7 +61,29 @@ def raise_invite_revision_if_changed(conference: Conference, before: tuple) -> N
     # per item.
     attach_speakers(conference)
     if invite_snapshot(conference) != before:
-        conference.invite_revision += 1
+        raise_counter(conference, "invite_revision")
+
+
+def raise_counter(conference: Conference, name: str) -> int:
+    """Add one to a counter of the conference's row in SQL and return it.
+
+    ``n = n + 1`` in the UPDATE, never a value computed here: two writers that
+    read the same ``n`` (another worker's transaction) would both write
+    ``n + 1``, and one raise would be lost. The row's content version goes up
+    with it (:func:`silkmeet.models.versioning.bump`), as for any write made
+    outside the ORM's flush.
+    """
+    column = getattr(Conference, name)
+    value, content_version = db.session.execute(
+        update(Conference)
+        .where(Conference.id == conference.id)
+        .values({name: column + 1, **bump()})
+        .returning(column, Conference.content_version)
+        .execution_options(synchronize_session=False)
+    ).one()
+    set_committed_value(conference, name, value)
+    set_committed_value(conference, "content_version", content_version)
+    return value
 
 
 # Conferences ---------------------------------------------------------------
@@ -91,9 +116,7 @@ class NoSuchOrganiser(Exception):
 
 
 def add_organiser(conference: Conference, email: str, access: str) -> Organiser:
-    organiser = db.session.scalar(
-        select(Organiser).where(func.lower(Organiser.email) == email.strip().lower())
-    )
+    organiser = db.session.scalar(select(Organiser).where(Organiser.email_is(email)))
     if organiser is None:
         raise NoSuchOrganiser(email)
     link = db.session.get(ConferenceOrganiser, (conference.id, organiser.id))

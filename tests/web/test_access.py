@@ -12,6 +12,7 @@ import re
 
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from silkmeet.extensions import db
 from silkmeet.models import Conference
@@ -40,12 +41,11 @@ FAKE_TOKEN = "A" * 43
 def sample_url(app, rule, slug: str, token: str) -> str:
     values = {}
     for arg in path_args(rule):
-        converter = rule._converters[arg].__class__.__name__
         if arg in TOKEN_ARGS:
             values[arg] = token
         elif arg == "slug":
             values[arg] = slug
-        elif converter == "IntegerConverter":
+        elif isinstance(rule._converters[arg], IntegerConverter):
             values[arg] = 1
         elif arg == "filename":
             values[arg] = "css/site.css"
@@ -191,7 +191,7 @@ def test_organiser_ids_never_reach_another_conference(
         ints = [
             arg
             for arg in path_args(rule)
-            if rule._converters[arg].__class__.__name__ == "IntegerConverter"
+            if isinstance(rule._converters[arg], IntegerConverter)
         ]
         if not ints or "slug" not in path_args(rule):
             continue

@@ -12,6 +12,7 @@ from factories import build_doc
 from sqlalchemy import select
 
 from silkmeet import create_app
+from silkmeet.auth.operations import claim_attempt
 from silkmeet.domain import conference_format as fmt
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
@@ -177,9 +178,10 @@ BOOKKEEPING = {
     "invite download": lambda c: invite_ops.record_download(
         first_of(Participation, c).id
     ),
-    "failed login": lambda c: set_(
-        db.session.scalar(select(Organiser)), failed_logins=3, last_failed_login_at=NOW
+    "failed login": lambda c: claim_attempt(
+        db.session.scalar(select(Organiser)).email, NOW
     ),
+    "logout": lambda c: db.session.scalar(select(Organiser)).end_sessions(),
     "password": lambda c: db.session.scalar(select(Organiser)).set_password(
         "another horse battery"
     ),

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from factories import TEST_DATABASE_URL
+from werkzeug.routing import IntegerConverter
 
 from silkmeet import create_app
 from silkmeet.extensions import db
@@ -71,7 +72,7 @@ def test_every_post_route_needs_a_csrf_token(app, demo):
         if "slug" in values:
             values["slug"] = "silk-cities-2020"
         for arg in rule._converters:
-            if rule._converters[arg].__class__.__name__ == "IntegerConverter":
+            if isinstance(rule._converters[arg], IntegerConverter):
                 values[arg] = 1
         url = rule.build(values)[1]
         response = client.post(url, data={})
