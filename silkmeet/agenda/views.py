@@ -29,6 +29,7 @@ from silkmeet.domain import jsonstream
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
+from silkmeet.domain.schedule import meeting_end
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.timetable import active_people
@@ -123,7 +124,7 @@ class AgendaView:
         self.table = b""
         if conference.start_at is not None:
             day = tz.to_local(conference.start_at, conference.timezone).date()
-            end = exports.meeting_end(
+            end = meeting_end(
                 conference.start_at, conference.duration_minutes, self.scheduled
             )
             columns = zv.zone_columns(
