@@ -38,6 +38,7 @@ from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_options
 from silkmeet.timetable import read_schedule
 from silkmeet.timetable import schedule_for
+from silkmeet.web import content_disposition
 
 bp = Blueprint("agenda", __name__, cli_group=None)
 
@@ -304,7 +305,7 @@ def schedule_json_text(conference: Conference, everyone: bool = True) -> str:
 
 def attachment(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, "inline")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -328,8 +329,8 @@ def schedule_csv(slug: str):
         build.conference_info(conference), read_schedule(conference)
     )
     response = attachment(body, "text/csv", f"{slug}.schedule.csv")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{slug}.schedule.csv"'
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{slug}.schedule.csv"
     )
     return response
 

@@ -28,6 +28,7 @@ from silkmeet.invites import rows
 from silkmeet.invites.plan import NoStartError
 from silkmeet.models import Conference
 from silkmeet.models import Participation
+from silkmeet.web import content_disposition
 
 bp = Blueprint("invites", __name__, cli_group=None)
 
@@ -40,7 +41,7 @@ NO_START = (
 def calendar_response(data: bytes, filename: str | None = None) -> Response:
     response = Response(data, mimetype="text/calendar")
     if filename:
-        response.headers["Content-Disposition"] = files.content_disposition(filename)
+        response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -128,7 +129,7 @@ def download_zip(slug: str):
         direct_passthrough=True,
     )
     response.content_length = size
-    response.headers["Content-Disposition"] = files.content_disposition(
+    response.headers["Content-Disposition"] = content_disposition(
         files.zip_filename(conference.slug)
     )
     response.headers["Cache-Control"] = "private, no-store"
