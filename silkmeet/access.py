@@ -55,7 +55,7 @@ def participation_by_token(
     )
     if participation is None:
         abort(404)
-    _check_link(participation, participation.conference.slug, slug, token)
+    _check_link(participation.token, participation.conference.slug, slug, token)
     if participation.removed_at is not None and not include_removed:
         abort(404)
     return participation
@@ -69,7 +69,7 @@ def personal_row_by_token(slug: str, token: str, row_for):
     row = row_for(token)
     if row is None:
         abort(404)
-    _check_link(row, row.slug, slug, token)
+    _check_link(row.token, row.slug, slug, token)
     return row
 
 
@@ -78,9 +78,9 @@ def _plausible_token(token: str) -> None:
         abort(404)
 
 
-def _check_link(found, found_slug: str, slug: str, token: str) -> None:
+def _check_link(found_token: str, found_slug: str, slug: str, token: str) -> None:
     # The lookup is by index; compare again in constant time before trusting it.
-    if not hmac.compare_digest(found.token.encode(), token.encode()):
+    if not hmac.compare_digest(found_token.encode(), token.encode()):
         abort(404)
     if found_slug != slug:
         abort(404)

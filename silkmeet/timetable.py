@@ -21,6 +21,7 @@ from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.models.people import display_name
 
 
 # Every collection is loaded from its single conference, so each costs one
@@ -135,13 +136,6 @@ def has_chair(conference_id: int) -> bool:
         )
         is not None
     )
-
-
-def display_name(full_name: str, latin_name: str) -> str:
-    """``Person.display_name`` from the two columns."""
-    if latin_name and latin_name != full_name:
-        return f"{full_name} ({latin_name})"
-    return full_name
 
 
 def planner_attendees(conference_id: int) -> list[planner.Attendee]:

@@ -4,6 +4,7 @@ the login loader: registered here for every page, never by a blueprint."""
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from flask import Flask
 from flask import abort
@@ -12,6 +13,7 @@ from flask import session
 from flask import url_for
 from werkzeug.routing import IntegerConverter
 
+from silkmeet.domain import filenames
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -127,6 +129,21 @@ def format_local(instant: datetime | None, zone: str, fmt: str = "%a %d %b %Y %H
         return "not set"
     local = tz.to_local(instant, zone)
     return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def content_disposition(filename: str, kind: str = "attachment") -> str:
+    """The ``Content-Disposition`` of every download (RFC 6266): an ASCII
+    ``filename`` and, when the name differs from it, its UTF-8 form as RFC 5987
+    ``filename*``; both bounded in bytes and ending in the name's extension
+    (:mod:`silkmeet.domain.filenames`)."""
+    if kind not in ("attachment", "inline"):
+        raise ValueError(f"not a disposition: {kind!r}")
+    name = filenames.safe_filename(filename)
+    fallback = filenames.ascii_fallback(name)
+    header = f'{kind}; filename="{fallback}"'
+    if fallback != name:
+        header += f"; filename*=UTF-8''{quote(name, safe='')}"
+    return header
 
 
 CSP = "; ".join(

@@ -28,6 +28,7 @@ from silkmeet.domain import jsonstream
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
+from silkmeet.domain.schedule import meeting_end
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.timetable import active_people
@@ -35,6 +36,7 @@ from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_options
 from silkmeet.timetable import schedule_for
+from silkmeet.web import content_disposition
 
 bp = Blueprint("agenda", __name__)
 
@@ -121,7 +123,7 @@ class AgendaView:
         self.table = b""
         if conference.start_at is not None:
             day = tz.to_local(conference.start_at, conference.timezone).date()
-            end = exports.meeting_end(
+            end = meeting_end(
                 conference.start_at, conference.duration_minutes, self.scheduled
             )
             columns = zv.zone_columns(
@@ -277,7 +279,7 @@ def export_conference(slug: str) -> Conference:
 
 def attachment(body, mimetype: str, filename: str) -> Response:
     response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Content-Disposition"] = content_disposition(filename, "inline")
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -302,8 +304,8 @@ def schedule_csv(slug: str):
     response = attachment(
         schedule_exports.schedule_csv(conference), "text/csv", f"{slug}.schedule.csv"
     )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{slug}.schedule.csv"'
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{slug}.schedule.csv"
     )
     return response
 

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.schedule import ScheduledItem
+from silkmeet.domain.schedule import meeting_end
 
 SCHEDULE_FORMAT = "silkmeet-schedule"
 SCHEDULE_VERSION = 1
@@ -48,14 +48,6 @@ class ParticipantInfo:
     role: str
     country: str
     timezone: str
-
-
-def meeting_end(
-    start: datetime, duration_minutes: int, scheduled: Sequence[ScheduledItem]
-) -> datetime:
-    """The planned end, or the last item's end when the lineup runs longer."""
-    planned = start + timedelta(minutes=duration_minutes)
-    return max([planned, *(s.end for s in scheduled)])
 
 
 def local_iso(instant: datetime, zone: str) -> str:

@@ -22,6 +22,7 @@ from silkmeet.domain import timezones as tz
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import compute_schedule
+from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
 
 COUNTRY_KIND = "country_presentation"
@@ -471,15 +472,15 @@ def lineup_warnings(
         warnings.append(
             LineupWarning("no_chair", "No chair is named for this conference.")
         )
-    planned_end = start + timedelta(minutes=planned_minutes)
+    planned = planned_end(start, planned_minutes)
     end = schedule_end(scheduled, start)
-    if end > planned_end:
-        over = round((end - planned_end).total_seconds() / 60)
+    if end > planned:
+        over = round((end - planned).total_seconds() / 60)
         warnings.append(
             LineupWarning(
                 "overrun",
                 f"The lineup ends at {_hm(end, zone)}, {over} min after the planned "
-                f"end ({_hm(planned_end, zone)}).",
+                f"end ({_hm(planned, zone)}).",
             )
         )
     all_units_items = [row.item for row in scheduled]

@@ -18,6 +18,7 @@ from datetime import timedelta
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.schedule import ScheduledItem
+from silkmeet.domain.schedule import schedule_end
 
 # Within this much of the plan the meeting is "on time".
 ON_TIME = timedelta(seconds=30)
@@ -191,7 +192,7 @@ def build_rows(
     if not scheduled:
         return []
     first = scheduled[0].start
-    end = planned_end or max(s.end for s in scheduled)
+    end = planned_end or schedule_end(scheduled, first)
     people = [_introductions(s, facts.get(s.item.id, ItemFacts())) for s in scheduled]
     rows = []
     for index, item in enumerate(scheduled):

@@ -12,6 +12,8 @@ from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 
+_ZERO = timedelta(0)
+
 
 @dataclass(frozen=True)
 class SpeakerIn:
@@ -68,19 +70,26 @@ def speaker_slots(item: ItemIn, start: datetime) -> tuple[SpeakerSlot, ...]:
     shared equally by the others. Explicit minutes that add up to more than the
     item run past its end (the lineup warns about that).
     """
-    if not item.speakers:
+    speakers = item.speakers
+    if not speakers:
         return ()
-    total = timedelta(minutes=item.duration_minutes)
-    explicit = sum((s.minutes or 0) for s in item.speakers)
-    shared = [s for s in item.speakers if s.minutes is None]
-    rest = max(total - timedelta(minutes=explicit), timedelta(0))
-    share = rest / len(shared) if shared else timedelta(0)
+    # One pass, no intermediate lists: the invite plan calls this for every
+    # item of the largest conferences.
+    explicit = shared = 0
+    for s in speakers:
+        if s.minutes is None:
+            shared += 1
+        else:
+            explicit += s.minutes
+    rest = max(timedelta(minutes=item.duration_minutes - explicit), _ZERO)
+    share = rest / shared if shared else _ZERO
     slots = []
     cursor = start
-    for speaker in item.speakers:
-        length = timedelta(minutes=speaker.minutes) if speaker.minutes else share
-        slots.append(SpeakerSlot(speaker=speaker, start=cursor, end=cursor + length))
-        cursor += length
+    for speaker in speakers:
+        minutes = speaker.minutes
+        end = cursor + (timedelta(minutes=minutes) if minutes else share)
+        slots.append(SpeakerSlot(speaker, cursor, end))
+        cursor = end
     return tuple(slots)
 
 
@@ -121,3 +130,18 @@ def compute_schedule(
 def schedule_end(scheduled: Sequence[ScheduledItem], start: datetime) -> datetime:
     """When the last item ends (``start`` for an empty lineup)."""
     return max((s.end for s in scheduled), default=start)
+
+
+def planned_end(start: datetime, duration_minutes: int) -> datetime:
+    """The end the organisers planned: the start plus the conference's length,
+    whatever the lineup holds. Run-of-show back-times count down to it (and go
+    negative past it); the lineup's overrun warning compares with it."""
+    return start + timedelta(minutes=duration_minutes)
+
+
+def meeting_end(
+    start: datetime, duration_minutes: int, scheduled: Sequence[ScheduledItem]
+) -> datetime:
+    """When the meeting ends: its planned end, or the last item's end when the
+    lineup runs longer. What invites, the agenda and the exports announce."""
+    return max(planned_end(start, duration_minutes), schedule_end(scheduled, start))

@@ -19,9 +19,13 @@ from silkmeet.access import agenda_access
 from silkmeet.access import organiser_conference
 from silkmeet.access import personal_row_by_token
 from silkmeet.extensions import db
+from silkmeet.invites import files
 from silkmeet.invites import operations as ops
+from silkmeet.invites import rows
+from silkmeet.invites.plan import NoStartError
 from silkmeet.models import Conference
 from silkmeet.models import Participation
+from silkmeet.web import content_disposition
 
 bp = Blueprint("invites", __name__)
 
@@ -34,12 +38,12 @@ NO_START = (
 def calendar_response(data: bytes, filename: str | None = None) -> Response:
     response = Response(data, mimetype="text/calendar")
     if filename:
-        response.headers["Content-Disposition"] = ops.content_disposition(filename)
+        response.headers["Content-Disposition"] = content_disposition(filename)
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@bp.errorhandler(ops.NoStartError)
+@bp.errorhandler(NoStartError)
 def no_start(error):
     """Any calendar of a conference without a start: a clear 409, no file."""
     return current_app.handle_http_exception(Conflict(description=NO_START))
@@ -55,7 +59,7 @@ def personal_invite(slug: str, token: str):
 
 @bp.get("/c/<slug>/feed/<token>.ics")
 def feed(slug: str, token: str):
-    row = personal_row_by_token(slug, token, ops.personal_row_by_token)
+    row = personal_row_by_token(slug, token, rows.personal_row_by_token)
     return calendar_response(ops.personal_feed(row))
 
 
@@ -97,7 +101,7 @@ def _organiser_participation(slug: str, participation_id: int):
 @login_required
 def organiser_download(slug: str, participation_id: int):
     conference = organiser_conference(slug)
-    row = ops.personal_row(
+    row = rows.personal_row(
         Participation.id == participation_id,
         Participation.conference_id == conference.id,
     )
@@ -122,8 +126,8 @@ def download_zip(slug: str):
         direct_passthrough=True,
     )
     response.content_length = size
-    response.headers["Content-Disposition"] = ops.content_disposition(
-        f"{conference.slug}-invites.zip"
+    response.headers["Content-Disposition"] = content_disposition(
+        files.zip_filename(conference.slug)
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from silkmeet.models.agenda import AgendaItemSpeaker
 
 
+def display_name(full_name: str, latin_name: str | None) -> str:
+    """How a person is named to others: ``张国强 (Zhang Guoqiang)``; the Latin
+    form only where it differs. Also for rows that hold the two columns."""
+    if latin_name and latin_name != full_name:
+        return f"{full_name} ({latin_name})"
+    return full_name
+
+
 class Person(Base):
     __tablename__ = "person"
     __table_args__ = (not_blank("full_name"),)
@@ -51,9 +59,7 @@ class Person(Base):
 
     @property
     def display_name(self) -> str:
-        if self.latin_name and self.latin_name != self.full_name:
-            return f"{self.full_name} ({self.latin_name})"
-        return self.full_name
+        return display_name(self.full_name, self.latin_name)
 
     def __repr__(self) -> str:
         return f"<Person {self.full_name}>"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy import update
@@ -17,6 +16,7 @@ from sqlalchemy import update
 from silkmeet import timetable
 from silkmeet.db import utcnow
 from silkmeet.domain import runofshow as ros
+from silkmeet.domain import schedule
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
@@ -72,7 +72,7 @@ def item_facts(item: AgendaItem) -> ros.ItemFacts:
 def planned_end(conference: Conference) -> datetime | None:
     if conference.start_at is None:
         return None
-    return conference.start_at + timedelta(minutes=conference.duration_minutes)
+    return schedule.planned_end(conference.start_at, conference.duration_minutes)
 
 
 def rows_for(conference: Conference, chair_zone: str) -> list[ros.Row]:

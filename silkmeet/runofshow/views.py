@@ -35,6 +35,7 @@ from silkmeet.extensions import login_manager
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
+from silkmeet.web import content_disposition
 
 bp = Blueprint("runofshow", __name__)
 
@@ -178,7 +179,7 @@ def csv_response(rows: list[list], filename: str) -> Response:
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": content_disposition(filename)},
     )
 
 
@@ -297,8 +298,8 @@ def export_json(slug, token):
         json.dumps(document, ensure_ascii=False, indent=2),
         mimetype="application/json",
     )
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{conference.slug}-run-of-show.json"'
+    response.headers["Content-Disposition"] = content_disposition(
+        f"{conference.slug}-run-of-show.json"
     )
     return response
 

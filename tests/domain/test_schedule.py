@@ -7,6 +7,8 @@ import pytest
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
 from silkmeet.domain.schedule import compute_schedule
+from silkmeet.domain.schedule import meeting_end
+from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
 
 START = datetime(2020, 11, 20, 13, tzinfo=UTC)
@@ -71,3 +73,23 @@ def test_dst_change_inside_the_meeting_keeps_elapsed_time():
 def test_naive_start_is_refused():
     with pytest.raises(ValueError):
         compute_schedule(datetime(2020, 11, 20, 13), [item(1, 5)])
+
+
+@pytest.mark.parametrize(
+    ("minutes", "end_after"),
+    [
+        ((), 60),  # no items: the planned end
+        ((20, 20), 60),  # the lineup ends early: still the planned end
+        ((40, 30), 70),  # an overrun moves the meeting's end
+    ],
+)
+def test_meeting_end_is_the_planned_end_or_the_overrun(minutes, end_after):
+    scheduled = compute_schedule(START, [item(n, m) for n, m in enumerate(minutes)])
+    assert planned_end(START, 60) == START + timedelta(minutes=60)
+    assert meeting_end(START, 60, scheduled) == START + timedelta(minutes=end_after)
+
+
+def test_meeting_end_counts_a_fixed_start_late_in_the_day():
+    late = START + timedelta(hours=5)
+    scheduled = compute_schedule(START, [item(1, 10), item(2, 15, fixed_start=late)])
+    assert meeting_end(START, 60, scheduled) == late + timedelta(minutes=15)

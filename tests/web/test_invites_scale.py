@@ -15,6 +15,8 @@ from sqlalchemy import select
 
 from silkmeet.extensions import db
 from silkmeet.invites import operations as ops
+from silkmeet.invites import plan
+from silkmeet.invites import rows
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 from silkmeet.models import Participation
@@ -47,7 +49,7 @@ def count_statements(sql_statements, fn) -> tuple[int, object]:
 
 
 def row_of(participation: Participation):
-    return ops.personal_row(Participation.id == participation.id)
+    return rows.personal_row(Participation.id == participation.id)
 
 
 def get(client, url: str) -> bytes:
@@ -121,7 +123,7 @@ def test_zip_holds_the_same_invites_as_the_personal_links(app, make_conference):
 
         # Every speaking slot is where the full schedule puts it, and in the
         # speaker's short agenda even when it comes late in the day.
-        uid = ops._conference_uid(conference)
+        uid = plan.conference_uid(conference)
         scheduled = schedule_for(load_conference(conference.slug))
         by_id = {p.id: p for p in people}
         checked = 0
@@ -133,7 +135,7 @@ def test_zip_holds_the_same_invites_as_the_personal_links(app, make_conference):
                 data, _ = ops.personal_invite(row_of(participation), STAMP)
                 events = icalendar.Calendar.from_ical(data).walk("VEVENT")
                 mine = {str(e["UID"]): e for e in events[1:]}
-                event_ = mine[ops.slot_uid(uid, participation.uid, rank)]
+                event_ = mine[plan.slot_uid(uid, participation.uid, rank)]
                 assert event_.decoded("DTSTART") == slot.start
                 assert event_.decoded("DTEND") == max(
                     slot.end, slot.start + timedelta(minutes=1)

@@ -256,9 +256,11 @@ def test_streams_hold_a_fraction_of_the_document(app, client, auth, make_confere
 
 
 def test_zip_reads_people_in_batches_with_the_same_names(app, demo, monkeypatch):
+    from silkmeet.invites import files
     from silkmeet.invites import operations as ops
+    from silkmeet.invites import rows
 
-    monkeypatch.setattr(ops, "PEOPLE_BATCH", 5)
+    monkeypatch.setattr(rows, "PEOPLE_BATCH", 5)
     with app.test_request_context():
         conference = conference_row(DEMO)
         people = db.session.execute(
@@ -269,7 +271,7 @@ def test_zip_reads_people_in_batches_with_the_same_names(app, demo, monkeypatch)
         ).all()
         names = [name for name, _data in ops.all_invites(conference)]
     assert len(people) > 3 * 5
-    assert names == ops.zip_names(people)
+    assert names == files.zip_names(people)
 
 
 def test_streams_given_up_halfway_close_their_cursors(app, conferences, monkeypatch):
@@ -278,9 +280,10 @@ def test_streams_given_up_halfway_close_their_cursors(app, conferences, monkeypa
     transaction's resources."""
     from silkmeet.exchange import operations as exchange
     from silkmeet.invites import operations as ops
+    from silkmeet.invites import rows
 
     monkeypatch.setattr(exchange, "EXPORT_BATCH", 5)
-    monkeypatch.setattr(ops, "PEOPLE_BATCH", 5)
+    monkeypatch.setattr(rows, "PEOPLE_BATCH", 5)
     with app.test_request_context():
         chunks = export_chunks(conference_row(VARIED))
         text = ""
