@@ -34,6 +34,14 @@ DEFAULTS = {
     "DB_STATEMENT_TIMEOUT": 15,
     "DB_POOL_TIMEOUT": 5,
     "HEALTHZ_TIMEOUT": 1.5,
+    # Mail (README "Mail"). No MAIL_URL: mail is kept in the outbox, not sent.
+    "MAIL_URL": None,
+    "MAIL_FROM": "silkmeet@localhost",
+    "MAIL_MESSAGE_ID_DOMAIN": None,
+    "MAIL_RATE_PER_MINUTE": 120,
+    "MAIL_MAX_ATTEMPTS": 12,
+    "MAIL_TIMEOUT_SECONDS": 30,
+    "MAIL_LEASE_SECONDS": 300,
 }
 
 

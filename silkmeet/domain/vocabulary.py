@@ -65,6 +65,26 @@ ORGANISER_RIGHTS = (
     ("editor", "Editor"),
 )
 
+# What an outbox message is for; the list grows with the mail the app sends.
+MAIL_KINDS = (
+    ("invitation", "Invitation"),
+    ("update", "Update"),
+    ("cancellation", "Cancellation"),
+    ("reminder", "Reminder"),
+    ("nudge", "Nudge"),
+    ("slot", "Speaking slot"),
+    ("test", "Test message"),
+)
+
+# An outbox message's life: queued -> sending (claimed by a worker) -> sent or
+# failed; a temporary failure puts it back to queued for a later attempt.
+OUTBOX_STATUSES = (
+    ("queued", "Queued"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("failed", "Failed"),
+)
+
 MIN_DURATION = 1
 MAX_DURATION = 1440
 

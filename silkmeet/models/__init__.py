@@ -8,6 +8,7 @@ from silkmeet.models.agenda import AgendaItemSpeaker
 from silkmeet.models.conference import Conference
 from silkmeet.models.conference import ConferenceHost
 from silkmeet.models.conference import Organisation
+from silkmeet.models.outbox import OutboxMessage
 from silkmeet.models.people import Participation
 from silkmeet.models.people import Person
 from silkmeet.models.runofshow import RunOfShowPrint
@@ -24,6 +25,7 @@ __all__ = [
     "LoginFailure",
     "Organisation",
     "Organiser",
+    "OutboxMessage",
     "Participation",
     "Person",
     "RunOfShowPrint",

@@ -83,6 +83,11 @@ class Conference(Base):
     # {"order": [item ids], "version": n, "what": "…", "by": organiser id}.
     lineup_undo: Mapped[dict | None] = mapped_column(JSON)
 
+    # The conference's own sender and reply address for its mail ("Name <addr>"
+    # or an address), instead of SILKMEET_MAIL_FROM (silkmeet/mail/operations.py).
+    mail_from: Mapped[str | None] = mapped_column(String(320))
+    mail_reply_to: Mapped[str | None] = mapped_column(String(320))
+
     agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")
     agenda_share_token: Mapped[str] = mapped_column(
         String(64), unique=True, default=new_token

@@ -1,0 +1,1 @@
+"""Mail: the outbox (operations), its delivery (worker, transport) and commands."""

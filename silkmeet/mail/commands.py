@@ -1,0 +1,93 @@
+"""``flask --app silkmeet mail …``: the delivery worker and the outbox's state."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import UTC
+from datetime import datetime
+
+import click
+from flask import Flask
+from flask import current_app
+from flask.cli import with_appcontext
+
+from silkmeet.cli import fail
+from silkmeet.cli import find_conference
+from silkmeet.mail import operations
+from silkmeet.mail.transport import transport_from_config
+from silkmeet.mail.worker import deliver
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(mail)
+
+
+@click.group("mail")
+def mail() -> None:
+    """Send the queued mail and see the outbox."""
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+
+
+@mail.command("worker")
+@click.option("--once", is_flag=True, help="Send what is due now, then exit.")
+@click.option(
+    "--batch",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Messages claimed at a time (one SMTP connection each).",
+)
+@click.option(
+    "--poll",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between looks at an empty queue.",
+)
+@with_appcontext
+def worker_command(once: bool, batch: int, poll: float) -> None:
+    """Deliver queued mail until stopped (Ctrl-C or SIGTERM)."""
+    app = current_app._get_current_object()
+    try:
+        transport = transport_from_config(app.config)
+        operations.configured_sender()
+    except ValueError as exc:
+        fail(str(exc))
+    click.echo(f"mail worker: {transport.describe()}", err=True)
+    stop = threading.Event()
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous[signum] = signal.signal(signum, lambda *_: stop.set())
+    try:
+        totals = deliver(
+            app,
+            once=once,
+            batch=batch,
+            poll_seconds=poll,
+            transport=transport,
+            stop=stop,
+            on_batch=lambda counts: click.echo(f"{_stamp()} batch: {counts.line()}"),
+            on_error=lambda text: click.echo(f"{_stamp()} {text}", err=True),
+        )
+    except ValueError as exc:
+        fail(str(exc))
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    click.echo(f"{_stamp()} done: {totals.line()}")
+
+
+@mail.command("status")
+@click.argument("slug", required=False)
+@with_appcontext
+def status_command(slug: str | None) -> None:
+    """Messages per status, for one conference or the whole outbox."""
+    conference_id = find_conference(slug).id if slug is not None else None
+    counts = operations.status_counts(conference_id)
+    for status, count in counts.items():
+        click.echo(f"{status:<8} {count:>7}")
