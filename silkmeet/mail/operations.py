@@ -163,7 +163,7 @@ def status_counts(conference_id: int | None = None) -> dict[str, int]:
     if conference_id is not None:
         query = query.where(OutboxMessage.conference_id == conference_id)
     counts = dict.fromkeys(v.values(v.OUTBOX_STATUSES), 0)
-    counts.update(db.session.execute(query).tuples())
+    counts.update(db.session.execute(query).all())
     return counts
 
 

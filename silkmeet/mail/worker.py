@@ -144,20 +144,24 @@ def claim(now: datetime, limit: int, lease_end: datetime) -> list:
         # UPDATE … WHERE id IN (that SELECT) is not the same: PostgreSQL may run
         # the subquery more than once and take more than ``limit`` rows.)
         candidates = candidates.with_for_update(skip_locked=True)
-    ids = db.session.scalars(candidates).all()
-    if not ids:
+    while True:
+        ids = db.session.scalars(candidates).all()
+        if not ids:
+            db.session.commit()
+            return []
+        # The due condition again: on SQLite another worker may have taken
+        # some of these rows since the SELECT, and they are not taken twice.
+        rows = db.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(ids), _due(now))
+            .values(status="sending", claimed_until=lease_end)
+            .returning(OUTBOX.c.id, OUTBOX.c.raw, OUTBOX.c.attempts)
+        ).all()
         db.session.commit()
-        return []
-    # The due condition again: on SQLite another worker may have taken some of
-    # these rows since the SELECT, and they are not taken twice.
-    rows = db.session.execute(
-        update(OUTBOX)
-        .where(OUTBOX.c.id.in_(ids), _due(now))
-        .values(status="sending", claimed_until=lease_end)
-        .returning(OUTBOX.c.id, OUTBOX.c.raw, OUTBOX.c.attempts)
-    ).all()
-    db.session.commit()
-    return sorted(rows, key=lambda row: row.id)
+        if rows:
+            return sorted(rows, key=lambda row: row.id)
+        # Another worker took them all: look again (it made progress, so this
+        # ends), rather than report an empty queue.
 
 
 def _finish(row_id: int, lease_end: datetime, **values) -> bool:
