@@ -145,3 +145,35 @@ class FakeClock:
 
     def advance(self, **delta) -> None:
         self.now += timedelta(**delta)
+
+
+def queue(app, count: int = 1, **kwargs) -> list[int]:
+    """Queue and commit ``count`` invitations (to p0@…, p1@… unless ``to``)."""
+    from silkmeet.extensions import db
+    from silkmeet.mail.operations import enqueue
+
+    with app.app_context():
+        ids = []
+        for n in range(count):
+            message = make_message(to=kwargs.get("to", f"p{n}@example.org"))
+            ids.append(enqueue(message, kind="invitation", conference_id=None).id)
+        db.session.commit()
+        return ids
+
+
+def rows(app) -> list:
+    """Every outbox row, bytes loaded, detached from the session."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import undefer
+
+    from silkmeet.extensions import db
+    from silkmeet.models import OutboxMessage
+
+    with app.app_context():
+        found = db.session.scalars(
+            select(OutboxMessage)
+            .options(undefer(OutboxMessage.raw))
+            .order_by(OutboxMessage.id)
+        ).all()
+        db.session.expunge_all()
+        return found

@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from factories import TEST_DATABASE_URL
 from mailtest import make_message
+from mailtest import queue
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
@@ -101,24 +102,10 @@ def test_two_workers_send_each_message_exactly_once(shared_app, smtp_server):
     assert attempts == 1
 
 
-def queue_plain(app, count: int) -> list[int]:
-    with app.app_context():
-        ids = [
-            enqueue(
-                make_message(to=f"p{n}@example.org"),
-                kind="invitation",
-                conference_id=None,
-            ).id
-            for n in range(count)
-        ]
-        db.session.commit()
-    return ids
-
-
 def test_claim_does_not_take_rows_another_worker_took_meanwhile(app, clock):
     """Between the claim's SELECT and its UPDATE another worker takes two of
     the rows: the UPDATE's due condition leaves them to that worker."""
-    ids = queue_plain(app, 4)
+    ids = queue(app, 4)
     theirs = clock.now + timedelta(minutes=3)
     done = []
 
@@ -156,7 +143,7 @@ def test_claim_does_not_take_rows_another_worker_took_meanwhile(app, clock):
     not TEST_DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL"
 )
 def test_claim_skips_rows_locked_by_another_worker(app, clock):
-    ids = queue_plain(app, 5)
+    ids = queue(app, 5)
     with app.app_context():
         with db.engine.connect() as other:
             # Another worker, inside its claim: the first three rows locked.

@@ -10,7 +10,8 @@ from email import policy
 
 import pytest
 from mailtest import make_message
-from sqlalchemy import select
+from mailtest import queue
+from mailtest import rows
 
 from silkmeet.extensions import db
 from silkmeet.mail.operations import enqueue
@@ -18,26 +19,6 @@ from silkmeet.mail.worker import claim
 from silkmeet.mail.worker import deliver
 from silkmeet.mail.worker import retry_delay
 from silkmeet.models import OutboxMessage
-
-
-def queue(app, count=1, **kwargs) -> list[int]:
-    with app.app_context():
-        ids = []
-        for n in range(count):
-            message = make_message(to=kwargs.pop("to", f"p{n}@example.org"), **kwargs)
-            ids.append(enqueue(message, kind="invitation", conference_id=None).id)
-        db.session.commit()
-        return ids
-
-
-def rows(app) -> list[OutboxMessage]:
-    with app.app_context():
-        found = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
-        result = found.all()
-        for row in result:
-            _ = row.raw
-        db.session.expunge_all()
-        return result
 
 
 def test_rolled_back_message_is_never_sent(mail_app, smtp_server, clock):
