@@ -223,6 +223,11 @@ class MessageParts(NamedTuple):
     attachments: list[Attachment]
 
 
+def _lines(part) -> str | None:
+    # Stored with CRLF for SMTP; shown with the ends Python text has.
+    return None if part is None else part.get_content().replace("\r\n", "\n")
+
+
 def message_parts(row: OutboxMessage) -> MessageParts:
     """A stored message taken apart for display: its headers (decoded, in
     order), text and HTML bodies, the calendar it carries (the inline
@@ -255,8 +260,8 @@ def message_parts(row: OutboxMessage) -> MessageParts:
         )
     return MessageParts(
         headers=headers,
-        text=text.get_content() if text is not None else None,
-        html=html.get_content() if html is not None else None,
+        text=_lines(text),
+        html=_lines(html),
         calendar=calendar,
         attachments=attachments,
     )
