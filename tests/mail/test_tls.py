@@ -63,14 +63,20 @@ def credentials(password=PASSWORD) -> str:
     return f"{USER}:{password.replace('@', '%40').replace(' ', '%20')}"
 
 
-def test_starttls_then_login(app, start_smtp, server_context, ca_file, clock):
-    server = start_smtp(
+@pytest.fixture
+def starttls_server(start_smtp, server_context):
+    """STARTTLS required, then a login (aiosmtpd offers AUTH only after TLS)."""
+    return start_smtp(
         tls_context=server_context,
         require_starttls=True,
         authenticator=authenticator,
         auth_require_tls=True,
         auth_required=True,
     )
+
+
+def test_starttls_then_login(app, starttls_server, ca_file, clock):
+    server = starttls_server
     app.config["MAIL_URL"] = (
         f"smtp://{credentials()}@127.0.0.1:{server.port}?cafile={ca_file}"
     )
@@ -82,13 +88,8 @@ def test_starttls_then_login(app, start_smtp, server_context, ca_file, clock):
     assert rows(app)[0].status == "sent"
 
 
-def test_wrong_password_is_temporary(app, start_smtp, server_context, ca_file, clock):
-    server = start_smtp(
-        tls_context=server_context,
-        require_starttls=True,
-        authenticator=authenticator,
-        auth_required=True,
-    )
+def test_wrong_password_is_temporary(app, starttls_server, ca_file, clock):
+    server = starttls_server
     app.config["MAIL_URL"] = (
         f"smtp://{credentials('wrong')}@127.0.0.1:{server.port}?cafile={ca_file}"
     )
