@@ -31,6 +31,10 @@ run: install
 	@echo "silkmeet is starting on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@$(FLASK) demo-login
 	@echo
+	@# The mail worker runs beside the server and stops with it. Without
+	@# SILKMEET_MAIL_URL it keeps mail in the outbox instead of sending it.
+	@$(FLASK) mail worker --poll 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 lint: install
@@ -56,6 +60,7 @@ test-postgres: install
 
 bench: install
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_mail.py
 
 bench-http: install
 	$(BIN)/python scripts/http_load.py bench

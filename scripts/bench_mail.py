@@ -1,0 +1,200 @@
+"""Mail benchmark: the worker's delivery rate into a local SMTP sink.
+
+    make bench                          # after scripts/bench.py
+    python scripts/bench_mail.py --messages 2000 --batch 50
+    DATABASE_URL=postgresql://… python scripts/bench_mail.py
+
+Queues invitation-sized messages (text, HTML, calendar and an .ics attachment)
+in one transaction (enqueue alone is timed), then runs one worker
+(``deliver(once=True)``, no rate limit) against aiosmtpd's Sink handler in
+another process, over one SMTP connection per batch; then the same messages
+again through the local transport (no network: the cost of claiming and
+recording alone). Prints messages per second and the worker's peak RSS above
+its idle level, and adds them to bench-results.json. Figures only: nothing
+here is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from email.message import EmailMessage
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import peak_extra_mib  # noqa: E402
+from bench import rss_kib  # noqa: E402
+from sqlalchemy import update  # noqa: E402
+
+from silkmeet import create_app  # noqa: E402
+from silkmeet.extensions import db  # noqa: E402
+from silkmeet.mail.operations import enqueue  # noqa: E402
+from silkmeet.mail.operations import status_counts  # noqa: E402
+from silkmeet.mail.worker import deliver  # noqa: E402
+from silkmeet.models import OutboxMessage  # noqa: E402
+
+CALENDAR = "\r\n".join(
+    ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//silkmeet//bench//EN"]
+    + ["METHOD:REQUEST", "BEGIN:VEVENT", "UID:bench@silkmeet.example", "SEQUENCE:1"]
+    + ["DESCRIPTION:" + "Agenda line, join link and passcode. " * 40]
+    + ["END:VEVENT", "END:VCALENDAR", ""]
+)
+
+
+def invitation(n: int) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = "Silk Cities <silkmeet@bench.example>"
+    message["To"] = f"Délégué {n} <delegate{n}@bench.example>"
+    message["Subject"] = f"Invitation : réunion des villes de la soie ({n})"
+    message.set_content("Bonjour,\n\n" + "Votre créneau, le lien, le code.\n" * 40)
+    message.add_alternative(
+        "<p>Bonjour,</p>" + "<p>Votre créneau, le lien, le code.</p>" * 80,
+        subtype="html",
+    )
+    message.add_alternative(
+        CALENDAR.encode(),
+        maintype="text",
+        subtype="calendar",
+        params={"method": "REQUEST"},
+    )
+    message.add_attachment(
+        CALENDAR.encode(), maintype="application", subtype="ics", filename="invite.ics"
+    )
+    return message
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_sink(port: int) -> subprocess.Popen:
+    """aiosmtpd's Sink (accepts and drops every message) in its own process."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
+        + ["-c", "aiosmtpd.handlers.Sink"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise SystemExit("the aiosmtpd sink did not start")
+
+
+def requeue_all(app) -> None:
+    with app.app_context():
+        db.session.execute(
+            update(OutboxMessage).values(status="queued", attempts=0, sent_at=None)
+        )
+        db.session.commit()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--batch", type=int, default=50)
+    parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    args = parser.parse_args()
+
+    if os.environ.get("DATABASE_URL"):
+        from silkmeet.config import database_url
+
+        url, where = database_url(os.environ["DATABASE_URL"]), "PostgreSQL"
+    else:
+        url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench-mail.sqlite'}"
+        where = "SQLite file"
+    port = free_port()
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "MAIL_URL": f"smtp://127.0.0.1:{port}?starttls=off",
+            "MAIL_FROM": "bounces@bench.example",
+            "MAIL_RATE_PER_MINUTE": 0,
+        }
+    )
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        # Composing is the caller's (domain/mail.py); only enqueue is timed:
+        # serialising the message to bytes and flushing its row.
+        queue_s = 0.0
+        for start in range(0, args.messages, 200):
+            chunk = [
+                invitation(n) for n in range(start, min(start + 200, args.messages))
+            ]
+            t0 = time.perf_counter()
+            for message in chunk:
+                enqueue(message, kind="invitation", conference_id=None)
+            queue_s += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        db.session.commit()
+        queue_s += time.perf_counter() - t0
+        size = db.session.scalar(
+            db.select(db.func.avg(db.func.length(OutboxMessage.raw)))
+        )
+
+    results: dict[str, float] = {}
+    print(
+        f"silkmeet mail benchmark on {where}: {args.messages} messages of "
+        f"{size / 1024:.1f} KiB on average, batches of {args.batch}"
+    )
+    results["mail_queue_per_s"] = round(args.messages / queue_s, 1)
+
+    sink = start_sink(port)
+    try:
+        gc.collect()
+        idle = rss_kib() / 1024
+        elapsed = {}
+
+        def run():
+            t0 = time.perf_counter()
+            totals = deliver(app, once=True, batch=args.batch)
+            elapsed["s"] = time.perf_counter() - t0
+            assert totals.sent == args.messages, totals
+
+        results["mail_smtp_peak_above_idle_mib"] = round(peak_extra_mib(run), 1)
+        results["mail_smtp_per_s"] = round(args.messages / elapsed["s"], 1)
+    finally:
+        sink.terminate()
+        sink.wait(10)
+
+    requeue_all(app)
+    app.config["MAIL_URL"] = None
+    t0 = time.perf_counter()
+    deliver(app, once=True, batch=args.batch)
+    results["mail_local_per_s"] = round(args.messages / (time.perf_counter() - t0), 1)
+    with app.app_context():
+        assert status_counts()["sent"] == args.messages
+        db.session.remove()
+        db.engine.dispose()
+
+    results["mail_idle_rss_mib"] = round(idle, 1)
+    for key, value in results.items():
+        print(f"  {key:<34} {value:>10}")
+    path = Path(args.out)
+    merged = json.loads(path.read_text()) if path.exists() else {}
+    merged.update(results)
+    path.write_text(json.dumps(merged, indent=2, sort_keys=True) + "\n")
+    print(f"added to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
