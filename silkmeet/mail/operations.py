@@ -85,8 +85,9 @@ def enqueue(
 ) -> OutboxMessage:
     """Queue ``message`` in the current transaction (add and flush, no commit).
 
-    The message needs a From and exactly one address in To (plus any Cc); Bcc
-    is refused, since the stored bytes are sent as they are. It gains a
+    The message needs a From and exactly one address in To (plus any Cc), all
+    ASCII (no SMTPUTF8); Bcc is refused, since the stored bytes are sent as
+    they are. ValueError says what is wrong. It gains a
     Message-ID and a Date when it has none; both are kept through retries, so
     a copy sent twice is recognisable as one message.
     """
@@ -99,6 +100,11 @@ def enqueue(
     recipients = getaddresses(message.get_all("To", []))
     if len(recipients) != 1 or "@" not in recipients[0][1]:
         raise ValueError("the message needs exactly one To address")
+    for _name, address in recipients + getaddresses(message.get_all("Cc", [])):
+        if not address.isascii():
+            # The header would carry it as an encoded word, which is not an
+            # address, and the envelope cannot carry it without SMTPUTF8.
+            raise ValueError(f"{address!r}: non-ASCII addresses cannot be sent")
     if message["Message-ID"] is None:
         message["Message-ID"] = make_msgid(domain=message_id_domain())
     if message["Date"] is None:

@@ -263,6 +263,12 @@ class SMTPSession:
             options.append("BODY=8BITMIME")
         try:
             return client.sendmail(sender, recipients, raw, mail_options=options)
+        except UnicodeEncodeError as exc:
+            # An address smtplib cannot write without SMTPUTF8 (enqueue refuses
+            # them; a row written otherwise must not stop the worker). The
+            # server may be inside a transaction now: start afresh.
+            self._drop(client)
+            raise DeliveryError(f"not an ASCII address: {exc}", permanent=True) from exc
         except (smtplib.SMTPException, OSError) as exc:
             replied = isinstance(
                 exc, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused
@@ -271,9 +277,12 @@ class SMTPSession:
                 # Lost, timed out, or closed by smtplib after a 421: the next
                 # message reconnects. After any other reply smtplib has reset
                 # the transaction and the connection serves the next message.
-                self.client = None
-                client.close()
+                self._drop(client)
             raise classify(exc) from exc
+
+    def _drop(self, client: smtplib.SMTP) -> None:
+        self.client = None
+        client.close()
 
 
 def transport_from_config(config) -> LocalTransport | SMTPTransport:

@@ -75,6 +75,8 @@ def test_enqueue_never_commits(app):
         (lambda m: m.__delitem__("To"), "one To"),
         (lambda m: m.__delitem__("From"), "no From"),
         (lambda m: m.__setitem__("Bcc", "c@example.org"), "Bcc"),
+        (lambda m: m.replace_header("To", "Zoë <zoë@example.org>"), "non-ASCII"),
+        (lambda m: m.__setitem__("Cc", "chair@exämple.org"), "non-ASCII"),
     ],
 )
 def test_enqueue_refuses_what_it_cannot_send(app_ctx, change, error):

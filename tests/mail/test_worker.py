@@ -259,3 +259,24 @@ def test_local_transport_marks_sent_and_keeps_the_bytes(app, clock):
     found = rows(app)
     assert {(r.status, r.transport) for r in found} == {("sent", "local")}
     assert found[0].raw == queued
+
+
+def test_a_row_smtp_cannot_carry_fails_alone(mail_app, smtp_server, clock):
+    """A row written around enqueue with a UTF-8 address fails, and does not
+    stop the worker."""
+    with mail_app.app_context():
+        db.session.add(
+            OutboxMessage(
+                kind="test",
+                recipient="zoë@example.org",
+                message_id="<poison@silkmeet.test>",
+                raw="To: zoë@example.org\r\nSubject: x\r\n\r\nx\r\n".encode(),
+            )
+        )
+        db.session.commit()
+    queue(mail_app)
+    totals = deliver(mail_app, once=True, clock=clock, sleep=clock.sleep)
+    assert (totals.failed, totals.sent) == (1, 1)
+    poison, good = rows(mail_app)
+    assert poison.status == "failed" and "not an ASCII address" in poison.last_error
+    assert good.status == "sent"
