@@ -11,6 +11,7 @@ import click
 from flask import Flask
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import DBAPIError
 
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
@@ -76,6 +77,9 @@ def worker_command(once: bool, batch: int, poll: float) -> None:
         )
     except ValueError as exc:
         fail(str(exc))
+    except DBAPIError as exc:
+        # Most often a database that was never migrated (flask db upgrade).
+        fail(f"database: {str(exc.orig).splitlines()[0]}")
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)

@@ -77,3 +77,15 @@ def test_status_counts(app, runner, make_conference):
     result = runner.invoke(args=["mail", "status", "nope"])
     assert result.exit_code == 1
     assert result.stderr == "Error: no conference with slug 'nope'\n"
+
+
+def test_worker_on_an_unmigrated_database_says_so(app, runner):
+    with app.app_context():
+        db.drop_all()
+    result = runner.invoke(args=["mail", "worker", "--once"])
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()[1:]  # after the transport line
+    assert line.startswith("Error: database: ")
+    assert "outbox_message" in line
+    with app.app_context():
+        db.create_all()
