@@ -25,14 +25,17 @@ import subprocess
 import sys
 import tempfile
 import time
-from email.message import EmailMessage
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# The tests' invitation and free port (tests/mailtest.py).
+sys.path.insert(0, str(ROOT / "tests"))
 
 from bench import peak_extra_mib  # noqa: E402
 from bench import rss_kib  # noqa: E402
+from mailtest import free_port  # noqa: E402
+from mailtest import make_message  # noqa: E402
 from sqlalchemy import update  # noqa: E402
 
 from silkmeet import create_app  # noqa: E402
@@ -41,41 +44,6 @@ from silkmeet.mail.operations import enqueue  # noqa: E402
 from silkmeet.mail.operations import status_counts  # noqa: E402
 from silkmeet.mail.worker import deliver  # noqa: E402
 from silkmeet.models import OutboxMessage  # noqa: E402
-
-CALENDAR = "\r\n".join(
-    ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//silkmeet//bench//EN"]
-    + ["METHOD:REQUEST", "BEGIN:VEVENT", "UID:bench@silkmeet.example", "SEQUENCE:1"]
-    + ["DESCRIPTION:" + "Agenda line, join link and passcode. " * 40]
-    + ["END:VEVENT", "END:VCALENDAR", ""]
-)
-
-
-def invitation(n: int) -> EmailMessage:
-    message = EmailMessage()
-    message["From"] = "Silk Cities <silkmeet@bench.example>"
-    message["To"] = f"Délégué {n} <delegate{n}@bench.example>"
-    message["Subject"] = f"Invitation : réunion des villes de la soie ({n})"
-    message.set_content("Bonjour,\n\n" + "Votre créneau, le lien, le code.\n" * 40)
-    message.add_alternative(
-        "<p>Bonjour,</p>" + "<p>Votre créneau, le lien, le code.</p>" * 80,
-        subtype="html",
-    )
-    message.add_alternative(
-        CALENDAR.encode(),
-        maintype="text",
-        subtype="calendar",
-        params={"method": "REQUEST"},
-    )
-    message.add_attachment(
-        CALENDAR.encode(), maintype="application", subtype="ics", filename="invite.ics"
-    )
-    return message
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def start_sink(port: int) -> subprocess.Popen:
@@ -137,7 +105,8 @@ def main() -> int:
         queue_s = 0.0
         for start in range(0, args.messages, 200):
             chunk = [
-                invitation(n) for n in range(start, min(start + 200, args.messages))
+                make_message(to=f"delegate{n}@bench.example", filler=60)
+                for n in range(start, min(start + 200, args.messages))
             ]
             t0 = time.perf_counter()
             for message in chunk:

@@ -29,17 +29,25 @@ def make_message(
     subject: str = "Invitation : réunion 会议",
     sender: str = "Silk Cities <silkmeet@example.org>",
     cc: str | None = None,
+    filler: int = 0,
 ) -> EmailMessage:
     """What an invitation looks like (EMAIL.md): text, HTML and the calendar as
-    alternatives, and the calendar again as an attachment."""
+    alternatives, and the calendar again as an attachment. ``filler`` adds as
+    many lines to the bodies (the benchmark's messages are invitation-sized)."""
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     if cc:
         message["Cc"] = cc
     message["Subject"] = subject
-    message.set_content("Bonjour Zoë,\n\nLa réunion commence à 14:00 (Paris).\n")
-    message.add_alternative("<p>Bonjour Zoë, à <b>14:00</b></p>", subtype="html")
+    line = "Votre créneau, le lien de la réunion et son code.\n"
+    message.set_content(
+        "Bonjour Zoë,\n\nLa réunion commence à 14:00 (Paris).\n" + line * filler
+    )
+    message.add_alternative(
+        "<p>Bonjour Zoë, à <b>14:00</b></p>" + f"<p>{line}</p>" * filler,
+        subtype="html",
+    )
     message.add_alternative(
         CALENDAR.encode(),
         maintype="text",
