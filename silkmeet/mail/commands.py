@@ -10,10 +10,8 @@ from datetime import datetime
 import click
 from flask import Flask
 from flask import current_app
-from flask.cli import with_appcontext
-from sqlalchemy.exc import DBAPIError
 
-from silkmeet.cli import fail
+from silkmeet.cli import command
 from silkmeet.cli import find_conference
 from silkmeet.mail import operations
 from silkmeet.mail.transport import transport_from_config
@@ -33,7 +31,7 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
 
 
-@mail.command("worker")
+@command("worker")
 @click.option("--once", is_flag=True, help="Send what is due now, then exit.")
 @click.option(
     "--batch",
@@ -49,15 +47,12 @@ def _stamp() -> str:
     show_default=True,
     help="Seconds between looks at an empty queue.",
 )
-@with_appcontext
 def worker_command(once: bool, batch: int, poll: float) -> None:
     """Deliver queued mail until stopped (Ctrl-C or SIGTERM)."""
     app = current_app._get_current_object()
-    try:
-        transport = transport_from_config(app.config)
-        operations.configured_sender()
-    except ValueError as exc:
-        fail(str(exc))
+    # Bad settings (ValueError) and database errors end in one line (cli.command).
+    transport = transport_from_config(app.config)
+    operations.configured_sender()
     click.echo(f"mail worker: {transport.describe()}", err=True)
     stop = threading.Event()
     previous = {}
@@ -75,23 +70,21 @@ def worker_command(once: bool, batch: int, poll: float) -> None:
             on_batch=lambda counts: click.echo(f"{_stamp()} batch: {counts.line()}"),
             on_error=lambda text: click.echo(f"{_stamp()} {text}", err=True),
         )
-    except ValueError as exc:
-        fail(str(exc))
-    except DBAPIError as exc:
-        # Most often a database that was never migrated (flask db upgrade).
-        fail(f"database: {str(exc.orig).splitlines()[0]}")
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     click.echo(f"{_stamp()} done: {totals.line()}")
 
 
-@mail.command("status")
+@command("status")
 @click.argument("slug", required=False)
-@with_appcontext
 def status_command(slug: str | None) -> None:
     """Messages per status, for one conference or the whole outbox."""
     conference_id = find_conference(slug).id if slug is not None else None
     counts = operations.status_counts(conference_id)
     for status, count in counts.items():
         click.echo(f"{status:<8} {count:>7}")
+
+
+mail.add_command(worker_command)
+mail.add_command(status_command)

@@ -139,9 +139,7 @@ def test_claim_does_not_take_rows_another_worker_took_meanwhile(app, clock):
     }
 
 
-@pytest.mark.skipif(
-    not TEST_DATABASE_URL.startswith("postgresql"), reason="needs PostgreSQL"
-)
+@pytest.mark.postgres_only
 def test_claim_skips_rows_locked_by_another_worker(app, clock):
     ids = queue(app, 5)
     with app.app_context():
