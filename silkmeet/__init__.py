@@ -27,11 +27,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from silkmeet import cli
     from silkmeet import errors
-    from silkmeet.mail import commands as mail_commands
 
     errors.register(app)
     cli.register(app)
-    mail_commands.register(app)
     web.register(app)
     apply_proxy_fix(app)
     return app

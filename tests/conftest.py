@@ -6,6 +6,8 @@ import pytest
 from factories import TEST_DATABASE_URL
 from factories import build_doc
 from factories import demo_data
+from mailtest import FakeClock
+from mailtest import SMTPServer
 from sqlalchemy import event
 
 from silkmeet import create_app
@@ -167,3 +169,40 @@ class AuthActions:
 @pytest.fixture
 def auth(app, client):
     return AuthActions(app, client)
+
+
+# Mail: a real SMTP server (aiosmtpd) in the test process; helpers in mailtest.py.
+@pytest.fixture
+def smtp_server():
+    server = SMTPServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def start_smtp():
+    """Start servers with options (TLS, auth); all stopped at the end."""
+    servers = []
+
+    def start(**options) -> SMTPServer:
+        server = SMTPServer(**options)
+        server.start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def mail_app(app, smtp_server):
+    """The app sending to the test server."""
+    app.config["MAIL_URL"] = smtp_server.url
+    return app

@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
     from silkmeet.cli import accounts
     from silkmeet.cli import calendars
     from silkmeet.cli import exchange
+    from silkmeet.cli import mail
 
     for command in (
         accounts.create_organiser,
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
         accounts.demo_login,
         calendars.schedule_command,
         calendars.invites_command,
+        mail.mail,
     ):
         app.cli.add_command(command)
 

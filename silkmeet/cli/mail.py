@@ -8,7 +8,6 @@ from datetime import UTC
 from datetime import datetime
 
 import click
-from flask import Flask
 from flask import current_app
 
 from silkmeet.cli import command
@@ -16,10 +15,6 @@ from silkmeet.cli import find_conference
 from silkmeet.mail import operations
 from silkmeet.mail.transport import transport_from_config
 from silkmeet.mail.worker import deliver
-
-
-def register(app: Flask) -> None:
-    app.cli.add_command(mail)
 
 
 @click.group("mail")
