@@ -29,6 +29,7 @@ from icalendar import vText
 from icalendar import vUri
 
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import zoneview as zv
 
 PRODID = "-//silkmeet//silkmeet invites//EN"
 MEETING_ALARM = timedelta(minutes=15)
@@ -197,20 +198,18 @@ def utc(instant: datetime) -> datetime:
     return instant.astimezone(UTC)
 
 
-def _when(instant: datetime, zone: str, with_date: bool = True) -> str:
-    local = tz.local_time(instant, zone)
-    fmt = "%a %d %b %Y, %H:%M" if with_date else "%H:%M"
-    return f"{local.wall.strftime(fmt)} {local.abbreviation} ({local.offset_label})"
-
-
-def _span(start: datetime, end: datetime, zone: str) -> str:
-    first = tz.local_time(start, zone)
-    last = tz.to_local(end, zone)
-    end_fmt = "%H:%M" if first.wall.date() == last.date() else "%a %d %b %Y, %H:%M"
-    return (
-        f"{first.wall:%a %d %b %Y, %H:%M}–{last.strftime(end_fmt)} "
-        f"{first.abbreviation} ({first.offset_label})"
-    )
+def _time_lines(
+    meeting: Meeting, start: datetime, end: datetime | None = None, zone: str = ""
+) -> list[str]:
+    """The participant's own time of ``start``–``end`` (when ``zone`` is
+    given), then the conference's time and UTC of ``start``."""
+    lines = [
+        f"Conference time ({meeting.zone}): {zv.when_label(start, meeting.zone)}",
+        f"UTC: {utc(start):%a %d %b %Y, %H:%M} UTC",
+    ]
+    if zone and end is not None:
+        lines.insert(0, f"Your time ({zone}): {zv.range_label(start, end, zone)}")
+    return lines
 
 
 def invite_text(meeting: Meeting, invitee: Invitee) -> str:
@@ -227,16 +226,10 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
     if invitee.delegation:
         role = f"{role}, delegation of {invitee.delegation}"
     lines.append(f"Your role: {role}")
-    lines.append(
-        f"Your time ({invitee.zone}): {_span(meeting.start, meeting.end, invitee.zone)}"
-    )
-    lines.append(
-        f"Conference time ({meeting.zone}): {_when(meeting.start, meeting.zone)}"
-    )
-    lines.append(f"UTC: {utc(meeting.start):%a %d %b %Y, %H:%M} UTC")
+    lines += _time_lines(meeting, meeting.start, meeting.end, invitee.zone)
     for slot in invitee.slots:
         lines.append(
-            f"You speak: {_span(slot.start, slot.end, invitee.zone)}"
+            f"You speak: {zv.range_label(slot.start, slot.end, invitee.zone)}"
             f" in {one_line(slot.title)}"
         )
     lines.append("")
@@ -315,14 +308,30 @@ def _calendar(name: str, method: str | None) -> Calendar:
     return cal
 
 
-def _organizer(meeting: Meeting) -> vCalAddress | None:
-    email = one_line(meeting.organizer_email)
+def calendar_address(name: str, email: str) -> vCalAddress | None:
+    """``mailto:`` with a CN, for ORGANIZER and ATTENDEE; None for an address
+    that cannot be one (empty, or with spaces)."""
+    email = one_line(email)
     if not email or " " in email:
         return None
     address = vCalAddress(f"mailto:{email}")
-    if meeting.organizer_name:
-        address.params["CN"] = param_text(meeting.organizer_name)
+    if name:
+        address.params["CN"] = param_text(name)
     return address
+
+
+def _organizer(meeting: Meeting) -> vCalAddress | None:
+    return calendar_address(meeting.organizer_name, meeting.organizer_email)
+
+
+def _attendee(invitee: Invitee, rsvp: bool) -> vCalAddress | None:
+    """The participant as ATTENDEE; ``rsvp``: a REQUEST asking for a reply."""
+    attendee = calendar_address(invitee.name, invitee.email)
+    if attendee is not None and rsvp:
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = "NEEDS-ACTION"
+        attendee.params["RSVP"] = "TRUE"
+    return attendee
 
 
 def _event(
@@ -336,7 +345,11 @@ def _event(
     description: str,
     alarm: timedelta | None,
     cancelled: bool,
+    organizer: vCalAddress | None = None,
+    attendee: vCalAddress | None = None,
 ) -> Event:
+    """One event; ``organizer`` replaces the meeting's ORGANIZER (an e-mailed
+    REQUEST names the mailbox that sends it and reads the replies)."""
     own = _own_values(uid, summary, start, end, stamp, description)
     event = Event()
     for name in ("uid", "dtstamp", "dtstart", "dtend"):
@@ -346,9 +359,11 @@ def _event(
     event.add("description", own["description"])
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("transp", "OPAQUE")
-    organizer = meeting.organizer
+    organizer = organizer if organizer is not None else meeting.organizer
     if organizer is not None:
         event.add("organizer", organizer)
+    if attendee is not None:
+        event.add("attendee", attendee)
     join = meeting.safe_join_url
     if join:
         event.add("location", join)
@@ -425,23 +440,33 @@ def invite(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
 def invite_built(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
     """:func:`invite`, every line built and serialised by icalendar."""
     cancel = meeting.cancelled or invitee.removed
-    sequence = meeting.revision + 1 if cancel else meeting.revision
     cal = _calendar(meeting.title, "CANCEL" if cancel else "PUBLISH")
     description = invite_text(meeting, invitee)
-    event = _meeting_event(meeting, stamp, description, cancel)
-    if cancel and invitee.email and meeting.organizer is not None:
-        # RFC 5546 CANCEL names the attendees it removes; no RSVP is asked.
-        attendee = vCalAddress(f"mailto:{one_line(invitee.email)}")
-        attendee.params["CN"] = param_text(invitee.name)
-        event.add("attendee", attendee)
-    cal.add_component(event)
+    # RFC 5546 CANCEL names the attendees it removes; no RSVP is asked.
+    attendee = (
+        _attendee(invitee, rsvp=False)
+        if cancel and meeting.organizer is not None
+        else None
+    )
+    cal.add_component(
+        _meeting_event(meeting, stamp, description, cancel, attendee=attendee)
+    )
     for slot in invitee.slots:
-        cal.add_component(_slot_event(meeting, invitee, slot, stamp, sequence, cancel))
+        cal.add_component(
+            _slot_event(
+                meeting, invitee, slot, stamp, event_sequence(meeting, cancel), cancel
+            )
+        )
     return _finish(cal)
 
 
 def _meeting_event(
-    meeting: Meeting, stamp: datetime, description: str, cancel: bool
+    meeting: Meeting,
+    stamp: datetime,
+    description: str,
+    cancel: bool,
+    organizer: vCalAddress | None = None,
+    attendee: vCalAddress | None = None,
 ) -> Event:
     return _event(
         meeting,
@@ -450,11 +475,19 @@ def _meeting_event(
         meeting.start,
         meeting.end,
         stamp,
-        meeting.revision + 1 if cancel else meeting.revision,
+        event_sequence(meeting, cancel),
         description,
         MEETING_ALARM,
         cancel,
+        organizer,
+        attendee,
     )
+
+
+def event_sequence(meeting: Meeting, cancel: bool) -> int:
+    """The SEQUENCE of the meeting's events: the invite revision, one above it
+    for a cancellation (which calendars would otherwise ignore as stale)."""
+    return meeting.revision + 1 if cancel else meeting.revision
 
 
 class Prefab:
@@ -527,6 +560,8 @@ def _slot_event(
     stamp: datetime,
     sequence: int,
     cancelled: bool,
+    organizer: vCalAddress | None = None,
+    attendee: vCalAddress | None = None,
 ) -> Event:
     uid, summary, start, end, stamp, description = _slot_parts(
         meeting, invitee, slot, stamp, cancelled
@@ -542,6 +577,8 @@ def _slot_event(
         description,
         SLOT_ALARM,
         cancelled,
+        organizer,
+        attendee,
     )
 
 
@@ -557,9 +594,7 @@ def _slot_parts(
     description = "\n".join(
         [
             f"Your speaking slot in {one_line(meeting.title)}.",
-            f"Your time ({invitee.zone}): {_span(slot.start, slot.end, invitee.zone)}",
-            f"Conference time ({meeting.zone}): {_when(slot.start, meeting.zone)}",
-            f"UTC: {utc(slot.start):%a %d %b %Y, %H:%M} UTC",
+            *_time_lines(meeting, slot.start, slot.end, invitee.zone),
             *([slot.detail] if slot.detail else []),
             *([f"Join: {meeting.safe_join_url}"] if meeting.safe_join_url else []),
         ]
@@ -574,28 +609,80 @@ def feed(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
     STATUS:CANCELLED events.
     """
     cancel = meeting.cancelled or invitee.removed
-    sequence = meeting.revision + 1 if cancel else meeting.revision
+    sequence = event_sequence(meeting, cancel)
     cal = _calendar(meeting.title, None)
     cal.add("refresh-interval", FEED_REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
-    summary = ("Cancelled: " if cancel else "") + meeting.title
     cal.add_component(
-        _event(
-            meeting,
-            meeting.uid,
-            summary,
-            meeting.start,
-            meeting.end,
-            stamp,
-            sequence,
-            invite_text(meeting, invitee),
-            MEETING_ALARM,
-            cancel,
-        )
+        _meeting_event(meeting, stamp, invite_text(meeting, invitee), cancel)
     )
     for slot in invitee.slots:
         cal.add_component(_slot_event(meeting, invitee, slot, stamp, sequence, cancel))
     return _finish(cal)
+
+
+# -- e-mailed invitations (iTIP, RFC 5546) ------------------------------------------
+
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+
+
+@dataclass(frozen=True)
+class Itip:
+    """An e-mailed calendar: one event for one recipient. ``method`` is also the
+    MIME part's ``method=``; ``uid`` and ``sequence`` tell which event it
+    replaces."""
+
+    method: str
+    uid: str
+    sequence: int
+    data: bytes
+
+
+def itip(
+    meeting: Meeting,
+    invitee: Invitee,
+    stamp: datetime,
+    *,
+    method: str,
+    organizer: tuple[str, str],
+    slot: Slot | None = None,
+) -> Itip:
+    """A REQUEST or CANCEL for one participant, with one VEVENT: the meeting,
+    or ``slot`` (one of their speaking slots) as its own event.
+
+    UID, SEQUENCE, times, LOCATION, URL, CONFERENCE and DESCRIPTION are those
+    of the participant's download; ORGANIZER is ``organizer`` (name, address:
+    the mailbox that sends the invitation and reads the replies, never an
+    organiser's login), and the participant is the one ATTENDEE, asked for a
+    reply in a REQUEST. A removed participant or a cancelled conference gets
+    only a CANCEL (STATUS:CANCELLED, SEQUENCE above the REQUESTs'): a REQUEST
+    carrying STATUS:CANCELLED leaves the event in calendars.
+    """
+    if method not in (REQUEST, CANCEL):
+        raise ValueError(f"unknown iTIP method {method!r}")
+    cancel = method == CANCEL
+    gone = meeting.cancelled or invitee.removed
+    if not cancel and gone:
+        raise ValueError("a cancelled conference or participant gets a CANCEL")
+    if cancel and slot is None and not gone:
+        # The DESCRIPTION would not say why; the meeting still stands for them.
+        raise ValueError("the meeting is cancelled only for a removed participant")
+    sender = calendar_address(*organizer)
+    attendee = _attendee(invitee, rsvp=not cancel)
+    if sender is None or attendee is None:
+        raise ValueError("an invitation needs the sender's and the recipient's address")
+    sequence = event_sequence(meeting, cancel)
+    cal = _calendar(meeting.title, method)
+    if slot is None:
+        description = invite_text(meeting, invitee)
+        event = _meeting_event(meeting, stamp, description, cancel, sender, attendee)
+    else:
+        event = _slot_event(
+            meeting, invitee, slot, stamp, sequence, cancel, sender, attendee
+        )
+    cal.add_component(event)
+    return Itip(method, str(event["UID"]), sequence, _finish(cal))
 
 
 def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
@@ -605,8 +692,7 @@ def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
     for item in meeting.agenda:
         lines = [
             f"Part of {one_line(meeting.title)}.",
-            f"Conference time ({meeting.zone}): {_when(item.start, meeting.zone)}",
-            f"UTC: {utc(item.start):%a %d %b %Y, %H:%M} UTC",
+            *_time_lines(meeting, item.start),
         ]
         if item.detail:
             lines.append(one_line(item.detail))
@@ -630,7 +716,10 @@ def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
 
 
 __all__ = [
+    "CANCEL",
+    "REQUEST",
     "Invitee",
+    "Itip",
     "Meeting",
     "Slot",
     "agenda_calendar",
@@ -640,4 +729,5 @@ __all__ = [
     "invite",
     "invite_built",
     "invite_text",
+    "itip",
 ]

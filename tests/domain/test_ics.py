@@ -354,3 +354,147 @@ def test_the_prefab_serves_only_publish():
     assert b"METHOD:CANCEL" in ics.invite(shared, removed, STAMP)
     with pytest.raises(ValueError, match="expected values"):
         shared.published_invite.render({"dtstamp": STAMP})
+
+
+# -- e-mailed invitations: iTIP REQUEST and CANCEL, one event each --------------
+
+HOUR = timedelta(hours=1)
+SENDER = ('Silk Cities, "invites"', "invites@silkmeet.example")
+
+
+def single_event(data: bytes, method: str):
+    """The one VEVENT of an iTIP calendar, parsed by icalendar and by ical."""
+    loose, strict = parse_both(data)
+    assert loose["METHOD"] == method
+    events = loose.walk("VEVENT")
+    assert len(events) == 1 and len(strict.events) == 1
+    return events[0], strict.events[0]
+
+
+def download_events(m: ics.Meeting, person: ics.Invitee) -> list:
+    return icalendar.Calendar.from_ical(ics.invite(m, person, STAMP)).walk("VEVENT")
+
+
+def test_itip_request_for_the_meeting():
+    m, person = meeting(), invitee()
+    later = STAMP + timedelta(days=2)
+    sent = ics.itip(m, person, later, method=ics.REQUEST, organizer=SENDER)
+    event, strict = single_event(sent.data, "REQUEST")
+    download = download_events(m, person)[0]
+    assert (sent.method, sent.uid, sent.sequence) == ("REQUEST", UID, 3)
+    assert event["UID"] == download["UID"] == UID
+    assert event["SEQUENCE"] == download["SEQUENCE"] == 3
+    assert event["STATUS"] == "CONFIRMED"
+    assert event.decoded("DTSTAMP") == later
+    assert event.decoded("DTSTART") == START and event.decoded("DTEND") == m.end
+    assert event.decoded("DTSTART").utcoffset() == timedelta(0)
+    for name in ("SUMMARY", "LOCATION", "URL", "DESCRIPTION"):
+        assert event[name] == download[name], name
+    assert event["CONFERENCE"] == download["CONFERENCE"]
+    # ORGANIZER is the sending mailbox, not the meeting's organiser address.
+    assert event["ORGANIZER"] == "mailto:invites@silkmeet.example"
+    assert event["ORGANIZER"].params["CN"] == "Silk Cities, 'invites'"
+    assert b"organiser@example.org" not in sent.data
+    # Exactly one ATTENDEE: the recipient, asked for a reply.
+    attendee = event["ATTENDEE"]
+    assert not isinstance(attendee, list)
+    assert attendee == "mailto:ramesh@example.org"
+    assert dict(attendee.params) == {
+        "CN": "Ramesh Shrestha, Jr.",
+        "ROLE": "REQ-PARTICIPANT",
+        "PARTSTAT": "NEEDS-ACTION",
+        "RSVP": "TRUE",
+    }
+    assert strict.uid == UID and strict.sequence == 3
+    assert strict.organizer.uri == "mailto:invites@silkmeet.example"
+    assert [a.uri for a in strict.attendees] == ["mailto:ramesh@example.org"]
+    assert strict.attendees[0].rsvp is True
+    assert strict.attendees[0].common_name == "Ramesh Shrestha, Jr."
+
+
+def test_itip_request_for_a_speaking_slot():
+    m, person = meeting(), invitee()
+    slot = person.slots[0]
+    sent = ics.itip(m, person, STAMP, method=ics.REQUEST, organizer=SENDER, slot=slot)
+    event, strict = single_event(sent.data, "REQUEST")
+    download = download_events(m, person)[1]
+    assert sent.uid == event["UID"] == download["UID"] == slot.uid != UID
+    assert event["SEQUENCE"] == download["SEQUENCE"] == 3
+    assert event["SUMMARY"] == download["SUMMARY"]
+    assert event["DESCRIPTION"] == download["DESCRIPTION"]
+    assert event.decoded("DTSTART") == slot.start
+    assert event["ATTENDEE"].params["RSVP"] == "TRUE"
+    assert strict.dtend == slot.end
+
+
+def test_an_update_keeps_the_uid_and_raises_the_sequence():
+    first = ics.itip(meeting(), invitee(), STAMP, method=ics.REQUEST, organizer=SENDER)
+    moved = meeting(revision=4, start=START + HOUR, end=START + 3 * HOUR)
+    update = ics.itip(moved, invitee(), STAMP, method=ics.REQUEST, organizer=SENDER)
+    a, _ = single_event(first.data, "REQUEST")
+    b, strict = single_event(update.data, "REQUEST")
+    assert a["UID"] == b["UID"] == update.uid
+    assert b["SEQUENCE"] > a["SEQUENCE"] and update.sequence == 4
+    assert strict.dtstart == START + HOUR
+
+
+@pytest.mark.parametrize("case", ["removed", "cancelled"])
+def test_itip_cancel(case):
+    m = meeting(cancelled=case == "cancelled")
+    person = invitee(removed=case == "removed")
+    request = ics.itip(
+        meeting(), invitee(), STAMP, method=ics.REQUEST, organizer=SENDER
+    )
+    sent = ics.itip(m, person, STAMP, method=ics.CANCEL, organizer=SENDER)
+    event, strict = single_event(sent.data, "CANCEL")
+    assert sent.method == "CANCEL" and sent.uid == event["UID"] == UID
+    assert event["STATUS"] == "CANCELLED" and strict.status == "CANCELLED"
+    assert event["SEQUENCE"] == sent.sequence > request.sequence
+    assert event["ORGANIZER"] == "mailto:invites@silkmeet.example"
+    assert event["ATTENDEE"] == "mailto:ramesh@example.org"
+    assert "RSVP" not in event["ATTENDEE"].params
+    assert not [c for c in event.subcomponents if c.name == "VALARM"]
+    assert str(event["DESCRIPTION"]).startswith("CANCELLED: ")
+    # A speaking slot is cancelled in a message of its own, under its own UID.
+    slot = person.slots[0]
+    gone = ics.itip(m, person, STAMP, method=ics.CANCEL, organizer=SENDER, slot=slot)
+    event, _ = single_event(gone.data, "CANCEL")
+    assert event["UID"] == slot.uid and event["STATUS"] == "CANCELLED"
+    assert event["SEQUENCE"] == sent.sequence
+
+
+@pytest.mark.parametrize(
+    ("m", "person", "method", "sender", "message"),
+    [
+        (meeting(cancelled=True), invitee(), ics.REQUEST, SENDER, "gets a CANCEL"),
+        (meeting(), invitee(removed=True), ics.REQUEST, SENDER, "gets a CANCEL"),
+        (meeting(), invitee(), ics.CANCEL, SENDER, "only for a removed"),
+        (meeting(), invitee(email=""), ics.REQUEST, SENDER, "recipient's address"),
+        (meeting(), invitee(), ics.REQUEST, ("Us", "not an address"), "sender's"),
+        (meeting(), invitee(), "PUBLISH", SENDER, "unknown iTIP method"),
+    ],
+)
+def test_itip_refuses_what_calendars_would_misread(m, person, method, sender, message):
+    with pytest.raises(ValueError, match=message):
+        ics.itip(m, person, STAMP, method=method, organizer=sender)
+
+
+def test_itip_names_cannot_break_out_of_their_parameter():
+    person = invitee(name='Eve"\r\nATTENDEE:mailto:x@evil.example;X=1')
+    sent = ics.itip(meeting(), person, STAMP, method=ics.REQUEST, organizer=SENDER)
+    event, strict = single_event(sent.data, "REQUEST")
+    assert not isinstance(event["ATTENDEE"], list)
+    assert event["ATTENDEE"].params["CN"] == "Eve' ATTENDEE:mailto:x@evil.example;X=1"
+    assert len(strict.attendees) == 1
+
+
+def test_a_meeting_across_a_clock_change_gives_both_offsets():
+    start = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+    m = meeting(start=start, end=start + 90 * timedelta(minutes=1), agenda=())
+    person = invitee(zone="Europe/London", slots=())
+    sent = ics.itip(m, person, STAMP, method=ics.REQUEST, organizer=SENDER)
+    event, _ = single_event(sent.data, "REQUEST")
+    assert (
+        "Your time (Europe/London): Sun 29 Mar 2026, 00:30 GMT (UTC) – 03:00 BST"
+        " (UTC+01:00)" in str(event["DESCRIPTION"])
+    )
