@@ -29,6 +29,7 @@ from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.domain.schedule import meeting_end
+from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.timetable import active_people
@@ -246,27 +247,14 @@ def delegate_page(slug: str, token: str):
 
 def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> list:
     """The person's speaking slots, each with what comes just before it."""
-    slots = []
-    previous = None
-    for entry in scheduled:
-        turns = entry.slots or (None,)
-        for slot in turns:
-            if slot is not None and slot.speaker.participant_id == participation_id:
-                slots.append(
-                    {
-                        "item": entry.item,
-                        "span": zv.span(slot.start, slot.end, zone, day),
-                        "before": previous,
-                    }
-                )
-            previous = {
-                "title": entry.item.title,
-                "speaker": slot.speaker.name if slot is not None else None,
-                "country": slot.speaker.country if slot is not None else None,
-                "is_me": slot is not None
-                and slot.speaker.participant_id == participation_id,
-            }
-    return slots
+    return [
+        {
+            "item": turn.item,
+            "span": zv.span(turn.slot.start, turn.slot.end, zone, day),
+            "before": turn.before,
+        }
+        for turn in turns_of(scheduled, participation_id)
+    ]
 
 
 def export_conference(slug: str) -> Conference:

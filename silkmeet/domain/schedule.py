@@ -127,6 +127,48 @@ def compute_schedule(
     return scheduled
 
 
+@dataclass(frozen=True)
+class Before:
+    """What comes just before a speaker's turn: an item, with its last speaker
+    (``None`` when nobody speaks in it)."""
+
+    title: str
+    speaker: str | None
+    country: str | None
+    # The turn before is the same speaker's own.
+    is_me: bool
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One of a speaker's turns, and what comes just before it (``None``: the
+    turn opens the conference)."""
+
+    item: ItemIn
+    slot: SpeakerSlot
+    before: Before | None
+
+
+def turns_of(scheduled: Sequence[ScheduledItem], participant_id: int) -> list[Turn]:
+    """A participant's speaking turns in lineup order, each with what precedes
+    it: the turn before in the same item, else the previous item's last
+    speaker, or the previous item itself when nobody speaks in it."""
+    turns = []
+    previous = None
+    for entry in scheduled:
+        for slot in entry.slots or (None,):
+            mine = slot is not None and slot.speaker.participant_id == participant_id
+            if mine:
+                turns.append(Turn(entry.item, slot, previous))
+            previous = Before(
+                title=entry.item.title,
+                speaker=slot.speaker.name if slot is not None else None,
+                country=slot.speaker.country if slot is not None else None,
+                is_me=mine,
+            )
+    return turns
+
+
 def schedule_end(scheduled: Sequence[ScheduledItem], start: datetime) -> datetime:
     """When the last item ends (``start`` for an empty lineup)."""
     return max((s.end for s in scheduled), default=start)

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 
+from silkmeet.domain.schedule import Before
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.domain.schedule import meeting_end
 from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
+from silkmeet.domain.schedule import turns_of
 
 START = datetime(2020, 11, 20, 13, tzinfo=UTC)
 
@@ -93,3 +95,24 @@ def test_meeting_end_counts_a_fixed_start_late_in_the_day():
     late = START + timedelta(hours=5)
     scheduled = compute_schedule(START, [item(1, 10), item(2, 15, fixed_start=late)])
     assert meeting_end(START, 60, scheduled) == late + timedelta(minutes=15)
+
+
+def test_turns_of_say_what_comes_just_before():
+    lineup = [
+        item(1, 4, speakers=(speaker(7),)),
+        item(2, 10, speakers=(speaker(8), speaker(9))),
+        item(3, 5),  # a video: nobody speaks
+        item(4, 6, speakers=(speaker(9), speaker(9))),
+    ]
+    scheduled = compute_schedule(START, lineup)
+    assert turns_of(scheduled, 7)[0].before is None
+    [eight] = turns_of(scheduled, 8)
+    assert eight.before == Before("item 1", "s7", "FR", is_me=False)
+    assert eight.slot.start == START + timedelta(minutes=4)
+    nine = turns_of(scheduled, 9)
+    assert [t.item.id for t in nine] == [2, 4, 4]
+    assert nine[0].before == Before("item 2", "s8", "FR", is_me=False)
+    assert nine[1].before == Before("item 3", None, None, is_me=False)
+    assert nine[2].before == Before("item 4", "s9", "FR", is_me=True)
+    assert nine[2].slot.start == START + timedelta(minutes=22)
+    assert turns_of(scheduled, 99) == []
