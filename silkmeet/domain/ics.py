@@ -664,10 +664,16 @@ def itip(
     cancel = method == CANCEL
     gone = meeting.cancelled or invitee.removed
     if not cancel and gone:
-        raise ValueError("a cancelled conference or participant gets a CANCEL")
+        raise ValueError(
+            "a removed participant or a cancelled conference gets a cancellation, "
+            "not an invitation"
+        )
     if cancel and slot is None and not gone:
         # The DESCRIPTION would not say why; the meeting still stands for them.
-        raise ValueError("the meeting is cancelled only for a removed participant")
+        raise ValueError(
+            "the meeting is cancelled only for a removed participant or a "
+            "cancelled conference"
+        )
     sender = calendar_address(*organizer)
     attendee = _attendee(invitee, rsvp=not cancel)
     if sender is None or attendee is None:

@@ -27,15 +27,20 @@ from silkmeet.models import Participation
 from silkmeet.models.conference import new_token
 
 
-def _personal(row: Row, build: Callable[..., bytes], stamp: datetime | None) -> bytes:
-    """``build(meeting, invitee, stamp)`` for one participant's row. On a
-    conference version this worker has seen, no statement at all."""
+def personal_parts(row: Row) -> tuple[ics.Meeting, ics.Invitee]:
+    """The meeting every invite shares and the participant's own part (their
+    slots, their personal link) for one row from :func:`rows.personal_row`. On
+    a conference version this worker has seen, no statement at all."""
     plan = invite_plan(
         row.conference_id,
         content_key(row.conference_id, row.conference_created_at, row.content_version),
     )
-    person = invitee(row, plan.slots_of(row), agenda_url_template())
-    return build(plan.meeting, person, stamp or utcnow())
+    return plan.meeting, invitee(row, plan.slots_of(row), agenda_url_template())
+
+
+def _personal(row: Row, build: Callable[..., bytes], stamp: datetime | None) -> bytes:
+    """``build(meeting, invitee, stamp)`` for one participant's row."""
+    return build(*personal_parts(row), stamp or utcnow())
 
 
 def personal_invite(row: Row, stamp: datetime | None = None) -> tuple[bytes, str]:

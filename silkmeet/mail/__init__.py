@@ -1,1 +1,2 @@
-"""Mail: the outbox (operations), its delivery (worker, transport) and commands."""
+"""Mail: the messages participants receive (messages), the outbox (operations),
+its delivery (worker, transport) and commands."""

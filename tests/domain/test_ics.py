@@ -466,8 +466,14 @@ def test_itip_cancel(case):
 @pytest.mark.parametrize(
     ("m", "person", "method", "sender", "message"),
     [
-        (meeting(cancelled=True), invitee(), ics.REQUEST, SENDER, "gets a CANCEL"),
-        (meeting(), invitee(removed=True), ics.REQUEST, SENDER, "gets a CANCEL"),
+        (
+            meeting(cancelled=True),
+            invitee(),
+            ics.REQUEST,
+            SENDER,
+            "gets a cancellation",
+        ),
+        (meeting(), invitee(removed=True), ics.REQUEST, SENDER, "gets a cancellation"),
         (meeting(), invitee(), ics.CANCEL, SENDER, "only for a removed"),
         (meeting(), invitee(email=""), ics.REQUEST, SENDER, "recipient's address"),
         (meeting(), invitee(), ics.REQUEST, ("Us", "not an address"), "sender's"),
