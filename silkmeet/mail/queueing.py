@@ -1,0 +1,57 @@
+"""Glue between the messages and the mail outbox, for the lead to wire.
+
+The outbox (``silkmeet.mail.operations``: ``enqueue`` and ``sender_address``)
+is built on another branch; this module is the only place that needs it, and
+imports it when called. Until both are on one branch it is untested.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import timedelta
+
+from silkmeet.extensions import db
+from silkmeet.mail import messages
+from silkmeet.models import Conference
+
+
+def queue_message(
+    row,
+    kind: str,
+    *,
+    changes: Sequence[str] = (),
+    slot: int | None = None,
+    lead: timedelta | None = None,
+    sent_sequence: int | None = None,
+):
+    """Build the ``kind`` message for the participant of ``row`` (a
+    :func:`silkmeet.invites.operations.personal_row`) and add it to the
+    outbox, in the caller's transaction (added and flushed, not committed).
+    Raises :class:`~silkmeet.mail.messages.CannotSend` as the builders do."""
+    from silkmeet.mail import operations as outbox
+
+    conference = db.session.get(Conference, row.conference_id)
+    sender = outbox.sender_address(conference)
+    if kind == messages.REMINDER:
+        if lead is None:
+            raise ValueError("a reminder needs its lead time")
+        built = messages.build_reminder(row, sender=sender, lead=lead)
+    elif kind == messages.NUDGE:
+        built = messages.build_nudge(row, sender=sender)
+    else:
+        built = messages.build_invitation(
+            row,
+            sender=sender,
+            kind=kind,
+            changes=changes,
+            slot=slot,
+            sent_sequence=sent_sequence,
+        )
+    return outbox.enqueue(
+        built.message,
+        kind=kind,
+        conference_id=row.conference_id,
+        participation_id=row.id,
+        ics_uid=built.ics_uid,
+        ics_sequence=built.ics_sequence,
+    )
