@@ -9,6 +9,11 @@ Downloads use ``METHOD:PUBLISH`` without attendees or RSVP: a delegate who saves
 a file is not an iTIP recipient. A removed participant, or everybody once the
 conference is cancelled, gets ``METHOD:CANCEL`` with ``STATUS:CANCELLED`` and a
 SEQUENCE one above the revision, so that calendars do not ignore it as stale.
+
+E-mailed invitations (:func:`itip`) are iTIP messages: REQUEST or CANCEL, one
+event per calendar, the sending mailbox as ORGANIZER and the recipient as the
+one ATTENDEE; same UIDs and SEQUENCEs as the downloads, so that a mailed
+invitation and a downloaded file are the same event in a calendar.
 """
 
 from __future__ import annotations
@@ -451,12 +456,9 @@ def invite_built(meeting: Meeting, invitee: Invitee, stamp: datetime) -> bytes:
     cal.add_component(
         _meeting_event(meeting, stamp, description, cancel, attendee=attendee)
     )
+    sequence = event_sequence(meeting, cancel)
     for slot in invitee.slots:
-        cal.add_component(
-            _slot_event(
-                meeting, invitee, slot, stamp, event_sequence(meeting, cancel), cancel
-            )
-        )
+        cal.add_component(_slot_event(meeting, invitee, slot, stamp, sequence, cancel))
     return _finish(cal)
 
 
