@@ -18,6 +18,7 @@ and the sender's ``(name, address)``, and builds; nothing is written.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -113,7 +114,9 @@ def build_invitation(
     changes: Sequence[str] = (),
     slot: int | None = None,
     stamp: datetime | None = None,
-    sent_sequence: int | None = None,
+    sent: Mapping[str, int] | None = None,
+    reply_to: Sequence[tuple[str, str]] | None = None,
+    domain: str | None = None,
 ) -> Built:
     """An invitation (REQUEST), an update (REQUEST, the same UID with the
     current SEQUENCE; ``changes`` say what changed) or a cancellation (CANCEL)
@@ -122,9 +125,11 @@ def build_invitation(
     ``slot`` (1 for their first speaking slot…) makes it about that slot, as
     an event of its own, instead of the meeting. ``sender`` is the mailbox it
     comes from, also the calendar's ORGANIZER, which receives the replies.
-    ``sent_sequence``: the highest SEQUENCE of this event the recipient got
-    already; calendars ignore an update that does not go above it, and any
-    message below it.
+    ``sent``: calendar UID → the highest SEQUENCE of that event the recipient
+    got already; calendars ignore an update that does not go above it, and any
+    message below it. ``reply_to`` (default: the conference's organisers) and
+    ``domain`` (of the Message-ID; default: the sender's) go to
+    :func:`silkmeet.domain.mail.compose`.
     Raises :class:`CannotSend`, or :class:`~silkmeet.invites.plan.NoStartError`
     while the conference has no start.
     """
@@ -150,12 +155,12 @@ def build_invitation(
         )
     except ValueError as error:
         raise CannotSend(f"{invitee.name}: {error}") from None
-    if sent_sequence is not None and (
-        calendar.sequence < sent_sequence
-        or (kind == UPDATE and calendar.sequence == sent_sequence)
+    before = (sent or {}).get(calendar.uid)
+    if before is not None and (
+        calendar.sequence < before or (kind == UPDATE and calendar.sequence == before)
     ):
         raise CannotSend(
-            f"{invitee.name} has this event at SEQUENCE {sent_sequence} already: "
+            f"{invitee.name} has this event at SEQUENCE {before} already: "
             "nothing in the invitation changed since, and calendars would ignore it"
         )
     context = {
@@ -163,7 +168,7 @@ def build_invitation(
         "changes": [mail.header_text(c) for c in changes if c.strip()],
         "conference_cancelled": meeting.cancelled,
     }
-    message = parts.compose(kind, sender, stamp, context, calendar)
+    message = parts.compose(kind, stamp, context, calendar, sender, reply_to, domain)
     return Built(message, calendar.uid, calendar.sequence)
 
 
@@ -173,25 +178,33 @@ def build_reminder(
     sender: tuple[str, str],
     lead: timedelta,
     stamp: datetime | None = None,
+    reply_to: Sequence[tuple[str, str]] | None = None,
+    domain: str | None = None,
 ) -> Built:
     """A reminder that the meeting starts in ``lead`` (1 day, 1 hour), with
     the essentials again; no calendar."""
-    return _plain(row, REMINDER, sender, stamp, {"lead": in_words(lead)})
+    context = {"lead": in_words(lead)}
+    return _plain(row, REMINDER, stamp, context, sender, reply_to, domain)
 
 
 def build_nudge(
-    row, *, sender: tuple[str, str], stamp: datetime | None = None
+    row,
+    *,
+    sender: tuple[str, str],
+    stamp: datetime | None = None,
+    reply_to: Sequence[tuple[str, str]] | None = None,
+    domain: str | None = None,
 ) -> Built:
     """A request to say whether they come, on their personal page; no
     calendar."""
-    return _plain(row, NUDGE, sender, stamp, {})
+    return _plain(row, NUDGE, stamp, {}, sender, reply_to, domain)
 
 
-def _plain(row, kind: str, sender, stamp: datetime | None, context: dict) -> Built:
+def _plain(row, kind: str, stamp: datetime | None, context: dict, *origin) -> Built:
     parts = _Parts(row, personal_link=True)
     if parts.meeting.cancelled or parts.invitee.removed:
         raise CannotSend(f"{parts.invitee.name} is not expected at this conference")
-    message = parts.compose(kind, sender, stamp or utcnow(), context, None)
+    message = parts.compose(kind, stamp or utcnow(), context, None, *origin)
     return Built(message, None, None)
 
 
@@ -293,22 +306,27 @@ class _Parts:
     def compose(
         self,
         kind: str,
-        sender: tuple[str, str],
         stamp: datetime,
         context: dict,
         calendar: ics.Itip | None,
+        sender: tuple[str, str],
+        reply_to: Sequence[tuple[str, str]] | None,
+        domain: str | None,
     ) -> EmailMessage:
         context = {"kind": kind, "e": self.essentials, **context}
+        if reply_to is None:
+            reply_to = organiser_mailboxes(self.row.conference_id)
         try:
             return mail.compose(
                 sender=sender,
                 to=(self.invitee.name, self.row.email),
-                reply_to=organiser_mailboxes(self.row.conference_id),
+                reply_to=reply_to,
                 subject=render_template("mail/subject.txt", **context),
                 text=_tidy(render_template(f"mail/{kind}.txt", **context)),
                 html=render_template(f"mail/{kind}.html", **context),
                 stamp=stamp,
                 calendar=calendar,
+                domain=domain,
             )
         except mail.InvalidAddress as error:
             raise CannotSend(str(error)) from None

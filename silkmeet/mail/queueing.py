@@ -1,8 +1,9 @@
 """Glue between the messages and the mail outbox, for the lead to wire.
 
-The outbox (``silkmeet.mail.operations``: ``enqueue`` and ``sender_address``)
-is built on another branch; this module is the only place that needs it, and
-imports it when called. Until both are on one branch it is untested.
+The outbox (``silkmeet.mail.operations``: ``enqueue``, ``sender_address``,
+``reply_to_address``, ``message_id_domain``, ``sequences_sent``) is built on
+another branch; this module is the only place that needs it, and imports it
+when called. Until both are on one branch it is untested.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ def queue_message(
     changes: Sequence[str] = (),
     slot: int | None = None,
     lead: timedelta | None = None,
-    sent_sequence: int | None = None,
 ):
     """Build the ``kind`` message for the participant of ``row`` (a
     :func:`silkmeet.invites.operations.personal_row`) and add it to the
@@ -31,22 +31,30 @@ def queue_message(
     from silkmeet.mail import operations as outbox
 
     conference = db.session.get(Conference, row.conference_id)
-    sender = outbox.sender_address(conference)
+    configured = outbox.reply_to_address(conference)
+    origin = {
+        "sender": outbox.sender_address(conference),
+        # A conference's own reply address, else its organisers.
+        "reply_to": [configured] if configured else None,
+        "domain": outbox.message_id_domain(),
+    }
     if kind == messages.REMINDER:
         if lead is None:
             raise ValueError("a reminder needs its lead time")
-        built = messages.build_reminder(row, sender=sender, lead=lead)
+        built = messages.build_reminder(row, lead=lead, **origin)
     elif kind == messages.NUDGE:
-        built = messages.build_nudge(row, sender=sender)
+        built = messages.build_nudge(row, **origin)
     else:
+        sent = {
+            uid: sequence
+            for (pid, uid), sequence in outbox.sequences_sent(conference.id).items()
+            if pid == row.id
+        }
         built = messages.build_invitation(
-            row,
-            sender=sender,
-            kind=kind,
-            changes=changes,
-            slot=slot,
-            sent_sequence=sent_sequence,
+            row, kind=kind, changes=changes, slot=slot, sent=sent, **origin
         )
+        if slot is not None and kind == messages.INVITATION:
+            kind = "slot"  # the outbox's name for a speaking slot's invitation
     return outbox.enqueue(
         built.message,
         kind=kind,

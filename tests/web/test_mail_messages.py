@@ -19,6 +19,7 @@ from silkmeet.invites.plan import NoStartError
 from silkmeet.invites.rows import personal_row
 from silkmeet.mail import messages
 from silkmeet.models import Conference
+from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Participation
 from silkmeet.models import Person
 from silkmeet.organiser import operations as organiser_ops
@@ -171,7 +172,7 @@ def test_an_update_says_what_changed_and_raises_the_sequence(app, demo):
                 row_of("佐藤 美咲"),
                 sender=SENDER,
                 kind=messages.UPDATE,
-                sent_sequence=first.ics_sequence,
+                sent={first.ics_uid: first.ics_sequence},
             )
         conference = db.session.get(Conference, demo)
         organiser_ops.update_conference(
@@ -183,7 +184,7 @@ def test_an_update_says_what_changed_and_raises_the_sequence(app, demo):
             sender=SENDER,
             kind=messages.UPDATE,
             changes=["The meeting starts 30 minutes later.\r\nBcc: x@example.org"],
-            sent_sequence=first.ics_sequence,
+            sent={first.ics_uid: first.ics_sequence, "another-event": 9},
         )
     assert update.ics_uid == first.ics_uid
     assert update.ics_sequence == 2 > first.ics_sequence
@@ -429,3 +430,35 @@ def test_the_agenda_link_opens_for_the_recipient(app, client, demo, changes, age
         assert f"{SITE}{path}\n" in text
         with client.get(path) as response:
             assert response.status_code == 200
+
+
+def test_replies_go_to_the_organisers_unless_told_otherwise(app, auth, demo):
+    auth.create(email="first@example.org", conferences=[demo])
+    editor = auth.create(email="editor@example.org")
+    auth.create(email="second@example.org", conferences=[demo])
+    with app.test_request_context(base_url=SITE):
+        db.session.add(
+            ConferenceOrganiser(
+                conference_id=demo, organiser_id=editor, access="editor"
+            )
+        )
+        db.session.commit()
+        row = row_of("张国强")
+        default = read(messages.build_nudge(row, sender=SENDER))
+        told = read(
+            messages.build_nudge(
+                row,
+                sender=SENDER,
+                reply_to=[("Silk desk", "desk@example.org")],
+                domain="mail.example.net",
+            )
+        )
+    # Owners first, then the editor.
+    assert [a.addr_spec for a in default["Reply-To"].addresses] == [
+        "first@example.org",
+        "second@example.org",
+        "editor@example.org",
+    ]
+    assert default["Message-ID"].endswith("@silkmeet.example>")
+    assert [a.addr_spec for a in told["Reply-To"].addresses] == ["desk@example.org"]
+    assert told["Message-ID"].endswith("@mail.example.net>")
