@@ -1,10 +1,5 @@
-"""Glue between the messages and the mail outbox, for the lead to wire.
-
-The outbox (``silkmeet.mail.operations``: ``enqueue``, ``sender_address``,
-``reply_to_address``, ``message_id_domain``, ``sequences_sent``) is built on
-another branch; this module is the only place that needs it, and imports it
-when called. Until both are on one branch it is untested.
-"""
+"""Participants' messages into the outbox: build one and queue it in the
+caller's transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +8,11 @@ from datetime import timedelta
 
 from silkmeet.extensions import db
 from silkmeet.mail import messages
+from silkmeet.mail import operations as outbox
 from silkmeet.models import Conference
+
+# The outbox's kind for a speaking slot's own invitation (vocabulary.MAIL_KINDS).
+SLOT_INVITATION = "slot"
 
 
 def queue_message(
@@ -25,11 +24,9 @@ def queue_message(
     lead: timedelta | None = None,
 ):
     """Build the ``kind`` message for the participant of ``row`` (a
-    :func:`silkmeet.invites.operations.personal_row`) and add it to the
+    :func:`silkmeet.invites.rows.personal_row`) and add it to the
     outbox, in the caller's transaction (added and flushed, not committed).
     Raises :class:`~silkmeet.mail.messages.CannotSend` as the builders do."""
-    from silkmeet.mail import operations as outbox
-
     conference = db.session.get(Conference, row.conference_id)
     configured = outbox.reply_to_address(conference)
     origin = {
@@ -54,7 +51,7 @@ def queue_message(
             row, kind=kind, changes=changes, slot=slot, sent=sent, **origin
         )
         if slot is not None and kind == messages.INVITATION:
-            kind = "slot"  # the outbox's name for a speaking slot's invitation
+            kind = SLOT_INVITATION
     return outbox.enqueue(
         built.message,
         kind=kind,
