@@ -92,12 +92,26 @@ def run_migrations_online():
             # A migration may rewrite a large table: no SILKMEET_DB_STATEMENT_TIMEOUT.
             connection.exec_driver_sql("SET statement_timeout = 0")
             connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a table as copy, drop, rename; with foreign
+            # keys on, dropping the old table would delete (ON DELETE CASCADE)
+            # every row that refers to it. SQLite ignores this pragma inside a
+            # transaction: set it before the migrations' one begins.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection, target_metadata=get_metadata(), **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.rollback()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 if context.is_offline_mode():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hmac
 
 from flask import abort
+from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -103,3 +104,31 @@ def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | 
     if conference.agenda_visibility == "public" or has_key:
         return False, key if has_key else None
     abort(404)
+
+
+def may_follow_former_slug(conference: Conference) -> bool:
+    """Whether this request may learn where a former slug of ``conference``
+    leads. Anyone may for a published public agenda; for a draft or a
+    link-only agenda, only a request that holds a right to it (organiser
+    rights, the agenda's share key, one of its personal links): to anyone
+    else the old slug looks as missing as the new one would."""
+    if conference.status != "draft" and conference.agenda_visibility == "public":
+        return True
+    if current_user.is_authenticated and has_rights(conference.id):
+        return True
+    args = request.view_args or {}
+    key = args.get("key") or request.args.get("key")
+    if key and hmac.compare_digest(
+        key.encode(), conference.agenda_share_token.encode()
+    ):
+        return True
+    token = args.get("token")
+    if not token or len(token) > 64:
+        return False
+    found = db.session.scalar(
+        select(Participation.token).where(
+            Participation.token == token,
+            Participation.conference_id == conference.id,
+        )
+    )
+    return found is not None and hmac.compare_digest(found.encode(), token.encode())

@@ -12,6 +12,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from silkmeet.extensions import db
+from silkmeet.web import former_slug_redirect
 from silkmeet.web import wants_json
 
 # Seconds a client is asked to wait before trying again after a 503.
@@ -32,6 +33,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         code = error.code or 500
+        if code == 404 and (moved := former_slug_redirect()) is not None:
+            return moved
         message = error.description or error.name
         if code == 413:
             limit = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)

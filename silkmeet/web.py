@@ -8,11 +8,14 @@ from urllib.parse import quote
 
 from flask import Flask
 from flask import abort
+from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
+from silkmeet.access import may_follow_former_slug
 from silkmeet.domain import filenames
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
@@ -20,6 +23,8 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+from silkmeet.models import Conference
+from silkmeet.models import ConferenceSlugAlias
 
 # The largest value of an ``integer`` column (PostgreSQL's is 32-bit signed).
 MAX_ID = 2**31 - 1
@@ -103,6 +108,33 @@ def refuse_nul():
         values += [v for _key, v in request.form.items(multi=True)]
     if any("\x00" in value for value in values):
         abort(400, description="The request holds a NUL character.")
+
+
+def former_slug_redirect():
+    """For a request that found nothing under a slug its conference had before
+    (``ConferenceSlugAlias``): a permanent redirect to the same URL under the
+    current slug, query string kept; else None.
+
+    Every ``/c/<slug>/…`` and ``/organiser/c/<slug>/…`` URL, personal links,
+    feeds and calendars included, in this one place: the error handler asks it
+    before answering 404, so a request under a current slug never pays for it.
+    GET and HEAD get 301 (calendar clients that re-read a feed know it best);
+    other methods 308, which repeats the method and its body.
+    """
+    args = request.view_args
+    if not args or not isinstance(args.get("slug"), str) or request.endpoint is None:
+        return None
+    conference = db.session.scalar(
+        select(Conference)
+        .join(ConferenceSlugAlias, ConferenceSlugAlias.conference_id == Conference.id)
+        .where(ConferenceSlugAlias.slug == args["slug"])
+    )
+    if conference is None or not may_follow_former_slug(conference):
+        return None
+    location = url_for(request.endpoint, **{**args, "slug": conference.slug})
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    return redirect(location, 301 if request.method in ("GET", "HEAD") else 308)
 
 
 def load_organiser(user_id: str):

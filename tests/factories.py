@@ -11,6 +11,8 @@ import icalendar
 from ical.calendar_stream import IcsCalendarStream
 
 TEST_DATABASE_URL = os.environ.get("SILKMEET_TEST_DATABASE_URL", "sqlite://")
+# The uid of a conference imported as a copy of another (another meeting).
+COPY_UID = "0b9cf2a4-3c1e-4f5e-9d7a-2f6b8c1d4e30"
 
 
 def demo_data() -> dict:

@@ -27,6 +27,7 @@ def country_of(participation: Participation) -> str:
 
 def conference_info(conference: Conference) -> exports.ConferenceInfo:
     return exports.ConferenceInfo(
+        uid=conference.uid,
         slug=conference.slug,
         title=conference.title,
         timezone=conference.timezone,

@@ -1,10 +1,16 @@
-"""The conference JSON format (``"format": 1``): parse, validate and write.
+"""The conference JSON format (``"format": 2``): parse, validate and write.
 
 A document is read into frozen dataclasses, or refused with a :class:`FormatError`
 naming the field (``participants[3].person.timezone``) and the problem. Writing is
 the exact inverse, so export → import → export gives identical bytes. Keys that
 start with ``_`` are comments, ignored anywhere; any other unknown key is an error,
 so that typos do not silently lose data. See README.md, "Conference JSON format".
+
+Format 2 adds what a restored conference needs to keep every link and calendar:
+the conference's ``uid``, and in backups its ``agenda_share_token``, its
+``former_slugs`` and its removed participants (``removed_at``,
+``cancelled_slots``). Format 1 documents still import: they are format 2
+without those fields.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import json
 import re
 import sys
 import unicodedata
+import uuid
 from collections.abc import Iterable
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +42,26 @@ from silkmeet.domain.timezones import format_instant
 from silkmeet.domain.timezones import is_known_country
 from silkmeet.domain.timezones import parse_instant
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# The versions this silkmeet reads; version 2 added the ``*_2`` fields.
+READABLE_VERSIONS = (1, 2)
+CONFERENCE_FIELDS = (
+    "slug",
+    "title",
+    "description",
+    "timezone",
+    "start",
+    "duration_minutes",
+    "buffer_minutes",
+    "status",
+    "agenda_visibility",
+    "invite_revision",
+    "languages",
+    "interpretation_channels",
+    "video_call",
+)
+CONFERENCE_FIELDS_2 = ("uid", "agenda_share_token", "former_slugs")
+PARTICIPANT_FIELDS_2 = ("removed_at", "cancelled_slots")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
 LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -91,6 +117,15 @@ class PersonDoc:
 
 
 @dataclass(frozen=True)
+class CancelledSlot:
+    """A speaking slot a removed participant had: their cancellation names it."""
+
+    title: str
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
 class ParticipantDoc:
     key: str
     role: str
@@ -99,6 +134,9 @@ class ParticipantDoc:
     token: str | None = None
     # Names their speaking slots in calendar UIDs; None: a new one on import.
     uid: str | None = None
+    # Backups only: a removed participant, whose link serves a cancellation.
+    removed_at: datetime | None = None
+    cancelled_slots: tuple[CancelledSlot, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -144,6 +182,13 @@ class ConferenceDoc:
     hosts: tuple[HostDoc, ...]
     participants: tuple[ParticipantDoc, ...]
     agenda: tuple[ItemDoc, ...]
+    # The meeting's calendar UID (a UUID); None: the one silkmeet derived from
+    # the slug before conferences had one (an older document).
+    uid: str | None = None
+    # Backups only: the secret of the link-only agenda, and the slugs the
+    # conference had before (their links redirect to the current one).
+    agenda_share_token: str | None = None
+    former_slugs: tuple[str, ...] = ()
 
 
 # -- reading ---------------------------------------------------------------------
@@ -183,29 +228,22 @@ def parse(data: Any) -> ConferenceDoc:
         "",
         ("format", "conference", "organisations", "hosts", "participants", "agenda"),
     )
-    fmt = top.raw("format", required=True)
-    if fmt != FORMAT_VERSION or isinstance(fmt, bool):
+    version = top.raw("format", required=True)
+    if (
+        isinstance(version, bool)
+        or not isinstance(version, int)
+        or version not in READABLE_VERSIONS
+    ):
+        readable = " and ".join(map(str, READABLE_VERSIONS))
         raise FormatError(
-            "format", f"unsupported format version {fmt!r}; this silkmeet reads 1"
+            "format",
+            f"unsupported format version {version!r}; this silkmeet reads {readable}",
         )
+    since_2 = version >= 2
     conf = _Object(
         top.raw("conference", required=True),
         "conference",
-        (
-            "slug",
-            "title",
-            "description",
-            "timezone",
-            "start",
-            "duration_minutes",
-            "buffer_minutes",
-            "status",
-            "agenda_visibility",
-            "invite_revision",
-            "languages",
-            "interpretation_channels",
-            "video_call",
-        ),
+        CONFERENCE_FIELDS + (CONFERENCE_FIELDS_2 if since_2 else ()),
     )
     slug = conf.text("slug", required=True, max_len=80)
     if not SLUG_RE.match(slug):
@@ -242,7 +280,7 @@ def parse(data: Any) -> ConferenceDoc:
             )
         seen_hosts.add(host.organisation)
     participants = tuple(
-        _participant(item, f"participants[{i}]", org_keys)
+        _participant(item, f"participants[{i}]", org_keys, zone, since_2)
         for i, item in enumerate(top.list("participants"))
     )
     participant_keys = _unique_keys(participants, "participants")
@@ -252,13 +290,18 @@ def parse(data: Any) -> ConferenceDoc:
             if p.token in tokens:
                 raise FormatError(f"participants[{i}].token", "used twice")
             tokens.add(p.token)
+    removed_keys = {p.key for p in participants if p.removed_at is not None}
     agenda = tuple(
-        _item(item, f"agenda[{i}]", zone, participant_keys)
+        _item(item, f"agenda[{i}]", zone, participant_keys, removed_keys)
         for i, item in enumerate(top.list("agenda"))
     )
     _unique_uids(participants, "participants")
     _unique_uids(agenda, "agenda")
+    share_token = _token(conf, "agenda_share_token")
     return ConferenceDoc(
+        uid=_conference_uid(conf),
+        agenda_share_token=share_token,
+        former_slugs=_former_slugs(conf, slug),
         slug=slug,
         title=conf.text("title", required=True, max_len=300),
         description=conf.text("description", max_len=20000),
@@ -287,6 +330,45 @@ def parse(data: Any) -> ConferenceDoc:
         participants=participants,
         agenda=agenda,
     )
+
+
+def _conference_uid(conf: _Object) -> str | None:
+    value = conf.raw("uid", default=None)
+    if value is None:
+        return None
+    try:
+        canonical = str(uuid.UUID(value)) if isinstance(value, str) else None
+    except ValueError:
+        canonical = None
+    if canonical != value:
+        raise FormatError(
+            "conference.uid",
+            "must be a UUID in lower case (8-4-4-4-12 hexadecimal digits), or left out",
+        )
+    return value
+
+
+def _token(obj: _Object, key: str) -> str | None:
+    value = obj.raw(key, default=None)
+    if value is not None and (not isinstance(value, str) or not TOKEN_RE.match(value)):
+        raise FormatError(
+            obj.field(key), "must be 22 to 64 URL-safe characters, or left out"
+        )
+    return value
+
+
+def _former_slugs(conf: _Object, slug: str) -> tuple[str, ...]:
+    slugs: list[str] = []
+    for i, value in enumerate(conf.list("former_slugs")):
+        field = f"conference.former_slugs[{i}]"
+        if not isinstance(value, str) or len(value) > 80 or not SLUG_RE.match(value):
+            raise FormatError(
+                field, f"{value!r} is not a slug (lower-case letters, digits, hyphens)"
+            )
+        if value == slug or value in slugs:
+            raise FormatError(field, f"{value!r} is listed twice")
+        slugs.append(value)
+    return tuple(slugs)
 
 
 def _unique_keys(entries, section: str) -> set[str]:
@@ -326,14 +408,35 @@ def _unique_uids(records, path: str) -> None:
             seen.add(record.uid)
 
 
-def _participant(data: Any, path: str, org_keys: set[str]) -> ParticipantDoc:
+def _participant(
+    data: Any, path: str, org_keys: set[str], zone: str, since_2: bool
+) -> ParticipantDoc:
     obj = _Object(
-        data, path, ("key", "uid", "role", "delegation_country", "person", "token")
+        data,
+        path,
+        ("key", "uid", "role", "delegation_country", "person", "token")
+        + (PARTICIPANT_FIELDS_2 if since_2 else ()),
     )
-    token = obj.raw("token", default=None)
-    if token is not None and (not isinstance(token, str) or not TOKEN_RE.match(token)):
+    token = _token(obj, "token")
+    removed_at = obj.instant("removed_at", zone)
+    slots = []
+    for i, entry in enumerate(obj.list("cancelled_slots")):
+        slot = _Object(entry, f"{path}.cancelled_slots[{i}]", ("title", "start", "end"))
+        start = slot.instant("start", zone)
+        end = slot.instant("end", zone)
+        if start is None or end is None:
+            missing = "start" if start is None else "end"
+            raise FormatError(slot.field(missing), "required")
+        slots.append(
+            CancelledSlot(
+                title=slot.text("title", required=True, max_len=300),
+                start=start,
+                end=end,
+            )
+        )
+    if slots and removed_at is None:
         raise FormatError(
-            f"{path}.token", "must be 22 to 64 URL-safe characters, or left out"
+            f"{path}.cancelled_slots", "only a removed participant (removed_at) has any"
         )
     return ParticipantDoc(
         key=obj.key("key"),
@@ -342,6 +445,8 @@ def _participant(data: Any, path: str, org_keys: set[str]) -> ParticipantDoc:
         person=_person(obj.raw("person", required=True), f"{path}.person", org_keys),
         token=token,
         uid=obj.uid(),
+        removed_at=removed_at,
+        cancelled_slots=tuple(slots),
     )
 
 
@@ -401,7 +506,13 @@ def _person(data: Any, path: str, org_keys: set[str]) -> PersonDoc:
     )
 
 
-def _item(data: Any, path: str, zone: str, participant_keys: set[str]) -> ItemDoc:
+def _item(
+    data: Any,
+    path: str,
+    zone: str,
+    participant_keys: set[str],
+    removed_keys: frozenset[str] | set[str] = frozenset(),
+) -> ItemDoc:
     obj = _Object(
         data,
         path,
@@ -427,6 +538,11 @@ def _item(data: Any, path: str, zone: str, participant_keys: set[str]) -> ItemDo
         spath = f"{path}.speakers[{i}]"
         sp = _Object(entry, spath, ("participant", "minutes"))
         key = sp.reference("participant", participant_keys, "participants")
+        if key in removed_keys:
+            raise FormatError(
+                f"{spath}.participant",
+                f"{key!r} was removed: a removed participant speaks nowhere",
+            )
         if key in seen:
             raise FormatError(f"{spath}.participant", f"{key!r} speaks twice here")
         seen.add(key)
@@ -641,10 +757,18 @@ def _kind(value: Any) -> str:
 
 def to_data(doc: ConferenceDoc) -> dict:
     """The JSON-ready form of a document; :func:`parse` reads it back unchanged."""
+    head = {"slug": doc.slug}
+    if doc.former_slugs:
+        head["former_slugs"] = list(doc.former_slugs)
+    if doc.uid is not None:
+        head["uid"] = doc.uid
+    share = {}
+    if doc.agenda_share_token is not None:
+        share["agenda_share_token"] = doc.agenda_share_token
     return {
         "format": FORMAT_VERSION,
-        "conference": {
-            "slug": doc.slug,
+        "conference": head
+        | {
             "title": doc.title,
             "description": doc.description,
             "timezone": doc.timezone,
@@ -653,6 +777,9 @@ def to_data(doc: ConferenceDoc) -> dict:
             "buffer_minutes": doc.buffer_minutes,
             "status": doc.status,
             "agenda_visibility": doc.agenda_visibility,
+        }
+        | share
+        | {
             "invite_revision": doc.invite_revision,
             "languages": list(doc.languages),
             "interpretation_channels": list(doc.interpretation_channels),
@@ -703,6 +830,16 @@ def _participant_data(p: ParticipantDoc) -> dict:
     }
     if p.token is not None:
         data["token"] = p.token
+    if p.removed_at is not None:
+        data["removed_at"] = format_instant(p.removed_at)
+        data["cancelled_slots"] = [
+            {
+                "title": slot.title,
+                "start": format_instant(slot.start),
+                "end": format_instant(slot.end),
+            }
+            for slot in p.cancelled_slots
+        ]
     return data
 
 

@@ -38,6 +38,8 @@ class ConferenceInfo:
     description: str = ""
     platform: str = ""
     languages: tuple[str, ...] = ()
+    # The conference's uid: frab guids derive from it, never from the slug.
+    uid: str = ""
 
 
 @dataclass(frozen=True)
@@ -247,10 +249,13 @@ def _hhmm(minutes: float) -> str:
     return f"{hours:02d}:{mins:02d}"
 
 
-def event_guid(slug: str, item_key: int | str) -> str:
-    """A frab event's guid: from the item's uid (kept by export and import, so
-    a conference moved to another database keeps its guids), else its id."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"silkmeet:{slug}:item:{item_key}"))
+def event_guid(conference_uid: str, item_key: int | str) -> str:
+    """A frab event's guid: from the conference's and the item's uids (kept by
+    export and import, and by a change of slug, so a conference moved to another
+    database or renamed keeps its guids), else the item's id."""
+    return str(
+        uuid.uuid5(uuid.NAMESPACE_URL, f"silkmeet:{conference_uid}:item:{item_key}")
+    )
 
 
 def frab_document(
@@ -276,7 +281,7 @@ def frab_document(
             events.append(
                 {
                     "id": entry.item.id,
-                    "guid": event_guid(info.slug, entry.item.uid or entry.item.id),
+                    "guid": event_guid(info.uid, entry.item.uid or entry.item.id),
                     "date": local_iso(entry.start, zone),
                     "start": tz.to_local(entry.start, zone).strftime("%H:%M"),
                     "duration": _hhmm(entry.duration.total_seconds() / 60),

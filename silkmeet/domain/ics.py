@@ -165,8 +165,15 @@ class Invitee:
     agenda_url: str = ""
 
 
-def conference_uid(slug: str, domain: str) -> str:
-    """The meeting's UID: the same for every participant and every update."""
+DEFAULT_UID_DOMAIN = "silkmeet.invalid"
+
+
+def legacy_conference_uid(slug: str, domain: str | None = None) -> str:
+    """The meeting UID silkmeet derived from the slug before conferences had a
+    ``uid`` of their own (``Conference.uid``): the migration gave it to every
+    conference that existed then, and an import gives it to a document without
+    a uid (an older backup), so that neither changes the UID people have."""
+    domain = domain or DEFAULT_UID_DOMAIN
     return str(uuid.uuid5(NAMESPACE, f"{domain}/conference/{slug}"))
 
 
@@ -731,7 +738,7 @@ __all__ = [
     "Meeting",
     "Slot",
     "agenda_calendar",
-    "conference_uid",
+    "legacy_conference_uid",
     "derived_uid",
     "feed",
     "invite",

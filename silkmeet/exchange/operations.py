@@ -4,21 +4,27 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator
+from datetime import datetime
 
+from flask import current_app
 from sqlalchemy import func
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
+from silkmeet.domain.ics import legacy_conference_uid
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import ConferenceSlugAlias
 from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.models.conference import new_uid
+from silkmeet.models.people import cancelled_slot
 
 
 def import_conference(
@@ -26,12 +32,34 @@ def import_conference(
 ) -> Conference:
     """Create a conference and everything in it from a validated document.
 
-    Refuses a slug or a participant token that is already taken, with a
-    :class:`~silkmeet.domain.conference_format.FormatError` naming the field.
+    Refuses a slug (current or former), a uid or a token that is already
+    taken, with a :class:`~silkmeet.domain.conference_format.FormatError`
+    naming the field. A document without a uid (format 1) gets the UID silkmeet
+    derived from its slug before conferences had one, so that restoring an
+    older backup does not change the events people have.
     """
-    if db.session.scalar(select(Conference.id).where(Conference.slug == doc.slug)):
+    _refuse_taken_slugs(doc)
+    uid = doc.uid or legacy_conference_uid(
+        doc.slug, current_app.config.get("INVITE_UID_DOMAIN")
+    )
+    owner_of_uid = db.session.scalar(
+        select(Conference.slug).where(Conference.uid == uid)
+    )
+    if owner_of_uid is not None:
+        if doc.uid is not None:
+            raise fmt.FormatError(
+                "conference.uid",
+                f"conference {owner_of_uid!r} has this uid already; leave the uid "
+                "out to import a copy as a new meeting",
+            )
+        uid = new_uid()
+    if doc.agenda_share_token is not None and db.session.scalar(
+        select(Conference.id).where(
+            Conference.agenda_share_token == doc.agenda_share_token
+        )
+    ):
         raise fmt.FormatError(
-            "conference.slug", f"a conference with slug {doc.slug!r} already exists"
+            "conference.agenda_share_token", "already used by another conference"
         )
     tokens = [p.token for p in doc.participants if p.token]
     if tokens:
@@ -47,7 +75,9 @@ def import_conference(
                 )
 
     conference = Conference(
+        uid=uid,
         slug=doc.slug,
+        former_slugs=[ConferenceSlugAlias(slug=s) for s in doc.former_slugs],
         title=doc.title,
         description=doc.description,
         timezone=doc.timezone,
@@ -65,6 +95,8 @@ def import_conference(
         passcode=doc.video_call.passcode,
         dial_in=doc.video_call.dial_in,
     )
+    if doc.agenda_share_token is not None:
+        conference.agenda_share_token = doc.agenda_share_token
     db.session.add(conference)
 
     organisations = {
@@ -100,7 +132,13 @@ def import_conference(
             pronunciation=p.person.pronunciation,
         )
         participation = Participation(
-            person=person, role=p.role, delegation_country=p.delegation_country
+            person=person,
+            role=p.role,
+            delegation_country=p.delegation_country,
+            removed_at=p.removed_at,
+            cancelled_slots=[
+                cancelled_slot(s.title, s.start, s.end) for s in p.cancelled_slots
+            ],
         )
         if p.uid:
             participation.uid = p.uid
@@ -143,6 +181,48 @@ def import_conference(
     return conference
 
 
+def _refuse_taken_slugs(doc: fmt.ConferenceDoc) -> None:
+    """The document's slugs are nobody's, neither current nor former."""
+    wanted = [doc.slug, *doc.former_slugs]
+    current = dict(
+        db.session.execute(
+            select(Conference.slug, Conference.slug).where(Conference.slug.in_(wanted))
+        ).all()
+    )
+    former = dict(
+        db.session.execute(
+            select(ConferenceSlugAlias.slug, Conference.slug)
+            .join(Conference, Conference.id == ConferenceSlugAlias.conference_id)
+            .where(ConferenceSlugAlias.slug.in_(wanted))
+        ).all()
+    )
+    for n, slug in enumerate(wanted):
+        field = "conference.slug" if n == 0 else f"conference.former_slugs[{n - 1}]"
+        if slug in current:
+            raise fmt.FormatError(
+                field, f"a conference with slug {slug!r} already exists"
+            )
+        if slug in former:
+            raise fmt.FormatError(
+                field,
+                f"conference {former[slug]!r} had slug {slug!r} before, and its "
+                "old links still lead there",
+            )
+
+
+def _cancelled_slots(participation) -> tuple[fmt.CancelledSlot, ...]:
+    if participation.removed_at is None:
+        return ()
+    return tuple(
+        fmt.CancelledSlot(
+            title=slot["title"],
+            start=datetime.fromisoformat(slot["start"]),
+            end=datetime.fromisoformat(slot["end"]),
+        )
+        for slot in participation.cancelled_slots or ()
+    )
+
+
 def _organisation_doc(key: str, org) -> fmt.OrganisationDoc:
     """``org``: an :class:`Organisation` or a row with the same attribute names."""
     return fmt.OrganisationDoc(
@@ -169,6 +249,8 @@ def _participant_doc(
         role=participation.role,
         delegation_country=participation.delegation_country,
         token=participation.token if include_tokens else None,
+        removed_at=participation.removed_at,
+        cancelled_slots=_cancelled_slots(participation),
         person=fmt.PersonDoc(
             full_name=person.full_name,
             latin_name=person.latin_name,
@@ -207,9 +289,19 @@ def _participant_key(person, taken: set[str]) -> str:
     return fmt.make_key(person.latin_name or person.full_name, taken, "participant")
 
 
-def _head(conference: Conference, organisations, hosts) -> fmt.ConferenceDoc:
-    """The document without participants and agenda."""
+def _head(
+    conference: Conference,
+    organisations,
+    hosts,
+    include_tokens: bool,
+    former_slugs=(),
+) -> fmt.ConferenceDoc:
+    """The document without participants and agenda. A backup
+    (``include_tokens``) has the agenda's share token and the former slugs."""
     return fmt.ConferenceDoc(
+        uid=conference.uid,
+        agenda_share_token=conference.agenda_share_token if include_tokens else None,
+        former_slugs=tuple(former_slugs) if include_tokens else (),
         slug=conference.slug,
         title=conference.title,
         description=conference.description,
@@ -240,11 +332,13 @@ def export_conference(
     conference: Conference, include_tokens: bool = False
 ) -> fmt.ConferenceDoc:
     """The document for a conference loaded whole (``timetable.load_conference``).
-    Removed participants are left out.
 
-    Tokens are secrets: only a backup (``include_tokens``) carries them, so that
-    a restored database keeps every delegate's link working.
-    :func:`export_chunks` writes the same document without loading it.
+    Tokens are secrets: only a backup (``include_tokens``) carries them, with
+    all else a link or a calendar depends on (the agenda's share token, the
+    former slugs, the removed participants with what their cancellation says),
+    so that a restored database keeps every link working. Other exports leave
+    removed participants out. :func:`export_chunks` writes the same document
+    without loading it.
     """
     org_keys: dict[int, str] = {}
     taken: set[str] = set()
@@ -265,10 +359,12 @@ def export_conference(
     participant_taken: set[str] = set()
     participants = []
     for p in conference.participations:
-        if p.removed_at is not None:
+        if p.removed_at is not None and not include_tokens:
             continue
         person = p.person
-        key = people_keys[p.id] = _participant_key(person, participant_taken)
+        key = _participant_key(person, participant_taken)
+        if p.removed_at is None:
+            people_keys[p.id] = key
         organisation = (
             organisation_key(person.organisation) if person.organisation else None
         )
@@ -288,8 +384,9 @@ def export_conference(
         )
         for item in conference.items
     )
+    former_slugs = [alias.slug for alias in conference.former_slugs]
     return dataclasses.replace(
-        _head(conference, organisations, hosts),
+        _head(conference, organisations, hosts, include_tokens, former_slugs),
         participants=tuple(participants),
         agenda=agenda,
     )
@@ -315,6 +412,8 @@ PARTICIPANT_COLUMNS = (
     Participation.role,
     Participation.delegation_country,
     Participation.token,
+    Participation.removed_at,
+    Participation.cancelled_slots,
     Person.full_name,
     Person.latin_name,
     Person.honorific,
@@ -355,17 +454,22 @@ def export_chunks(
     context must stay until the last one. Raises :class:`ChangedDuringExport`
     rather than write a document that does not import.
     """
+    # A backup has the removed participants too.
+    listed = (
+        [Participation.conference_id == conference.id]
+        if include_tokens
+        else [
+            Participation.conference_id == conference.id,
+            Participation.removed_at.is_(None),
+        ]
+    )
     first_use = (
         select(
             Person.organisation_id,
             func.min(Participation.id).label("first_participation"),
         )
         .join(Participation, Participation.person_id == Person.id)
-        .where(
-            Participation.conference_id == conference.id,
-            Participation.removed_at.is_(None),
-            Person.organisation_id.is_not(None),
-        )
+        .where(*listed, Person.organisation_id.is_not(None))
         .group_by(Person.organisation_id)
         .subquery()
     )
@@ -400,15 +504,14 @@ def export_chunks(
         with db.session.execute(
             select(*PARTICIPANT_COLUMNS)
             .join(Person, Person.id == Participation.person_id)
-            .where(
-                Participation.conference_id == conference.id,
-                Participation.removed_at.is_(None),
-            )
+            .where(*listed)
             .order_by(Participation.id)
             .execution_options(yield_per=EXPORT_BATCH)
         ) as rows:
             for row in rows:
-                key = people_keys[row.id] = _participant_key(row, participant_taken)
+                key = _participant_key(row, participant_taken)
+                if row.removed_at is None:
+                    people_keys[row.id] = key
                 organisation = None
                 if row.organisation_id is not None:
                     organisation = org_keys.get(row.organisation_id)
@@ -432,7 +535,7 @@ def export_chunks(
                 AgendaItemSpeaker.id,
             )
         ):
-            # A removed participant is not in the document, nor on its stage.
+            # A removed participant speaks nowhere (a backup lists them apart).
             if link.participation_id in people_keys:
                 speakers.setdefault(link.item_id, []).append(
                     fmt.SpeakerDoc(
@@ -449,6 +552,12 @@ def export_chunks(
             for row in rows:
                 yield _item_doc(row, tuple(speakers.pop(row.id, ())))
 
-    return fmt.iter_dumps(
-        _head(conference, organisations, hosts), participants(), agenda()
-    )
+    former_slugs = ()
+    if include_tokens:
+        former_slugs = db.session.scalars(
+            select(ConferenceSlugAlias.slug)
+            .where(ConferenceSlugAlias.conference_id == conference.id)
+            .order_by(ConferenceSlugAlias.slug)
+        ).all()
+    head = _head(conference, organisations, hosts, include_tokens, former_slugs)
+    return fmt.iter_dumps(head, participants(), agenda())

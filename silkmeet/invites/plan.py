@@ -26,7 +26,6 @@ from silkmeet.invites import rows
 from silkmeet.models import Conference
 from silkmeet.models.people import display_name
 
-DEFAULT_UID_DOMAIN = "silkmeet.invalid"
 FALLBACK_ORGANIZER = "invites@silkmeet.invalid"
 
 
@@ -34,12 +33,10 @@ class NoStartError(ValueError):
     """The conference has no start yet, so there is nothing to put in a calendar."""
 
 
-def uid_domain() -> str:
-    return current_app.config.get("INVITE_UID_DOMAIN") or DEFAULT_UID_DOMAIN
-
-
 def conference_uid(conference: Conference) -> str:
-    return ics.conference_uid(conference.slug, uid_domain())
+    """The meeting's UID: the same for every participant, every update and
+    every slug the conference has had."""
+    return conference.uid
 
 
 def slot_uid(conference_uid: str, participation_uid: str, rank: int) -> str:

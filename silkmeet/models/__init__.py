@@ -7,6 +7,7 @@ from silkmeet.models.agenda import AgendaItem
 from silkmeet.models.agenda import AgendaItemSpeaker
 from silkmeet.models.conference import Conference
 from silkmeet.models.conference import ConferenceHost
+from silkmeet.models.conference import ConferenceSlugAlias
 from silkmeet.models.conference import Organisation
 from silkmeet.models.outbox import OutboxMessage
 from silkmeet.models.people import Participation
@@ -22,6 +23,7 @@ __all__ = [
     "Conference",
     "ConferenceHost",
     "ConferenceOrganiser",
+    "ConferenceSlugAlias",
     "LoginFailure",
     "Organisation",
     "Organiser",

@@ -10,7 +10,10 @@ from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -52,6 +55,10 @@ class Conference(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The meeting's calendar UID, and the root of its items' and speaking
+    # slots' UIDs: never derived from the slug, so that a renamed conference
+    # updates the events people have. Kept by export and import.
+    uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
@@ -116,9 +123,47 @@ class Conference(Base):
     organisers: Mapped[list[ConferenceOrganiser]] = relationship(
         back_populates="conference", cascade="all, delete-orphan"
     )
+    former_slugs: Mapped[list[ConferenceSlugAlias]] = relationship(
+        back_populates="conference",
+        order_by="ConferenceSlugAlias.slug",
+        cascade="all, delete-orphan",
+    )
 
     def __repr__(self) -> str:
         return f"<Conference {self.slug}>"
+
+
+class ConferenceSlugAlias(Base):
+    """A slug the conference had before. Links that hold it keep working: they
+    are redirected to the current slug (:func:`silkmeet.web.former_slug_redirect`),
+    and no other conference may take it."""
+
+    __tablename__ = "conference_slug_alias"
+
+    slug: Mapped[str] = mapped_column(String(80), primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    conference: Mapped[Conference] = relationship(back_populates="former_slugs")
+
+
+@event.listens_for(Session, "before_flush")
+def _record_former_slugs(session: Session, _flush_context, _instances) -> None:
+    """A renamed conference keeps its old slug as an alias, whatever renamed it
+    (the form, an import, a script); renamed back, the alias goes."""
+    for conference in session.dirty:
+        if not isinstance(conference, Conference):
+            continue
+        old = inspect(conference).attrs.slug.history.deleted
+        if not old or old[0] == conference.slug:
+            continue
+        aliases = {alias.slug: alias for alias in conference.former_slugs}
+        if conference.slug in aliases:
+            conference.former_slugs.remove(aliases[conference.slug])
+        if old[0] not in aliases:
+            conference.former_slugs.append(ConferenceSlugAlias(slug=old[0]))
 
 
 class Organisation(Base):

@@ -107,3 +107,8 @@ class Participation(Base):
 
     def __repr__(self) -> str:
         return f"<Participation {self.role} {self.person_id}@{self.conference_id}>"
+
+
+def cancelled_slot(title: str, start: datetime, end: datetime) -> dict:
+    """One entry of ``Participation.cancelled_slots``."""
+    return {"title": title, "start": start.isoformat(), "end": end.isoformat()}

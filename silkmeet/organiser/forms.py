@@ -108,8 +108,14 @@ class ConferenceForm(FlaskForm):
 
         if field.errors:
             return  # not a slug at all: nothing to look up
-        if slug_taken(field.data, self.conference_id):
+        taken = slug_taken(field.data, self.conference_id)
+        if taken == "now":
             raise ValidationError("Another conference already uses this short name.")
+        if taken == "before":
+            raise ValidationError(
+                "Another conference used this short name before, and its old links "
+                "still lead there: choose another."
+            )
 
     def validate_timezone(self, field):
         try:

@@ -15,6 +15,7 @@ from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
+from silkmeet.models import ConferenceSlugAlias
 from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
@@ -104,11 +105,22 @@ def update_conference(conference: Conference, **fields) -> None:
     raise_invite_revision_if_changed(conference, before)
 
 
-def slug_taken(slug: str, except_id: int | None = None) -> bool:
-    query = select(Conference.id).where(Conference.slug == slug)
+def slug_taken(slug: str, except_id: int | None = None) -> str | None:
+    """Whether another conference has ``slug``: ``"now"``, ``"before"`` (a
+    former slug stays its conference's for good: its old links lead there),
+    or None."""
+    now = select(Conference.id).where(Conference.slug == slug)
+    before = select(ConferenceSlugAlias.conference_id).where(
+        ConferenceSlugAlias.slug == slug
+    )
     if except_id is not None:
-        query = query.where(Conference.id != except_id)
-    return db.session.scalar(query) is not None
+        now = now.where(Conference.id != except_id)
+        before = before.where(ConferenceSlugAlias.conference_id != except_id)
+    if db.session.scalar(now) is not None:
+        return "now"
+    if db.session.scalar(before) is not None:
+        return "before"
+    return None
 
 
 class NoSuchOrganiser(Exception):

@@ -2,6 +2,7 @@
 
 import json
 
+from factories import COPY_UID
 from factories import build_doc
 from factories import demo_data
 from sqlalchemy import func
@@ -32,15 +33,18 @@ def test_load_demo_then_export_import_export_is_identical(app, runner, tmp_path)
     data = json.loads(first.output)
     assert data["conference"]["title"].startswith("Video Conference")
 
-    # Import under another slug, export again: identical but for the slug.
+    # Import under another slug (and, as another meeting, another uid), export
+    # again: identical but for the slug and the uid.
+    uid = data["conference"]["uid"]
     data["conference"]["slug"] = "copy"
+    data["conference"]["uid"] = COPY_UID
     path = tmp_path / "copy.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     assert runner.invoke(args=["import", str(path)]).exit_code == 0
     second = runner.invoke(args=["export", "copy"])
     assert second.output == first.output.replace(
         '"slug": "silk-cities-2020"', '"slug": "copy"'
-    )
+    ).replace(f'"uid": "{uid}"', f'"uid": "{COPY_UID}"')
 
 
 def test_load_demo_twice_is_harmless(app, runner):

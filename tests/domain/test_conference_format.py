@@ -160,7 +160,7 @@ def _with(path, value):
             "not a key in participants",
         ),
         (("agenda", 0, "kind"), "party", "agenda[0].kind", "not one of"),
-        (("format",), 2, "format", "unsupported format version 2"),
+        (("format",), 3, "format", "unsupported format version 3"),
         (("format",), KeyError, "format", "required"),
         (("agenda",), {}, "agenda", "expected a list"),
     ],

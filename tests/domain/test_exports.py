@@ -13,6 +13,7 @@ from silkmeet.domain.schedule import SpeakerIn
 from silkmeet.domain.schedule import compute_schedule
 
 INFO = ex.ConferenceInfo(
+    uid="4d7e0c2a-9a53-4c58-8f0e-6a1b2c3d4e5f",
     slug="c",
     title="T",
     timezone="Europe/Paris",
@@ -87,7 +88,7 @@ def test_frab_json_and_xml():
     assert event["start"] == "14:00" and event["duration"] == "01:50"
     assert event["date"] == "2020-11-20T14:00:00+01:00"
     assert event["persons"] == [{"id": 7, "public_name": "佐藤 美咲"}]
-    assert event["guid"] == ex.event_guid("c", 1) != ex.event_guid("c", 2)
+    assert event["guid"] == ex.event_guid(INFO.uid, 1) != ex.event_guid(INFO.uid, 2)
     root = ET.fromstring(ex.frab_xml(doc))
     assert root.tag == "schedule"
     ev = root.find("day/room/event")

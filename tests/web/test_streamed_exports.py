@@ -8,6 +8,7 @@ import json
 import tracemalloc
 
 import pytest
+from factories import COPY_UID
 from flask import has_app_context
 from sqlalchemy import select
 from sqlalchemy import update
@@ -182,11 +183,14 @@ def test_export_round_trip_through_the_cli(app, runner, conferences, tmp_path):
     out = tmp_path / "varied.json"
     assert runner.invoke(args=["export", VARIED, "--out", str(out)]).exit_code == 0
     assert out.read_bytes() == expected.encode()
-    # Import under another slug, export again: identical but for the slug.
-    out.write_text(expected.replace(f'"{VARIED}"', '"copy"', 1), encoding="utf-8")
+    # Import under another slug and uid (another meeting), export again:
+    # identical but for the slug and the uid.
+    uid = json.loads(expected)["conference"]["uid"]
+    copy = expected.replace(f'"{VARIED}"', '"copy"', 1).replace(uid, COPY_UID, 1)
+    out.write_text(copy, encoding="utf-8")
     assert runner.invoke(args=["import", str(out)]).exit_code == 0
     second = runner.invoke(args=["export", "copy"])
-    assert second.output == expected.replace(f'"{VARIED}"', '"copy"', 1)
+    assert second.output == copy
     folder = tmp_path / "all"
     result = runner.invoke(args=["export", "--all", "--out", str(folder)])
     assert result.exit_code == 0
