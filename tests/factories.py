@@ -85,3 +85,21 @@ def parse_ics(data: bytes):
     loose = icalendar.Calendar.from_ical(data)
     strict = IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
     return loose, strict
+
+
+def people_csv(count: int, first: int = 0, header: bool = True) -> str:
+    """A CSV of ``count`` new people, numbered from ``first``: an organisation
+    for every tenth, so that organisations are found and added too."""
+    lines = ["full_name,country,email,organisation"] if header else []
+    for n in range(first, first + count):
+        lines.append(f"Imported {n},FR,imported{n}@example.org,Org {n // 10}")
+    return "\n".join(lines) + "\n"
+
+
+def import_confirmation(page: str) -> dict:
+    """The hidden fields of a CSV preview's Import button."""
+    return {
+        name: page.split(marker)[1].split('"')[0]
+        for name in ("payload", "ticket")
+        if (marker := f'name="{name}" type="hidden" value="') in page
+    }

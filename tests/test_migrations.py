@@ -21,6 +21,7 @@ from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
 from silkmeet.models import Participation
+from silkmeet.models import Person
 
 
 def test_upgrade_from_empty_matches_models(app):
@@ -118,6 +119,11 @@ def test_existing_conferences_keep_their_calendar_uid(app):
         conference = import_conference(fmt.parse(demo_data()))
         db.session.commit()
         conference_id = conference.id
+        emails = dict(
+            db.session.execute(
+                select(Participation.id, Person.email).join(Person)
+            ).all()
+        )
         rows = row_counts()
         db.session.remove()
         downgrade(revision=BEFORE_UIDS)
@@ -127,6 +133,39 @@ def test_existing_conferences_keep_their_calendar_uid(app):
         # to it.
         assert row_counts() == rows
         assert db.session.get(Conference, conference_id).uid == DEMO_LEGACY_UID
+        keys = dict(
+            db.session.execute(select(Participation.id, Participation.email_key)).all()
+        )
+        assert keys == {pid: email and email.lower() for pid, email in emails.items()}
+        assert any(keys.values())
+
+
+def test_shared_emails_stop_the_upgrade_before_any_change(app, capsys):
+    with migrated_from_head(app):
+        import_conference(fmt.parse(demo_data()))
+        db.session.commit()
+        first, second = db.session.scalars(
+            select(Person).where(Person.email.is_not(None)).order_by(Person.id)
+        ).all()[:2]
+        first_email, second_id = first.email, second.id
+        db.session.remove()
+        downgrade(revision=BEFORE_UIDS)
+        with db.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE person SET email = :email WHERE id = :id"),
+                {"email": first_email.upper(), "id": second_id},
+            )
+        # Flask-Migrate logs the error and exits 1, as `flask db upgrade` does.
+        capsys.readouterr()
+        with pytest.raises(SystemExit):
+            upgrade()
+        message = capsys.readouterr().err
+        assert "belong to more than one participant" in message
+        assert "conference 'silk-cities-2020'" in message
+        assert first_email.lower() in message
+        assert "flask db upgrade" in message
+        db.session.remove()
+        assert "email_key" not in columns("participation")
 
 
 def columns(table: str) -> set[str]:

@@ -31,6 +31,7 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email
 
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.emails import email_key
 from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.jsonstream import iter_json
 from silkmeet.domain.timezones import TimeZoneError
@@ -290,6 +291,7 @@ def parse(data: Any) -> ConferenceDoc:
             if p.token in tokens:
                 raise FormatError(f"participants[{i}].token", "used twice")
             tokens.add(p.token)
+    _unique_emails(participants)
     removed_keys = {p.key for p in participants if p.removed_at is not None}
     agenda = tuple(
         _item(item, f"agenda[{i}]", zone, participant_keys, removed_keys)
@@ -369,6 +371,22 @@ def _former_slugs(conf: _Object, slug: str) -> tuple[str, ...]:
             raise FormatError(field, f"{value!r} is listed twice")
         slugs.append(value)
     return tuple(slugs)
+
+
+def _unique_emails(participants: tuple[ParticipantDoc, ...]) -> None:
+    """One address per current participant, as the database keeps it."""
+    owner: dict[str, int] = {}
+    for i, p in enumerate(participants):
+        key = email_key(p.person.email)
+        if key is None or p.removed_at is not None:
+            continue
+        if key in owner:
+            raise FormatError(
+                f"participants[{i}].person.email",
+                f"{p.person.email} is participants[{owner[key]}]'s too; "
+                "one address per participant",
+            )
+        owner[key] = i
 
 
 def _unique_keys(entries, section: str) -> set[str]:

@@ -20,6 +20,7 @@ from email_validator import validate_email
 
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.emails import email_key
 
 COLUMNS = (
     "full_name",
@@ -67,8 +68,10 @@ def decode(data: bytes) -> str:
 def parse(
     text: str, existing_emails: set[str] = frozenset(), existing_names=frozenset()
 ) -> list[PersonRow]:
-    """Every data row with its errors. ``existing_*`` are lower-cased emails and
-    ``(name, country)`` pairs already in the conference (duplicates)."""
+    """Every data row with its errors. ``existing_*`` are the
+    :func:`~silkmeet.domain.emails.email_key` of the emails and the
+    ``(casefolded name, country)`` pairs already in the conference
+    (duplicates)."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -99,8 +102,8 @@ def parse(
             if name:
                 values[name] = cell.strip()
         errors.extend(_check(values))
-        key = (values["full_name"].casefold(), values["country"])
-        email = values["email"].lower()
+        key = name_key(values["full_name"], values["country"])
+        email = email_key(values["email"])
         if email and email in existing_emails:
             errors.append(f"duplicate: {values['email']} is already a participant")
         elif email and email in seen_emails:
@@ -166,5 +169,19 @@ def _check(values: dict) -> list[str]:
     return errors
 
 
+def name_key(full_name: str, country: str) -> tuple[str, str]:
+    """Two rows with this pair are taken for one person."""
+    return full_name.casefold(), country
+
+
 def languages(values: dict) -> list[str]:
     return [p.strip() for p in values.get("languages", "").split(";") if p.strip()]
+
+
+def row_fields(row: PersonRow) -> dict:
+    """A valid row's values as the fields of a new participant."""
+    values = dict(row.values)
+    values["languages"] = languages(values)
+    values["email"] = values["email"] or None
+    values["delegation_country"] = values["delegation_country"] or None
+    return values

@@ -11,6 +11,7 @@ from silkmeet.models.conference import ConferenceSlugAlias
 from silkmeet.models.conference import Organisation
 from silkmeet.models.outbox import OutboxMessage
 from silkmeet.models.people import Participation
+from silkmeet.models.people import PeopleImport
 from silkmeet.models.people import Person
 from silkmeet.models.runofshow import RunOfShowPrint
 
@@ -29,6 +30,7 @@ __all__ = [
     "Organiser",
     "OutboxMessage",
     "Participation",
+    "PeopleImport",
     "Person",
     "RunOfShowPrint",
 ]

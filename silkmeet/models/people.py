@@ -1,13 +1,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped
+from sqlalchemy.orm import Session
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
@@ -15,6 +19,7 @@ from silkmeet.db import Base
 from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.emails import email_key
 from silkmeet.models._checks import not_blank
 from silkmeet.models._checks import one_of
 from silkmeet.models.conference import Conference
@@ -72,6 +77,7 @@ class Participation(Base):
     __table_args__ = (
         UniqueConstraint("conference_id", "person_id"),
         UniqueConstraint("conference_id", "uid"),
+        UniqueConstraint("conference_id", "email_key"),
         one_of("role", v.PARTICIPANT_ROLES),
     )
 
@@ -98,6 +104,10 @@ class Participation(Base):
     )
     invite_downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     invite_download_count: Mapped[int] = mapped_column(default=0)
+    # The person's e-mail as :func:`~silkmeet.domain.emails.email_key` gives it,
+    # None once removed: the database refuses one address twice in a
+    # conference. Kept up to date at every flush (_keep_email_keys).
+    email_key: Mapped[str | None] = mapped_column(String(320))
 
     conference: Mapped[Conference] = relationship(back_populates="participations")
     person: Mapped[Person] = relationship(back_populates="participations")
@@ -109,6 +119,52 @@ class Participation(Base):
         return f"<Participation {self.role} {self.person_id}@{self.conference_id}>"
 
 
+def violates_email_key(error: Exception) -> bool:
+    """Whether an IntegrityError is a second participant with one address."""
+    return "email_key" in str(getattr(error, "orig", error))
+
+
 def cancelled_slot(title: str, start: datetime, end: datetime) -> dict:
     """One entry of ``Participation.cancelled_slots``."""
     return {"title": title, "start": start.isoformat(), "end": end.isoformat()}
+
+
+def _email_key_of(session: Session, participation: Participation) -> str | None:
+    if participation.removed_at is not None:
+        return None
+    person = participation.person
+    if person is None and participation.person_id is not None:
+        person = session.get(Person, participation.person_id)
+    return email_key(person.email if person else None)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_email_keys(session: Session, _flush_context, _instances) -> None:
+    """Every way a participant or an e-mail changes (forms, CSV and JSON
+    imports, removal) keeps ``email_key`` right, before the row is written."""
+    changed: list[Participation] = []
+    for obj in chain(session.new, session.dirty):
+        if isinstance(obj, Participation):
+            changed.append(obj)
+    for obj in session.dirty:
+        if isinstance(obj, Person) and inspect(obj).attrs.email.history.has_changes():
+            # A person may take part in several conferences.
+            changed.extend(obj.participations)
+    for participation in changed:
+        key = _email_key_of(session, participation)
+        if participation.email_key != key:
+            participation.email_key = key
+
+
+class PeopleImport(Base):
+    """A confirmed CSV import of people, by the one-time ticket its preview
+    issued: a second confirm of the same upload finds the ticket used."""
+
+    __tablename__ = "people_import"
+
+    ticket: Mapped[str] = mapped_column(String(64), primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(default=0)

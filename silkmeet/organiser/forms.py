@@ -211,3 +211,5 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     payload = HiddenField(validators=[DataRequired()])
+    # One-time: a second confirm of one preview writes nothing (imports.py).
+    ticket = HiddenField(validators=[DataRequired()])

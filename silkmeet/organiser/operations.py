@@ -4,13 +4,17 @@ flush; the view commits once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet.db import utcnow
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.emails import email_key
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -20,6 +24,8 @@ from silkmeet.models import Organisation
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.models.people import cancelled_slot
+from silkmeet.models.people import violates_email_key
 from silkmeet.models.versioning import bump
 from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import schedule_for
@@ -174,29 +180,77 @@ def set_chairs(
 # People ----------------------------------------------------------------------
 
 
-def organisation_named(name: str, country: str | None) -> Organisation | None:
-    name = (name or "").strip()
-    if not name:
-        return None
-    found = db.session.scalar(
-        select(Organisation).where(func.lower(Organisation.name) == name.lower())
-    )
-    if found is None:
-        found = Organisation(name=name, country=country or None)
-        db.session.add(found)
+class EmailTaken(Exception):
+    """Another current participant of the conference has this address: the
+    database refused it (``Participation.email_key``), e.g. when two organisers
+    added the same person at once."""
+
+    message = "Another participant already uses this email."
+
+
+def flush_people() -> None:
+    """Flush; a second participant with one address becomes :class:`EmailTaken`
+    (the session must then be rolled back)."""
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        if not violates_email_key(exc):
+            raise
+        raise EmailTaken from None
+
+
+def organisation_key(name: str | None) -> str:
+    """Organisations are matched by name, without regard to case."""
+    return (name or "").strip().lower()
+
+
+def organisations_named(
+    wanted: Iterable[tuple[str, str | None]],
+) -> dict[str, Organisation]:
+    """``(name, country)`` pairs → the organisation of that name, matched
+    without regard to case, found in one statement or added (with the first
+    pair's country); keyed by :func:`organisation_key`."""
+    names: dict[str, tuple[str, str | None]] = {}
+    for name, country in wanted:
+        if key := organisation_key(name):
+            names.setdefault(key, ((name or "").strip(), country))
+    if not names:
+        return {}
+    found: dict[str, Organisation] = {}
+    for organisation in db.session.scalars(
+        select(Organisation)
+        .where(func.lower(Organisation.name).in_(list(names)))
+        .order_by(Organisation.id)
+    ):
+        found.setdefault(organisation_key(organisation.name), organisation)
+    for key, (name, country) in names.items():
+        if key not in found:
+            found[key] = Organisation(name=name, country=country or None)
+            db.session.add(found[key])
     return found
 
 
-def add_participant(conference: Conference, **fields) -> Participation:
+def organisation_named(name: str, country: str | None) -> Organisation | None:
+    return organisations_named([(name, country)]).get(organisation_key(name))
+
+
+def new_participation(organisation: Organisation | None, **fields) -> Participation:
+    """A participant and their person from the form's or a CSV row's fields,
+    in no conference yet."""
     role = fields.pop("role")
     delegation_country = fields.pop("delegation_country", None) or fields["country"]
-    organisation = organisation_named(fields.pop("organisation", ""), fields["country"])
-    person = Person(organisation=organisation, **fields)
-    participation = Participation(
-        person=person, role=role, delegation_country=delegation_country
+    return Participation(
+        person=Person(organisation=organisation, **fields),
+        role=role,
+        delegation_country=delegation_country,
     )
+
+
+def add_participant(conference: Conference, **fields) -> Participation:
+    organisation = organisation_named(fields.pop("organisation", ""), fields["country"])
+    participation = new_participation(organisation, **fields)
     conference.participations.append(participation)
-    db.session.flush()
+    flush_people()
     return participation
 
 
@@ -213,6 +267,7 @@ def update_participant(participation: Participation, **fields) -> None:
     )
     for name, value in fields.items():
         setattr(person, name, value)
+    flush_people()
     raise_invite_revision_if_changed(conference, before)
 
 
@@ -221,11 +276,7 @@ def remove_participant(participation: Participation) -> None:
     conference = participation.conference
     before = invite_snapshot(conference)
     participation.cancelled_slots = [
-        {
-            "title": row.item.title,
-            "start": slot.start.isoformat(),
-            "end": slot.end.isoformat(),
-        }
+        cancelled_slot(row.item.title, slot.start, slot.end)
         for row in schedule_for(conference)
         for slot in row.slots
         if slot.speaker.participant_id == participation.id
@@ -237,11 +288,12 @@ def remove_participant(participation: Participation) -> None:
 
 
 def email_taken(conference: Conference, email: str, except_id: int | None) -> bool:
-    email = email.strip().lower()
-    return any(
-        p.person.email
-        and p.person.email.lower() == email
-        and p.removed_at is None
-        and p.id != except_id
-        for p in conference.participations
+    """Whether another current participant has this address (the form's
+    message; the database has the last word, :class:`EmailTaken`)."""
+    query = select(Participation.id).where(
+        Participation.conference_id == conference.id,
+        Participation.email_key == email_key(email),
     )
+    if except_id is not None:
+        query = query.where(Participation.id != except_id)
+    return db.session.scalar(query.limit(1)) is not None

@@ -19,6 +19,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from silkmeet import timetable
+from silkmeet.access import organiser_conference
 from silkmeet.db import utcnow
 from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
@@ -28,6 +29,7 @@ from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Participation
 from silkmeet.organiser import forms
+from silkmeet.organiser import imports
 from silkmeet.organiser import operations as ops
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -314,11 +316,11 @@ def edit_person(slug, participation_id=None):
     refresh = "refresh_zones" in request.form
     if not refresh and form.validate_on_submit():
         fields = person_fields(form)
-        if fields["email"] and ops.email_taken(
-            conference, fields["email"], participation_id
-        ):
-            form.email.errors.append("Another participant already uses this email.")
-        else:
+        try:
+            if fields["email"] and ops.email_taken(
+                conference, fields["email"], participation_id
+            ):
+                raise ops.EmailTaken
             if participation is None:
                 ops.add_participant(conference, **fields)
                 flash(f"{fields['full_name']} added.")
@@ -327,6 +329,9 @@ def edit_person(slug, participation_id=None):
                 flash(f"{fields['full_name']} saved.")
             db.session.commit()
             return redirect(url_for("organiser.list_people", slug=slug))
+        except ops.EmailTaken:
+            db.session.rollback()
+            form.email.errors.append(ops.EmailTaken.message)
     status = 400 if request.method == "POST" and not refresh else 200
     return (
         render_template(
@@ -369,28 +374,22 @@ def list_zones():
     return jsonify(zones=zones, default=tz.default_zone_for_country(country))
 
 
-def existing_keys(conference):
-    people = [p.person for p in conference.participations if p.removed_at is None]
-    emails = {p.email.lower() for p in people if p.email}
-    names = {(p.full_name.casefold(), p.country) for p in people}
-    return emails, names
-
-
 @bp.route("/c/<slug>/people/import", methods=["GET", "POST"])
 @login_required
 def import_people(slug):
-    conference = load(slug)
+    conference = organiser_conference(slug)
     form = forms.ImportForm()
-    rows, error, payload = None, None, None
+    rows, error, payload, ticket = None, None, None, None
     if form.validate_on_submit():
         data = form.file.data.read()
         try:
             text = people_csv.decode(data)
-            rows = people_csv.parse(text, *existing_keys(conference))
+            rows = people_csv.parse(text, *imports.existing_keys(conference))
         except people_csv.CsvError as exc:
             error = str(exc)
         else:
             payload = base64.b64encode(text.encode()).decode()
+            ticket = imports.issue_ticket(conference, text)
     status = 400 if request.method == "POST" and rows is None else 200
     return (
         render_template(
@@ -399,7 +398,7 @@ def import_people(slug):
             form=form,
             rows=rows,
             error=error,
-            confirm_form=forms.ConfirmImportForm(payload=payload),
+            confirm_form=forms.ConfirmImportForm(payload=payload, ticket=ticket),
             columns=people_csv.COLUMNS,
         ),
         status,
@@ -409,29 +408,40 @@ def import_people(slug):
 @bp.post("/c/<slug>/people/import/confirm")
 @login_required
 def confirm_import(slug):
-    conference = load(slug)
+    conference = organiser_conference(slug)
     form = forms.ConfirmImportForm()
     try:
         if not form.validate_on_submit():
-            raise people_csv.CsvError("Nothing to import: upload the file again.")
-        text = base64.b64decode(form.payload.data, validate=True).decode()
-        rows = people_csv.parse(text, *existing_keys(conference))
-    except (binascii.Error, UnicodeDecodeError, people_csv.CsvError) as exc:
+            raise imports.ImportRefused(imports.UPLOAD_AGAIN)
+        try:
+            text = base64.b64decode(form.payload.data, validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            raise imports.ImportRefused(imports.UPLOAD_AGAIN) from None
+        rows = people_csv.parse(text, *imports.existing_keys(conference))
+        # Before anything is written: a second confirm of this preview ends here.
+        imports.claim_ticket(conference, form.ticket.data, text, len(rows))
+        if not all(row.ok for row in rows):
+            raise imports.ImportRefused(
+                "the file has rows with errors (the people changed since the "
+                "preview?). Check the preview again."
+            )
+        count = imports.import_people(conference, rows)
+    except imports.AlreadyImported as exc:
+        db.session.rollback()
+        flash(exc.message)
+        return redirect(url_for("organiser.list_people", slug=slug))
+    except (imports.ImportRefused, people_csv.CsvError) as exc:
+        db.session.rollback()
         flash(f"Nothing was imported: {exc}", "error")
         return redirect(url_for("organiser.import_people", slug=slug))
-    if not all(row.ok for row in rows):
+    except ops.EmailTaken:
+        db.session.rollback()
         flash(
-            "Nothing was imported: the file has rows with errors (the people "
-            "changed since the preview?). Check the preview again.",
+            "Nothing was imported: someone with one of these e-mails was added "
+            "meanwhile. Check the preview again.",
             "error",
         )
         return redirect(url_for("organiser.import_people", slug=slug))
-    for row in rows:
-        values = dict(row.values)
-        values["languages"] = people_csv.languages(values)
-        values["email"] = values["email"] or None
-        values["delegation_country"] = values["delegation_country"] or None
-        ops.add_participant(conference, **values)
     db.session.commit()
-    flash(f"Imported {len(rows)} participant(s).")
+    flash(f"Imported {count} participant(s).")
     return redirect(url_for("organiser.list_people", slug=slug))

@@ -6,12 +6,18 @@ item or per person would be fine at S and unusable at L.
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from factories import import_confirmation
+from factories import people_csv
+from sqlalchemy import func
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
+from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
@@ -34,10 +40,13 @@ PAGES = {
 }
 
 
-def statements(sql_statements, client, url: str) -> int:
+def statements(sql_statements, client, url: str, **post) -> int:
+    """The statements of one GET of ``url`` (200), or of one POST when
+    ``post`` holds its arguments (any status but an error)."""
     with sql_statements() as seen:
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
+        response = client.post(url, **post) if post else client.get(url)
+        ok = response.status_code < 400 if post else response.status_code == 200
+        assert ok, (url, response.status_code)
         response.close()
     return len(seen)
 
@@ -122,3 +131,40 @@ def test_streamed_export_statements_do_not_grow(app, sized, sql_statements):
             counts.append(len(seen))
             assert text.count('"role": ') == {"small": 12, "large": 1050}[slug]
     assert counts[0] == counts[1] > 0
+
+
+def test_csv_import_statements_do_not_grow(app, client, sized, sql_statements):
+    """A CSV import's preview and confirm: the same statements whatever the
+    number of rows and of people already in the conference (no query, insert
+    or flush per row)."""
+    sized("small", items=4, people=12)
+    sized("large", items=20, people=700)
+    counts = {}
+    first = 0
+    for slug, rows in (("small", 5), ("small", 120), ("large", 120)):
+        text = people_csv(rows, first)
+        first += rows
+
+        def upload(text=text):
+            return {
+                "data": {"file": (io.BytesIO(text.encode()), "people.csv")},
+                "content_type": "multipart/form-data",
+            }
+
+        url = f"/organiser/c/{slug}/people/import"
+        preview = statements(sql_statements, client, url, **upload())
+        with client.post(url, **upload()) as response:
+            fields = import_confirmation(response.get_data(as_text=True))
+        confirm = statements(sql_statements, client, url + "/confirm", data=fields)
+        counts[slug, rows] = (preview, confirm)
+        with app.app_context():
+            imported = db.session.scalar(
+                select(func.count())
+                .select_from(Participation)
+                .join(Conference)
+                .where(Conference.slug == slug)
+            )
+        assert imported == {"small": 12, "large": 700}[slug] + rows + (
+            5 if (slug, rows) == ("small", 120) else 0
+        )
+    assert len(set(counts.values())) == 1, counts
