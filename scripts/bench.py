@@ -3,6 +3,7 @@
     make bench                      # S, M, L on SQLite (a temporary file)
     DATABASE_URL=postgresql://… make bench
     python scripts/bench.py --sizes S,M --repeat 5
+    python scripts/bench.py --sizes none       # only the CSV import
 
 Prints a table per size and writes every figure to bench-results.json (one flat
 object, units in the names). Server times go through Flask's test client, so they
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import io
 import json
 import os
 import statistics
@@ -27,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
+from sqlalchemy import func  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from silkmeet import create_app  # noqa: E402
@@ -36,9 +39,13 @@ from silkmeet.extensions import db  # noqa: E402
 from silkmeet.models import ConferenceOrganiser  # noqa: E402
 from silkmeet.models import Organiser  # noqa: E402
 from silkmeet.models import Participation  # noqa: E402
+from silkmeet.synthetic import people_csv  # noqa: E402
 from silkmeet.synthetic import synthetic_document  # noqa: E402
 
 SIZES = {"S": (10, 30), "M": (300, 2000), "L": (2000, 10000)}
+# The CSV import: rows in the file, people already in the conference.
+CSV_ROWS = 2000
+CSV_INTO = (0, 10000)
 
 
 # -- measuring -------------------------------------------------------------------
@@ -109,8 +116,8 @@ def make_app(url: str):
     )
 
 
-def setup(app, size: str) -> dict:
-    items, people = SIZES[size]
+def setup(app, size: str, items_people: tuple[int, int] | None = None) -> dict:
+    items, people = items_people or SIZES[size]
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -177,6 +184,62 @@ def run_size(url: str, size: str, repeat: int, results: dict) -> list[tuple]:
     return rows
 
 
+def run_csv_import(url: str, results: dict) -> list[tuple]:
+    """A CSV import of :data:`CSV_ROWS` people into an empty conference and into
+    one of 10,000, through the organiser's preview and confirm: once each (an
+    import writes), timed, with its statements."""
+    rows = []
+    for people in CSV_INTO:
+        for step, ms, statements in csv_import_once(url, people):
+            name = f"csv_import_{step}_{CSV_ROWS}_into_{people}"
+            results[f"{name}_ms"] = round(ms, 1)
+            results[f"{name}_sql"] = statements
+            rows.append((f"{step}, {people} there", ms, statements))
+    return rows
+
+
+def csv_import_once(url: str, people: int) -> list[tuple[str, float, int]]:
+    app = make_app(url)
+    info = setup(app, f"csv{people}", (0, people))
+    with app.app_context():
+        counter = QueryCounter(db.engine)
+    client = app.test_client()
+    client.post(
+        "/auth/login", data={"email": "bench@example.org", "password": "bench-password"}
+    )
+    page_url = f"/organiser/c/{info['slug']}/people/import"
+    upload = {"file": (io.BytesIO(people_csv(CSV_ROWS).encode()), "people.csv")}
+    measured = []
+
+    def measure(step: str, request):
+        counter.count = 0
+        t0 = time.perf_counter()
+        response = request()
+        measured.append((step, (time.perf_counter() - t0) * 1000, counter.count))
+        return response
+
+    response = measure(
+        "preview",
+        lambda: client.post(page_url, data=upload, content_type="multipart/form-data"),
+    )
+    assert response.status_code == 200, response.status_code
+    page = response.get_data(as_text=True)
+    fields = {
+        name: page.split(f'name="{name}" type="hidden" value="')[1].split('"')[0]
+        for name in ("payload", "ticket")
+    }
+    response = measure(
+        "confirm", lambda: client.post(page_url + "/confirm", data=fields)
+    )
+    assert response.status_code in (302, 303), response.status_code
+    with app.app_context():
+        imported = db.session.scalar(select(func.count()).select_from(Participation))
+        assert imported == people + CSV_ROWS, imported
+        db.session.remove()
+        db.engine.dispose()
+    return measured
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="S,M,L")
@@ -194,7 +257,7 @@ def main() -> int:
         where = "SQLite file"
     print(f"silkmeet benchmark on {where}; medians of {args.repeat} runs after warm-up")
     results: dict[str, float] = {"idle_rss_mib": round(rss_kib() / 1024, 1)}
-    for size in args.sizes.split(","):
+    for size in [s for s in args.sizes.split(",") if s in SIZES]:
         items, people = SIZES[size]
         print(f"\n== {size}: {items} items, {people} people")
         rows = run_size(url, size, args.repeat, results)
@@ -205,6 +268,10 @@ def main() -> int:
         for key in sorted(k for k in results if k.endswith(f"_{size}")):
             if any(word in key for word in derived):
                 print(f"  {key:<44} {results[key]:>10}")
+    print(f"\n== CSV import of {CSV_ROWS} rows (one run each: an import writes)")
+    print(f"{'case':<26} {'ms':>10} {'SQL':>5}")
+    for name, value, statements in run_csv_import(url, results):
+        print(f"{name:<26} {value:>10.2f} {statements:>5}")
     results["peak_rss_mib"] = round(rss_kib("VmHWM") / 1024, 1)
     Path(args.out).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"\nwrote {args.out}")

@@ -6,6 +6,7 @@ Cases record derived figures (p95, the floor, peak memory) into ``extra``.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import subprocess
@@ -122,7 +123,8 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
         with app.app_context():
             n = next(imports)
             doc = fmt.loads(text.replace(f'"{slug}"', f'"imported-{n}"', 1))
-            import_conference(doc)
+            # A copy is another meeting: without the original's uid.
+            import_conference(dataclasses.replace(doc, uid=None))
             db.session.rollback()
 
     yield "json_import", import_

@@ -111,3 +111,15 @@ def synthetic_document(slug: str, items: int, people: int, seed: int = 0) -> dic
         "participants": participants,
         "agenda": agenda,
     }
+
+
+def people_csv(count: int, first: int = 0) -> str:
+    """A CSV import (``domain/people_csv.py``) of ``count`` new people numbered
+    from ``first``, with e-mails; one organisation per ten people, so that an
+    import finds some and adds others."""
+    lines = ["full_name,country,timezone,email,organisation,languages"]
+    for n in range(first, first + count):
+        country, zone = PLACES[n % len(PLACES)]
+        name = f"{NAMES[n % len(NAMES)]} Imported-{n}"
+        lines.append(f"{name},{country},{zone},i{n}@example.org,Org {n // 10},en")
+    return "\n".join(lines) + "\n"

@@ -87,15 +87,6 @@ def parse_ics(data: bytes):
     return loose, strict
 
 
-def people_csv(count: int, first: int = 0, header: bool = True) -> str:
-    """A CSV of ``count`` new people, numbered from ``first``: an organisation
-    for every tenth, so that organisations are found and added too."""
-    lines = ["full_name,country,email,organisation"] if header else []
-    for n in range(first, first + count):
-        lines.append(f"Imported {n},FR,imported{n}@example.org,Org {n // 10}")
-    return "\n".join(lines) + "\n"
-
-
 def import_confirmation(page: str) -> dict:
     """The hidden fields of a CSV preview's Import button."""
     return {

@@ -10,7 +10,6 @@ import threading
 import pytest
 from factories import build_doc
 from factories import import_confirmation
-from factories import people_csv
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.synthetic import people_csv
 
 BASE = "/organiser/c/test-conf/people"
 PERSON = {

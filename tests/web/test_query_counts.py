@@ -10,7 +10,6 @@ import io
 
 import pytest
 from factories import import_confirmation
-from factories import people_csv
 from sqlalchemy import func
 from sqlalchemy import select
 
@@ -21,6 +20,7 @@ from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
+from silkmeet.synthetic import people_csv
 from silkmeet.synthetic import synthetic_document
 
 PAGES = {
