@@ -71,7 +71,8 @@ def import_command(file: str, owner: str | None) -> None:
 @click.option(
     "--with-tokens",
     is_flag=True,
-    help="Include participants' link tokens (secrets!), so a restore keeps links.",
+    help="A backup: also the secrets of every link (personal tokens, the agenda's "
+    "share token), former slugs and removed participants, so a restore keeps links.",
 )
 def export_command(
     slug: str | None, export_all: bool, out: str | None, with_tokens: bool

@@ -59,7 +59,9 @@ class Conference(Base):
     # slots' UIDs: never derived from the slug, so that a renamed conference
     # updates the events people have. Kept by export and import.
     uid: Mapped[str] = mapped_column(String(64), unique=True, default=new_uid)
-    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    # active_history: a rename records the old slug even when it was not
+    # loaded yet (_record_former_slugs).
+    slug: Mapped[str] = mapped_column(String(80), unique=True, active_history=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
     timezone: Mapped[str] = mapped_column(String(64))

@@ -182,3 +182,15 @@ def test_a_hidden_conference_does_not_reveal_its_new_slug(
     assert location == f"/c/{NEW}/calendar.ics?key={key}"
     location, _ = get(client, f"/c/{OLD}/agenda", 301)
     assert location == f"/c/{NEW}/agenda"
+
+
+def test_every_rename_is_recorded_whatever_renames(app, demo):
+    """Renamed by a script, with the conference's row expired by a commit: the
+    old slug was not loaded, and is recorded all the same."""
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        for slug in (NEW, "third-name"):
+            conference.slug = slug
+            db.session.commit()
+        aliases = db.session.scalars(select(ConferenceSlugAlias.slug)).all()
+    assert sorted(aliases) == sorted([OLD, NEW])
