@@ -17,6 +17,7 @@ from silkmeet.db import Base
 from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.emails import email_key
 from silkmeet.models._checks import not_blank
 from silkmeet.models._checks import one_of
 from silkmeet.models.conference import Conference
@@ -30,8 +31,9 @@ def address_key(address: str) -> str:
     index on lower(email): SQLite's lower() changes ASCII letters only, and
     SQLAlchemy does not reflect expression indexes on SQLite, so Alembic's
     batch mode would drop such an index the next time it rebuilt the table.
+    The rule is participants' too (:func:`silkmeet.domain.emails.email_key`).
     """
-    return address.strip().lower()
+    return email_key(address) or ""
 
 
 def hash_password(password: str) -> str:
