@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
     from silkmeet.auth import bp as auth_bp
     from silkmeet.invites import bp as invites_bp
     from silkmeet.lineup import bp as lineup_bp
+    from silkmeet.mail.views import bp as mail_bp
     from silkmeet.main import bp as main_bp
     from silkmeet.organiser import bp as organiser_bp
     from silkmeet.runofshow import bp as runofshow_bp
@@ -93,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
         lineup_bp,
         agenda_bp,
         invites_bp,
+        mail_bp,
         runofshow_bp,
     ):
         app.register_blueprint(blueprint)

@@ -23,6 +23,7 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+from silkmeet.mail.operations import failed_count
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceSlugAlias
 
@@ -57,6 +58,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["ros_span"] = ros.format_span
     app.jinja_env.globals["webcal_url"] = webcal_url
     app.jinja_env.globals["delegate_page_sections"] = DELEGATE_PAGE_SECTIONS
+    app.jinja_env.globals["failed_mail_count"] = failed_count
     app.before_request(refuse_nul)
     app.after_request(security_headers)
 

@@ -17,6 +17,7 @@ from email.utils import make_msgid
 from typing import NamedTuple
 
 from flask import current_app
+from sqlalchemy import Row
 from sqlalchemy import Select
 from sqlalchemy import and_
 from sqlalchemy import func
@@ -171,6 +172,43 @@ def status_counts(conference_id: int | None = None) -> dict[str, int]:
     counts = dict.fromkeys(v.values(v.OUTBOX_STATUSES), 0)
     counts.update(db.session.execute(query).all())
     return counts
+
+
+def failed_count(conference_id: int) -> int:
+    """How many of a conference's messages failed (the organisers' tab shows it)."""
+    return status_counts(conference_id)["failed"]
+
+
+def latest_per_participation(conference_id: int) -> dict[int, Row]:
+    """``{participation id: its newest message}`` over a conference's mail, in one
+    statement: rows of id, status, kind, last_error, created_at, sent_at."""
+    newest = (
+        func.row_number()
+        .over(
+            partition_by=OutboxMessage.participation_id,
+            order_by=(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()),
+        )
+        .label("newest")
+    )
+    ranked = (
+        select(
+            OutboxMessage.participation_id,
+            OutboxMessage.id,
+            OutboxMessage.status,
+            OutboxMessage.kind,
+            OutboxMessage.last_error,
+            OutboxMessage.created_at,
+            OutboxMessage.sent_at,
+            newest,
+        )
+        .where(
+            OutboxMessage.conference_id == conference_id,
+            OutboxMessage.participation_id.is_not(None),
+        )
+        .subquery()
+    )
+    rows = db.session.execute(select(ranked).where(ranked.c.newest == 1))
+    return {row.participation_id: row for row in rows}
 
 
 def sequences_sent(conference_id: int) -> dict[tuple[int, str], int]:
