@@ -23,7 +23,9 @@ from silkmeet.access import organiser_conference
 from silkmeet.db import utcnow
 from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.mail import operations as outbox
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
@@ -269,8 +271,42 @@ def list_people(slug):
         if p.removed_at is None
     ]
     return render_template(
-        "organiser/people.html", conference=conference, people=people
+        "organiser/people.html",
+        conference=conference,
+        people=people,
+        delivery=outbox.latest_per_participation(conference.id),
     )
+
+
+# How many of a person's latest messages their page lists.
+PERSON_MAIL = 5
+
+
+def person_links(conference, participation) -> dict:
+    """What the person page shows beside the form: their personal link, their
+    run-of-show if they chair, and the latest mail sent to them."""
+    links = {
+        "personal_url": url_for(
+            "agenda.delegate_page",
+            slug=conference.slug,
+            token=participation.token,
+            _external=True,
+        ),
+        "run_of_show_url": None,
+        "mail": db.session.scalars(
+            outbox.outbox_for(conference.id, participation_id=participation.id).limit(
+                PERSON_MAIL
+            )
+        ).all(),
+    }
+    if participation.role in v.CHAIR_ROLES:
+        links["run_of_show_url"] = url_for(
+            "runofshow.show",
+            slug=conference.slug,
+            token=participation.token,
+            _external=True,
+        )
+    return links
 
 
 def person_fields(form: forms.PersonForm) -> dict:
@@ -342,6 +378,7 @@ def edit_person(slug, participation_id=None):
             now_there=local_now(participation.person.timezone)
             if participation
             else None,
+            links=person_links(conference, participation) if participation else None,
         ),
         status,
     )
