@@ -8,6 +8,7 @@ look like before any server is set up.
 
 from __future__ import annotations
 
+from email.utils import getaddresses
 from email.utils import parsedate_to_datetime
 
 from flask import Blueprint
@@ -38,6 +39,7 @@ bp = Blueprint("mail", __name__, url_prefix="/organiser/c/<slug>/outbox")
 
 # What the message page shows of the headers, decoded, in this order.
 SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID")
+ADDRESS_HEADERS = ("From", "To", "Cc", "Reply-To")
 PER_PAGE = 50
 MAX_PER_PAGE = 200
 
@@ -93,7 +95,13 @@ def _shown_headers(headers: list[tuple[str, str]], zone: str) -> list[tuple[str,
         if name.lower() not in found:
             continue
         value = ", ".join(found[name.lower()])
-        if name == "Date":
+        if name in ADDRESS_HEADERS:
+            # As mail programs show them: names unquoted, decoded already.
+            value = ", ".join(
+                f"{display} <{address}>" if display else address
+                for display, address in getaddresses([value])
+            )
+        elif name == "Date":
             try:
                 value += f" ({format_local(parsedate_to_datetime(value), zone)})"
             except (TypeError, ValueError):

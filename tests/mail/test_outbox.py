@@ -19,6 +19,8 @@ from silkmeet.domain.mailbox import MailboxError
 from silkmeet.extensions import db
 from silkmeet.mail.operations import enqueue
 from silkmeet.mail.operations import envelope_recipients
+from silkmeet.mail.operations import failed_count
+from silkmeet.mail.operations import latest_per_participation
 from silkmeet.mail.operations import message_parts
 from silkmeet.mail.operations import outbox_for
 from silkmeet.mail.operations import reply_to_address
@@ -224,3 +226,44 @@ def test_sequences_sent_per_participant_and_uid(app, make_conference):
             )
         db.session.commit()
         assert sequences_sent(conference_id) == {(pid, "meeting"): 3, (pid, "slot"): 2}
+
+
+def test_latest_message_per_participant_and_failures(app, make_conference):
+    conference_id = make_conference(
+        speakers=[("Ada", "FR", "Europe/Paris"), ("Bo", "SE", "Europe/Stockholm")]
+    )
+    other_id = make_conference(slug="other", speakers=[("Cy", "FR", "Europe/Paris")])
+    with app.app_context():
+        ada, bo = db.session.get(Conference, conference_id).participations
+        [cy] = db.session.get(Conference, other_id).participations
+
+        def add(pid, kind, status, seconds, conference=conference_id):
+            row = enqueue(
+                make_message(),
+                kind=kind,
+                conference_id=conference,
+                participation_id=pid,
+            )
+            row.status, row.last_error = status, f"{status} {kind}"
+            row.created_at = utcnow() + timedelta(seconds=seconds)
+            return row
+
+        add(ada.id, "invitation", "sent", 0)
+        newest = add(ada.id, "update", "failed", 2)
+        add(ada.id, "reminder", "sent", 1)  # queued between, created earlier
+        add(None, "test", "failed", 5)  # no participant
+        add(cy.id, "invitation", "failed", 9, conference=other_id)
+        db.session.commit()
+        latest = latest_per_participation(conference_id)
+        assert set(latest) == {ada.id}
+        row = latest[ada.id]
+        assert (row.id, row.kind, row.status, row.last_error) == (
+            newest.id,
+            "update",
+            "failed",
+            "failed update",
+        )
+        assert row.created_at.tzinfo is not None
+        assert failed_count(conference_id) == 2
+        assert failed_count(other_id) == 1
+        assert bo.id not in latest

@@ -3,21 +3,27 @@ logout, Back must not show an organiser's page from the cache."""
 
 from __future__ import annotations
 
+from mailtest import make_message
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from silkmeet.extensions import db
+from silkmeet.mail.operations import enqueue
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
+from silkmeet.models import OutboxMessage
 from silkmeet.models import Participation
 
 PRIVATE = "private, no-store"
 
 
 def real_ids(app, conference_id) -> dict[str, int]:
-    """A row of the conference for each id a route may take."""
+    """A row of the conference for each id a route may take (a message in its
+    outbox is queued for it)."""
     with app.app_context():
+        enqueue(make_message(), kind="test", conference_id=conference_id)
+        db.session.commit()
 
         def first(column):
             return db.session.scalar(
@@ -31,6 +37,7 @@ def real_ids(app, conference_id) -> dict[str, int]:
             "participation_id": first(Participation.id),
             "item_id": first(AgendaItem.id),
             "host_id": first(ConferenceHost.id),
+            "message_id": first(OutboxMessage.id),
         }
 
 

@@ -37,6 +37,7 @@ PAGES = {
     "planner": "/organiser/c/{slug}/planner",
     "people": "/organiser/c/{slug}/people",
     "invites page": "/organiser/c/{slug}/invites",
+    "outbox": "/organiser/c/{slug}/outbox",
 }
 
 

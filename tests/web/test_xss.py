@@ -65,6 +65,7 @@ PAGES = [
     "/organiser/c/test-conf/lineup",
     "/organiser/c/test-conf/planner",
     "/organiser/c/test-conf/invites",
+    "/organiser/c/test-conf/outbox",
 ]
 
 
