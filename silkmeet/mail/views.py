@@ -32,6 +32,7 @@ from silkmeet.mail import operations as outbox
 from silkmeet.models import OutboxMessage
 from silkmeet.models import Participation
 from silkmeet.models import Person
+from silkmeet.web import MAX_ID
 from silkmeet.web import content_disposition
 from silkmeet.web import format_local
 
@@ -42,6 +43,8 @@ SHOWN_HEADERS = ("From", "To", "Cc", "Reply-To", "Subject", "Date", "Message-ID"
 ADDRESS_HEADERS = ("From", "To", "Cc", "Reply-To")
 PER_PAGE = 50
 MAX_PER_PAGE = 200
+# Beyond this page the OFFSET would not fit an integer (PostgreSQL refuses it).
+MAX_PAGE = MAX_ID // MAX_PER_PAGE
 
 # The HTML part of a message is served on its own, shown in a sandboxed frame of
 # the message page: no scripts, no forms, no requests anywhere (its inline
@@ -65,6 +68,17 @@ def _choice(name: str, choices) -> str | None:
     if value is not None and value not in v.values(choices):
         abort(400, description=f"Unknown {name}: {value!r}.")
     return value
+
+
+def _number(name: str, limit: int = MAX_ID) -> int | None:
+    """A positive whole number from the query string, or None when absent; 404
+    when it is anything else, or more than a column (or an OFFSET) holds."""
+    value = request.args.get(name) or None
+    if value is None:
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= limit:
+        abort(404)
+    return int(value)
 
 
 def _message(conference, message_id: int, raw: bool = False) -> OutboxMessage:
@@ -128,7 +142,7 @@ def show_outbox(slug: str):
     conference = organiser_conference(slug)
     status = _choice("status", v.OUTBOX_STATUSES)
     kind = _choice("kind", v.MAIL_KINDS)
-    participation_id = request.args.get("participation", type=int)
+    participation_id = _number("participation")
     page = db.paginate(
         outbox.outbox_for(
             conference.id,
@@ -136,6 +150,7 @@ def show_outbox(slug: str):
             kind=kind,
             participation_id=participation_id,
         ),
+        page=_number("page", MAX_PAGE) or 1,
         per_page=PER_PAGE,
         max_per_page=MAX_PER_PAGE,
     )

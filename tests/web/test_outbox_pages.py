@@ -340,6 +340,11 @@ def test_filters_and_pages(app, client, organiser):
     page(client, f"{OUTBOX}?status=lost", status=400)
     page(client, f"{OUTBOX}?kind=spam", status=400)
     page(client, f"{OUTBOX}?page=9", status=404)
+    # Numbers no column or OFFSET holds, and no numbers: nothing to list.
+    for query in ("page=99999999999999999999", "page=0", "page=x"):
+        page(client, f"{OUTBOX}?{query}", status=404)
+    for query in ("participation=99999999999999", "participation=-5"):
+        page(client, f"{OUTBOX}?{query}", status=404)
 
 
 def test_a_persons_links(app, client, organiser):
