@@ -211,19 +211,11 @@ def show_message(slug: str, message_id: int):
             if parts and parts.calendar is not None
             else None
         ),
-        person=_names([row.participation_id]).get(row.participation_id),
-        person_active=_is_active(row.participation_id, conference.id),
-    )
-
-
-def _is_active(participation_id: int | None, conference_id: int) -> bool:
-    if participation_id is None:
-        return False
-    participation = db.session.get(Participation, participation_id)
-    return (
-        participation is not None
-        and participation.conference_id == conference_id
-        and participation.removed_at is None
+        participation=(
+            db.session.get(Participation, row.participation_id)
+            if row.participation_id is not None
+            else None
+        ),
     )
 
 

@@ -137,6 +137,12 @@ def test_the_local_mailbox_shows_what_the_recipient_would_get(
         [event] = icalendar.Calendar.from_ical(response.data).walk("VEVENT")
         assert event["UID"] == row.ics_uid
     page(client, f"{OUTBOX}/{first}/attachments/2", status=404)
+    # Removed since: named, not linked to a page that is gone.
+    with client.post(f"/organiser/c/{SLUG}/people/{yamada}/remove"):
+        pass
+    shown = page(client, f"{OUTBOX}/{first}")
+    assert f"({YAMADA}, removed)" in shown
+    assert f"/people/{yamada}/edit" not in shown
 
 
 def test_the_html_part_is_served_sandboxed(app, client, organiser, clock):
