@@ -7,6 +7,7 @@ from datetime import datetime
 from urllib.parse import quote
 
 from flask import Flask
+from flask import Response
 from flask import abort
 from flask import redirect
 from flask import request
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from silkmeet.access import may_follow_former_slug
+from silkmeet.domain import exports
 from silkmeet.domain import filenames
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
@@ -178,6 +180,16 @@ def content_disposition(filename: str, kind: str = "attachment") -> str:
     if fallback != name:
         header += f"; filename*=UTF-8''{quote(name, safe='')}"
     return header
+
+
+def csv_response(rows, filename: str) -> Response:
+    """A CSV download (:func:`silkmeet.domain.exports.csv_text`: no cell a
+    spreadsheet would run as a formula)."""
+    return Response(
+        exports.csv_text(rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": content_disposition(filename)},
+    )
 
 
 CSP = "; ".join(

@@ -189,6 +189,18 @@ def csv_cell(value: object) -> str:
     return text
 
 
+def csv_text(rows: Iterable[Sequence[object]]) -> str:
+    """A CSV document of ``rows`` (header first), every cell through
+    :func:`csv_cell`, CRLF line ends and a byte-order mark, so that Excel reads
+    the UTF-8 names (张国强, ნინო)."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([csv_cell(value) for value in row])
+    return out.getvalue()
+
+
 CSV_HEADER = (
     "position",
     "item",
@@ -209,12 +221,14 @@ CSV_HEADER = (
 
 
 def schedule_csv(info: ConferenceInfo, scheduled: Sequence[ScheduledItem]) -> str:
-    """One row per speaking slot (one per item without speakers), with a BOM so
-    that spreadsheets read the UTF-8 names right."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    """One row per speaking slot (one per item without speakers)."""
+    return csv_text(_schedule_rows(info, scheduled))
+
+
+def _schedule_rows(
+    info: ConferenceInfo, scheduled: Sequence[ScheduledItem]
+) -> Iterator[list]:
+    yield list(CSV_HEADER)
     for entry in scheduled:
         base = [
             entry.position + 1,
@@ -226,11 +240,11 @@ def schedule_csv(info: ConferenceInfo, scheduled: Sequence[ScheduledItem]) -> st
             local_iso(entry.end, info.timezone),
         ]
         if not entry.slots:
-            writer.writerow([csv_cell(v) for v in base + [""] * 8])
+            yield base + [""] * 8
         for slot in entry.slots:
             zone = slot.speaker.timezone
             local = zv.span(slot.start, slot.end, zone, slot.start.date())
-            row = base + [
+            yield base + [
                 slot.speaker.name,
                 slot.speaker.country,
                 zone,
@@ -240,8 +254,6 @@ def schedule_csv(info: ConferenceInfo, scheduled: Sequence[ScheduledItem]) -> st
                 local_iso(slot.end, zone),
                 "yes" if local.outside else "no",
             ]
-            writer.writerow([csv_cell(v) for v in row])
-    return out.getvalue()
 
 
 def _hhmm(minutes: float) -> str:

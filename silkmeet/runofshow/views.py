@@ -8,8 +8,6 @@ co-chairs through their personal link.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from dataclasses import dataclass
 from datetime import timedelta
@@ -29,13 +27,13 @@ from silkmeet import timetable
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
-from silkmeet.domain.exports import csv_cell
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
 from silkmeet.web import content_disposition
+from silkmeet.web import csv_response
 
 bp = Blueprint("runofshow", __name__)
 
@@ -168,19 +166,6 @@ def record_print(slug, token):
 
 
 # --- exports ---------------------------------------------------------------------
-
-
-def csv_response(rows: list[list], filename: str) -> Response:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])
-    # A byte-order mark so that Excel reads the UTF-8 names (张国强, ნინო).
-    return Response(
-        "\ufeff" + buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": content_disposition(filename)},
-    )
 
 
 def wall(local: tz.LocalTime) -> str:
