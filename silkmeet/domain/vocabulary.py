@@ -85,6 +85,24 @@ OUTBOX_STATUSES = (
     ("failed", "Failed"),
 )
 
+# A participant's answer to the invitation: the iTIP PARTSTAT words (RFC 5545,
+# 3.2.12) in lower case, "needs-action" until they answer.
+RSVP_ANSWERS = (
+    ("needs-action", "No answer"),
+    ("accepted", "Accepted"),
+    ("tentative", "Tentative"),
+    ("declined", "Declined"),
+)
+NO_ANSWER = "needs-action"
+DECLINED = "declined"
+
+# Where an answer was given: on the participant's personal page, or to an
+# organiser (by phone, in person) who recorded it.
+RSVP_SOURCES = (
+    ("personal page", "Personal page"),
+    ("organiser", "Organiser"),
+)
+
 MIN_DURATION = 1
 MAX_DURATION = 1440
 

@@ -36,6 +36,7 @@ from silkmeet.cache import content_key
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
 from silkmeet.domain import mail
+from silkmeet.domain import reminders
 from silkmeet.domain import zoneview as zv
 from silkmeet.domain.schedule import Before
 from silkmeet.domain.schedule import turns_of
@@ -49,8 +50,9 @@ from silkmeet.timetable import read_schedule
 INVITATION = "invitation"
 UPDATE = "update"
 CANCELLATION = "cancellation"
-REMINDER = "reminder"
-NUDGE = "nudge"
+# The kinds without a calendar are the reminders' (domain/reminders.py).
+REMINDER = reminders.REMINDER
+NUDGE = reminders.NUDGE
 # The kinds that carry a calendar, and its method.
 CALENDAR_KINDS = {
     INVITATION: ics.REQUEST,

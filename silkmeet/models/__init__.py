@@ -10,6 +10,7 @@ from silkmeet.models.conference import ConferenceHost
 from silkmeet.models.conference import ConferenceSlugAlias
 from silkmeet.models.conference import Organisation
 from silkmeet.models.outbox import OutboxMessage
+from silkmeet.models.outbox import ReminderSent
 from silkmeet.models.people import Participation
 from silkmeet.models.people import PeopleImport
 from silkmeet.models.people import Person
@@ -32,5 +33,6 @@ __all__ = [
     "Participation",
     "PeopleImport",
     "Person",
+    "ReminderSent",
     "RunOfShowPrint",
 ]

@@ -20,6 +20,7 @@ from sqlalchemy.orm import relationship
 from silkmeet.db import Base
 from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
+from silkmeet.domain import reminders
 from silkmeet.domain import vocabulary as v
 from silkmeet.models._checks import between
 from silkmeet.models._checks import not_blank
@@ -52,6 +53,7 @@ class Conference(Base):
         between("buffer_minutes", 0, 240),
         one_of("status", v.CONFERENCE_STATUSES),
         one_of("agenda_visibility", v.AGENDA_VISIBILITIES),
+        between("nudge_offset", 1, reminders.MAX_OFFSET, nullable=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -96,6 +98,16 @@ class Conference(Base):
     # or an address), instead of SILKMEET_MAIL_FROM (silkmeet/mail/operations.py).
     mail_from: Mapped[str | None] = mapped_column(String(320))
     mail_reply_to: Mapped[str | None] = mapped_column(String(320))
+    # Reminders this many minutes before the start, largest first, and the
+    # nudge to those who have not answered (None: none); domain/reminders.py.
+    reminder_offsets: Mapped[list[int]] = mapped_column(
+        JSON,
+        default=lambda: list(reminders.DEFAULT_REMINDER_OFFSETS),
+        server_default="[1440, 60]",
+    )
+    nudge_offset: Mapped[int | None] = mapped_column(
+        default=reminders.DEFAULT_NUDGE_OFFSET, server_default="4320"
+    )
 
     agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")
     agenda_share_token: Mapped[str] = mapped_column(

@@ -7,6 +7,7 @@ from sqlalchemy import Index
 from sqlalchemy import LargeBinary
 from sqlalchemy import String
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 
@@ -72,3 +73,45 @@ class OutboxMessage(Base):
 
     def __repr__(self) -> str:
         return f"<OutboxMessage {self.id} {self.kind} {self.status}>"
+
+
+class ReminderSent(Base):
+    """A reminder or nudge one participant was sent (or could not be) for one
+    start of their conference: the key that makes a reminder go once.
+
+    Inserted in the transaction that queues the message, and only if no row
+    has the same key (:mod:`silkmeet.mail.reminders`): two workers that find
+    the same reminder due queue it once. The start is part of the key, so a
+    conference moved to another time reminds its people again.
+    """
+
+    __tablename__ = "reminder_sent"
+    __table_args__ = (
+        UniqueConstraint("participation_id", "kind", "offset_minutes", "start_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conference_id: Mapped[int] = mapped_column(
+        ForeignKey("conference.id", ondelete="CASCADE"), index=True
+    )
+    participation_id: Mapped[int] = mapped_column(
+        ForeignKey("participation.id", ondelete="CASCADE")
+    )
+    # "reminder" or "nudge" (domain/reminders.py).
+    kind: Mapped[str] = mapped_column(String(16))
+    # Minutes before the start it was due (a nudge sent by hand: the minutes
+    # that were left).
+    offset_minutes: Mapped[int]
+    start_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outbox_message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox_message.id", ondelete="SET NULL")
+    )
+    # Why no message was queued (no usable address…); the key stays taken, so
+    # that the worker does not try again on every poll.
+    problem: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return (
+            f"<ReminderSent {self.kind} {self.offset_minutes} {self.participation_id}>"
+        )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
+from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import event
 from sqlalchemy import inspect
@@ -79,6 +80,8 @@ class Participation(Base):
         UniqueConstraint("conference_id", "uid"),
         UniqueConstraint("conference_id", "email_key"),
         one_of("role", v.PARTICIPANT_ROLES),
+        one_of("rsvp", v.RSVP_ANSWERS),
+        one_of("rsvp_source", v.RSVP_SOURCES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -108,6 +111,14 @@ class Participation(Base):
     # None once removed: the database refuses one address twice in a
     # conference. Kept up to date at every flush (_keep_email_keys).
     email_key: Mapped[str | None] = mapped_column(String(320))
+    # Their answer to the invitation (silkmeet/answers/): an iTIP PARTSTAT word,
+    # a comment, when and where it was given. Bookkeeping, not content.
+    rsvp: Mapped[str] = mapped_column(
+        String(16), default=v.NO_ANSWER, server_default=v.NO_ANSWER
+    )
+    rsvp_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rsvp_source: Mapped[str | None] = mapped_column(String(16))
 
     conference: Mapped[Conference] = relationship(back_populates="participations")
     person: Mapped[Person] = relationship(back_populates="participations")

@@ -9,8 +9,9 @@ content_version)``: a reader that sees a version sees at least the content of
 that version, whichever worker or host made the change (:mod:`silkmeet.cache`).
 
 What is not content is left out, so that it does not throw caches away: the
-download record of an invite, login bookkeeping (passwords, sessions), and the
-live times a chair records during the meeting (no cached view shows them).
+download record of an invite, a participant's answer to the invitation, when a
+conference sends its reminders, login bookkeeping (passwords, sessions), and
+the live times a chair records during the meeting (no cached view shows them).
 
 Statements that bypass the ORM flush (``session.execute(update(...))``) do not
 pass through here; a write of content made that way must raise the version in
@@ -41,8 +42,25 @@ from silkmeet.models.runofshow import RunOfShowPrint
 
 # Columns whose changes are bookkeeping, not content.
 NOT_CONTENT: dict[type, frozenset[str]] = {
-    Conference: frozenset({"content_version", "updated_at", "lineup_undo"}),
-    Participation: frozenset({"invite_downloaded_at", "invite_download_count"}),
+    Conference: frozenset(
+        {
+            "content_version",
+            "updated_at",
+            "lineup_undo",
+            "reminder_offsets",
+            "nudge_offset",
+        }
+    ),
+    Participation: frozenset(
+        {
+            "invite_downloaded_at",
+            "invite_download_count",
+            "rsvp",
+            "rsvp_comment",
+            "rsvp_at",
+            "rsvp_source",
+        }
+    ),
     Organiser: frozenset({"password_hash", "session_token", "created_at"}),
     AgendaItem: frozenset({"actual_start_at", "actual_end_at"}),
 }
