@@ -79,6 +79,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from silkmeet.agenda import bp as agenda_bp
+    from silkmeet.answers import bp as answers_bp
     from silkmeet.auth import bp as auth_bp
     from silkmeet.invites import bp as invites_bp
     from silkmeet.lineup import bp as lineup_bp
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
         agenda_bp,
         invites_bp,
         mail_bp,
+        answers_bp,
         runofshow_bp,
     ):
         app.register_blueprint(blueprint)

@@ -9,8 +9,11 @@ from typing import NamedTuple
 from flask import Blueprint
 from flask import Response
 from flask import current_app
+from flask import flash
+from flask import redirect
 from flask import render_template
 from flask import request
+from flask import url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -21,8 +24,11 @@ from silkmeet.access import participation_by_token
 from silkmeet.agenda import build
 from silkmeet.agenda import cells
 from silkmeet.agenda import exports as schedule_exports
+from silkmeet.answers import operations as answer_ops
+from silkmeet.answers.forms import AnswerForm
 from silkmeet.cache import cached
 from silkmeet.cache import conference_key
+from silkmeet.domain import answers
 from silkmeet.domain import exports
 from silkmeet.domain import jsonstream
 from silkmeet.domain import timezones as tz
@@ -222,11 +228,30 @@ def show_agenda(slug: str, key: str | None = None):
     return with_table(page, context["table_bytes"])
 
 
-@bp.get("/c/<slug>/me/<token>")
+@bp.route("/c/<slug>/me/<token>", methods=["GET", "POST"])
 def delegate_page(slug: str, token: str):
     participation = participation_by_token(slug, token)
     conference = participation.conference
     person = participation.person
+    # A POST is the participant's answer (silkmeet/answers/).
+    answer_form = AnswerForm()
+    if answer_form.validate_on_submit():
+        try:
+            answer_ops.record_answer(
+                participation,
+                answer_form.answer.data,
+                answer_form.comment.data,
+                source=answers.FROM_PAGE,
+            )
+        except answer_ops.CannotAnswer as error:
+            flash(str(error), "error")
+        else:
+            db.session.commit()
+            flash("Thank you: your answer is recorded.", "success")
+        target = url_for("agenda.delegate_page", slug=slug, token=token)
+        return redirect(target + "#answer")
+    if request.method == "GET":
+        answer_form.comment.data = participation.rsvp_comment
     context = agenda_context(conference, person.timezone)
     day = (
         tz.to_local(conference.start_at, conference.timezone).date()
@@ -240,9 +265,13 @@ def delegate_page(slug: str, token: str):
         slots=my_slots(context["scheduled"], participation.id, person.timezone, day),
         show_passcode=True,
         join_url=conference.join_url,
+        answer_form=answer_form,
         **context,
     )
-    return with_table(page, context["table_bytes"])
+    response = with_table(page, context["table_bytes"])
+    if request.method == "POST":
+        response.status_code = 400  # the answer's form, with its errors
+    return response
 
 
 def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> list:

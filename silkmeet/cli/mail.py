@@ -12,7 +12,10 @@ from flask import current_app
 
 from silkmeet.cli import command
 from silkmeet.cli import find_conference
+from silkmeet.db import utcnow
 from silkmeet.mail import operations
+from silkmeet.mail import reminders
+from silkmeet.mail.messages import in_words
 from silkmeet.mail.transport import transport_from_config
 from silkmeet.mail.worker import deliver
 
@@ -81,5 +84,24 @@ def status_command(slug: str | None) -> None:
         click.echo(f"{status:<8} {count:>7}")
 
 
+@command("reminders")
+@click.option("--dry-run", is_flag=True, help="List what is due; queue nothing.")
+def reminders_command(dry_run: bool) -> None:
+    """Queue the reminders and nudges due now (the worker does this on every
+    poll)."""
+    now = utcnow()
+    if not dry_run:
+        count = reminders.queue_due(now)
+        click.echo(f"{count} reminders and nudges queued")
+        return
+    count = 0
+    for plan, row in reminders.due_messages(now):
+        count += 1
+        lead = in_words(plan.due.lead)
+        click.echo(f"{plan.slug}\t{plan.due.kind}\t{lead} before\t{row.email}")
+    click.echo(f"{count} due (dry run: nothing queued)", err=True)
+
+
 mail.add_command(worker_command)
 mail.add_command(status_command)
+mail.add_command(reminders_command)

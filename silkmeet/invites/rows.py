@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from sqlalchemy import Result
 from sqlalchemy import Row
+from sqlalchemy import Select
 from sqlalchemy import bindparam
 from sqlalchemy import func
 from sqlalchemy import select
@@ -133,6 +134,12 @@ def _personal_rows():
         .join(Person, Person.id == Participation.person_id)
         .join(Conference, Conference.id == Participation.conference_id)
     )
+
+
+def personal_rows(*where) -> Select:
+    """The participants' :data:`PERSONAL_COLUMNS` rows that match ``where``, as a
+    select to order and run."""
+    return _personal_rows().where(*where)
 
 
 def personal_row(*where) -> Row | None:

@@ -44,6 +44,7 @@ from sqlalchemy.exc import DBAPIError
 
 from silkmeet.db import utcnow
 from silkmeet.extensions import db
+from silkmeet.mail import reminders as due_reminders
 from silkmeet.mail.operations import configured_sender
 from silkmeet.mail.operations import envelope_recipients
 from silkmeet.mail.transport import DeliveryError
@@ -68,6 +69,8 @@ class Counts:
     retried: int = 0
     failed: int = 0
     released: int = 0
+    # Reminders and nudges queued (silkmeet/mail/reminders.py).
+    reminders: int = 0
 
     def add(self, other: Counts) -> None:
         for field in fields(self):
@@ -76,10 +79,15 @@ class Counts:
             )
 
     def line(self) -> str:
-        return (
+        if self.reminders and not self.claimed:
+            return f"{self.reminders} reminders queued"
+        line = (
             f"{self.claimed} claimed, {self.sent} sent, {self.retried} to retry, "
             f"{self.failed} failed, {self.released} handed back"
         )
+        if self.reminders:
+            line += f"; {self.reminders} reminders queued"
+        return line
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -321,6 +329,7 @@ def deliver(
     stop: threading.Event | None = None,
     on_batch: Callable[[Counts], object] | None = None,
     on_error: Callable[[str], object] | None = None,
+    reminders: bool = True,
 ) -> Counts:
     """Send what is due, batch after batch.
 
@@ -328,15 +337,26 @@ def deliver(
     set, looking again every ``poll_seconds`` when the queue is empty (a
     database error is then reported to ``on_error`` and retried after the same
     pause). Returns the counts of all batches; ``on_batch`` gets each batch's.
+
+    With ``reminders``, the reminders and nudges due by ``clock`` are queued
+    (:func:`silkmeet.mail.reminders.queue_due`) whenever the queue is empty,
+    and every ``poll_seconds`` while it is not; each number queued goes to
+    ``on_batch`` as ``Counts(reminders=n)``. Reminders that cannot have their
+    links built are reported to ``on_error`` once, and left alone by this worker.
     """
     if batch < 1:
         raise ValueError("batch must be at least 1")
     with app.app_context():
         worker = Worker(app, transport=transport, clock=clock, sleep=sleep, stop=stop)
         totals = Counts()
+        look_again = worker.clock()
         while not worker.stop.is_set():
+            queued = 0
             try:
                 counts = worker.run_batch(batch)
+                if reminders and (not counts.claimed or worker.clock() >= look_again):
+                    look_again = worker.clock() + timedelta(seconds=poll_seconds)
+                    queued = due_reminders.queue_due(worker.clock())
             except DBAPIError as exc:
                 db.session.rollback()
                 if once or on_error is None:
@@ -344,12 +364,22 @@ def deliver(
                 on_error(f"database error: {exc.orig or exc}")
                 worker.sleep(poll_seconds)
                 continue
+            except due_reminders.NoLinks as exc:
+                db.session.rollback()
+                reminders = False
+                if on_error is not None:
+                    on_error(str(exc))
             if counts.claimed:
                 totals.add(counts)
                 if on_batch is not None:
                     on_batch(counts)
-            elif once:
+            if queued:
+                totals.reminders += queued
+                if on_batch is not None:
+                    on_batch(Counts(reminders=queued))
+            if counts.claimed or queued:
+                continue
+            if once:
                 break
-            else:
-                worker.sleep(poll_seconds)
+            worker.sleep(poll_seconds)
         return totals

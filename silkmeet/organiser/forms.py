@@ -25,6 +25,7 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
+from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 
@@ -58,6 +59,34 @@ def check_languages(form, field):
     for tag in language_list(field.data):
         if not LANGUAGE_RE.match(tag):
             raise ValidationError(f"{tag!r} is not a language tag like en or pt-BR.")
+
+
+class OffsetsField(StringField):
+    """Times before the start, written ``1d, 1h`` (domain/reminders.py); its
+    data is the tuple of minutes, largest first."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            self.data = reminders.parse_offsets(valuelist[0])
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return reminders.format_offsets(self.data or ())
+
+
+class OffsetField(StringField):
+    """One time before the start, or none (empty); its data is minutes or None."""
+
+    def process_formdata(self, valuelist):
+        if valuelist:
+            text = valuelist[0].strip()
+            self.data = reminders.parse_offset(text) if text else None
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return reminders.format_offset(self.data) if self.data else ""
 
 
 class ConferenceForm(FlaskForm):
@@ -96,6 +125,14 @@ class ConferenceForm(FlaskForm):
     languages = StringField("Languages", validators=[Length(max=300), check_languages])
     interpretation_channels = StringField(
         "Interpretation channels", validators=[Length(max=300), check_languages]
+    )
+    reminder_offsets = OffsetsField(
+        "Reminder e-mails before the start",
+        default=reminders.DEFAULT_REMINDER_OFFSETS,
+    )
+    nudge_offset = OffsetField(
+        "Nudge those who have not answered",
+        default=reminders.DEFAULT_NUDGE_OFFSET,
     )
 
     def __init__(self, *args, conference_id: int | None = None, **kwargs):

@@ -49,6 +49,8 @@ CONFERENCE_FIELDS = (
     "meeting_id",
     "passcode",
     "dial_in",
+    "reminder_offsets",
+    "nudge_offset",
 )
 
 
@@ -83,6 +85,7 @@ def conference_fields(form: forms.ConferenceForm) -> dict | None:
         fields[name] = (fields[name] or "").strip()
     fields["passcode"] = fields["passcode"] or ""
     fields["dial_in"] = fields["dial_in"] or ""
+    fields["reminder_offsets"] = list(fields["reminder_offsets"] or ())
     fields["languages"] = forms.language_list(form.languages.data)
     fields["interpretation_channels"] = forms.language_list(
         form.interpretation_channels.data

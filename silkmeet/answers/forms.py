@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import TextAreaField
+from wtforms import ValidationError
+
+from silkmeet.domain import answers
+from silkmeet.domain import vocabulary as v
+from silkmeet.organiser.forms import choices
+
+
+def check_comment(form, field):
+    try:
+        field.data = answers.clean_comment(field.data)
+    except ValueError as error:
+        raise ValidationError(str(error)) from None
+
+
+class AnswerForm(FlaskForm):
+    """A participant's answer on their page: one button per answer (named
+    ``answer``) and a comment."""
+
+    answer = RadioField("Your answer", choices=choices(answers.PAGE_ANSWERS))
+    comment = TextAreaField(
+        "Comment for the organisers (optional)",
+        validators=[check_comment],
+        render_kw={"maxlength": answers.COMMENT_MAX},
+    )
+
+
+class RecordAnswerForm(AnswerForm):
+    """An answer an organiser was given (by phone, in person); "no answer"
+    clears one."""
+
+    answer = SelectField("Answer", choices=choices(v.RSVP_ANSWERS))
