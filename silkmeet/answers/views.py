@@ -124,7 +124,11 @@ def nudge_now(slug: str):
     else:
         db.session.commit()
         if count:
-            flash(f"{count} nudges queued: the mail worker sends them.", "success")
+            flash(
+                f"{count} {'nudge' if count == 1 else 'nudges'} queued: the mail "
+                "worker sends them.",
+                "success",
+            )
         else:
             flash(
                 "No nudge queued: everyone invited has answered, or was just nudged.",

@@ -201,7 +201,7 @@ def claim_and_queue(
     outcome: dict = {}
     try:
         message = queue_message(row, kind, lead=lead)
-    except messages.CannotSend as error:
+    except ValueError as error:  # CannotSend, or an address the outbox refuses
         outcome["problem"] = str(error)
     else:
         outcome["outbox_message_id"] = message.id
