@@ -185,3 +185,25 @@ def rows(app) -> list:
         ).all()
         db.session.expunge_all()
         return found
+
+
+def two_workers(work, timeout: float = 60) -> dict:
+    """``work(name)`` in two threads ("a", "b") released at the same moment;
+    ``{name: what it returned}``. An exception in either fails the test, named."""
+    start = threading.Barrier(2)
+    results, errors = {}, []
+
+    def run(name):
+        try:
+            start.wait()
+            results[name] = work(name)
+        except Exception as exc:  # reported below, with the thread's name
+            errors.append((name, exc))
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in ("a", "b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert errors == []
+    return results

@@ -4,7 +4,6 @@ the compare-and-set claim)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -12,6 +11,7 @@ import pytest
 from factories import TEST_DATABASE_URL
 from mailtest import make_message
 from mailtest import queue
+from mailtest import two_workers
 from sqlalchemy import event
 from sqlalchemy import func
 from sqlalchemy import select
@@ -63,22 +63,7 @@ def test_two_workers_send_each_message_exactly_once(shared_app, smtp_server):
             )
         db.session.commit()
 
-    start = threading.Barrier(2)
-    results, errors = {}, []
-
-    def work(name):
-        try:
-            start.wait()
-            results[name] = deliver(app, once=True, batch=10)
-        except Exception as exc:  # reported below, with the thread's name
-            errors.append((name, exc))
-
-    threads = [threading.Thread(target=work, args=(n,)) for n in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    assert errors == []
+    results = two_workers(lambda _name: deliver(app, once=True, batch=10))
 
     ids = Counter()
     for received in smtp_server.received:

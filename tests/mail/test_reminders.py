@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from mailtest import FakeClock
 from mailtest import make_message
+from mailtest import two_workers
 from sqlalchemy import func
 from sqlalchemy import select
 from sqlalchemy import update
@@ -337,25 +338,12 @@ def test_two_workers_queue_each_reminder_once(app, smtp_server, make_conference)
         db.session.commit()
 
     now = START - timedelta(hours=1)
-    start = threading.Barrier(2)
-    results, errors = {}, []
 
-    def work(name):
-        try:
-            start.wait()
-            clock = FakeClock(now)
-            results[name] = deliver(
-                app, once=True, batch=10, clock=clock, sleep=clock.sleep
-            )
-        except Exception as exc:  # reported below, with the thread's name
-            errors.append((name, exc))
+    def work(_name):
+        clock = FakeClock(now)
+        return deliver(app, once=True, batch=10, clock=clock, sleep=clock.sleep)
 
-    threads = [threading.Thread(target=work, args=(n,)) for n in ("a", "b")]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+    results = two_workers(work, timeout=120)
     assert results["a"].reminders + results["b"].reminders == people
     subjects = Counter(
         (r.rcpt_tos[0], email.message_from_bytes(r.content)["Subject"])
