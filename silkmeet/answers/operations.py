@@ -71,7 +71,7 @@ def _current(conference_id: int) -> tuple:
 
 def answer_rows(conference_id: int, answer: str | None = None) -> list[Row]:
     """The current participants and their answers (only ``answer``'s, if given),
-    by country and name, in one statement."""
+    by country (its name) and name, in one statement."""
     query = (
         select(
             Participation.id,
@@ -87,11 +87,12 @@ def answer_rows(conference_id: int, answer: str | None = None) -> list[Row]:
         )
         .join(Person, Person.id == Participation.person_id)
         .where(*_current(conference_id))
-        .order_by(COUNTRY, Person.full_name, Participation.id)
+        .order_by(Person.full_name, Participation.id)
     )
     if answer is not None:
         query = query.where(Participation.rsvp == answer)
-    return db.session.execute(query).all()
+    found = db.session.execute(query).all()
+    return sorted(found, key=lambda row: tz.country_name(row.country))
 
 
 def counts_by(conference_id: int, group) -> list[answers.Tally]:
@@ -108,7 +109,9 @@ def counts_by(conference_id: int, group) -> list[answers.Tally]:
 
 
 def counts_by_country(conference_id: int) -> list[answers.Tally]:
-    return counts_by(conference_id, COUNTRY)
+    """As :func:`counts_by`, the countries in the order of their names."""
+    found = counts_by(conference_id, COUNTRY)
+    return sorted(found, key=lambda tally: tz.country_name(tally.key))
 
 
 def counts_by_role(conference_id: int) -> list[answers.Tally]:
