@@ -168,6 +168,32 @@ def test_shared_emails_stop_the_upgrade_before_any_change(app, capsys):
         assert "email_key" not in columns("participation")
 
 
+def test_existing_participants_have_no_answer_and_conferences_default_reminders(
+    app,
+):
+    with migrated_from_head(app):
+        import_conference(fmt.parse(demo_data()))
+        db.session.commit()
+        rows = row_counts()
+        db.session.remove()
+        downgrade(revision="peopleonce01")
+        assert "rsvp" not in columns("participation")
+        assert "reminder_sent" not in inspect(db.engine).get_table_names()
+        upgrade()
+        assert row_counts() == rows
+        answers = db.session.execute(
+            select(
+                Participation.rsvp, Participation.rsvp_comment, func.count()
+            ).group_by(Participation.rsvp, Participation.rsvp_comment)
+        ).all()
+        assert answers == [("needs-action", "", rows[1])]
+        conference = db.session.scalars(select(Conference)).one()
+        assert (conference.reminder_offsets, conference.nudge_offset) == (
+            [1440, 60],
+            4320,
+        )
+
+
 def columns(table: str) -> set[str]:
     db.session.remove()
     return {c["name"] for c in inspect(db.engine).get_columns(table)}

@@ -67,6 +67,13 @@ def upgrade():
             op.f("ck_conference_nudge_offset_range"),
             "nudge_offset IS NULL OR (nudge_offset BETWEEN 1 AND 43200)",
         )
+    # The defaults filled the rows there are; the models give new rows theirs.
+    with op.batch_alter_table("participation", schema=None) as batch_op:
+        batch_op.alter_column("rsvp", server_default=None)
+        batch_op.alter_column("rsvp_comment", server_default=None)
+    with op.batch_alter_table("conference", schema=None) as batch_op:
+        batch_op.alter_column("reminder_offsets", server_default=None)
+        batch_op.alter_column("nudge_offset", server_default=None)
     op.create_table(
         "reminder_sent",
         sa.Column("id", sa.Integer(), nullable=False),

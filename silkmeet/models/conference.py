@@ -100,13 +100,13 @@ class Conference(Base):
     mail_reply_to: Mapped[str | None] = mapped_column(String(320))
     # Reminders this many minutes before the start, largest first, and the
     # nudge to those who have not answered (None: none); domain/reminders.py.
+    # No server default: a column the database fills makes the ORM read every
+    # new row back, one INSERT per row (the migration fills the rows it finds).
     reminder_offsets: Mapped[list[int]] = mapped_column(
-        JSON,
-        default=lambda: list(reminders.DEFAULT_REMINDER_OFFSETS),
-        server_default="[1440, 60]",
+        JSON, default=lambda: list(reminders.DEFAULT_REMINDER_OFFSETS)
     )
     nudge_offset: Mapped[int | None] = mapped_column(
-        default=reminders.DEFAULT_NUDGE_OFFSET, server_default="4320"
+        default=reminders.DEFAULT_NUDGE_OFFSET
     )
 
     agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")

@@ -112,11 +112,11 @@ class Participation(Base):
     # conference. Kept up to date at every flush (_keep_email_keys).
     email_key: Mapped[str | None] = mapped_column(String(320))
     # Their answer to the invitation (silkmeet/answers/): an iTIP PARTSTAT word,
-    # a comment, when and where it was given. Bookkeeping, not content.
-    rsvp: Mapped[str] = mapped_column(
-        String(16), default=v.NO_ANSWER, server_default=v.NO_ANSWER
-    )
-    rsvp_comment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # a comment, when and where it was given. Bookkeeping, not content. No
+    # server defaults: they would make the ORM insert new rows one at a time
+    # to read them back (the CSV import adds hundreds at once).
+    rsvp: Mapped[str] = mapped_column(String(16), default=v.NO_ANSWER)
+    rsvp_comment: Mapped[str] = mapped_column(Text, default="")
     rsvp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rsvp_source: Mapped[str | None] = mapped_column(String(16))
 
