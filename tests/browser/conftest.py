@@ -65,3 +65,18 @@ def live_server(live_app):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """``log_in()``: the browser logs in on the login page (the account made
+    with ``auth.create``)."""
+
+    def log_in(email="org@example.org", password="correct horse battery"):
+        page.goto(live_server + "/auth/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.get_by_role("button", name="Log out").wait_for()
+
+    return log_in

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_answer_from_the_personal_page_reaches_the_organisers(
-    app, page, live_server, demo, auth, tmp_path
+    app, page, live_server, demo, auth, log_in, tmp_path
 ):
     with app.app_context():
         token = db.session.scalar(
@@ -34,11 +34,7 @@ def test_an_answer_from_the_personal_page_reaches_the_organisers(
     box.screenshot(path=tmp_path / "personal-answer.png")
 
     auth.create(conferences=[demo])
-    page.goto(live_server + "/auth/login")
-    page.get_by_label("Email").fill("org@example.org")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Log out").wait_for()
+    log_in()
     page.goto(f"{live_server}/organiser/c/silk-cities-2020/edit")
     page.get_by_role("navigation", name="This conference").get_by_role(
         "link", name="Answers"

@@ -6,13 +6,9 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_zip_download_shows_progress(page, live_server, demo, auth):
+def test_zip_download_shows_progress(page, live_server, demo, auth, log_in):
     auth.create(conferences=[demo])
-    page.goto(live_server + "/auth/login")
-    page.get_by_label("Email").fill("org@example.org")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("button", name="Log out").wait_for()
+    log_in()
     page.goto(live_server + "/organiser/c/silk-cities-2020/invites")
     assert page.locator("#zip-progress").is_hidden()
     with page.expect_download() as info:
