@@ -100,7 +100,10 @@ def test_a_participant_answers_and_changes_their_answer(app, client, demo):
         assert (stored.rsvp, stored.rsvp_comment) == (value, "")
         assert stored.rsvp_at >= first_time
     with client.get(url) as page:
-        assert "answer-declined" in page.get_data(as_text=True)
+        text = page.get_data(as_text=True)
+    assert "answer-declined" in text
+    assert 'value="declined" class="primary" aria-pressed="true"' in text
+    assert 'value="accepted" aria-pressed="false"' in text
     assert content_version(app, demo) == version
 
 
