@@ -19,6 +19,7 @@ from werkzeug.routing import IntegerConverter
 from silkmeet.access import may_follow_former_slug
 from silkmeet.domain import exports
 from silkmeet.domain import filenames
+from silkmeet.domain import hours
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -56,6 +57,9 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
+    # The day window's labels (``{{ day_window.label }}`` is "07:00–22:00").
+    app.jinja_env.globals["day_window"] = hours.DAY_WINDOW
+    app.jinja_env.globals["work_window"] = hours.WORK_WINDOW
     app.jinja_env.globals["zone_data_version"] = tz.ZONE_DATA_VERSION
     app.jinja_env.globals["ros_span"] = ros.format_span
     app.jinja_env.globals["webcal_url"] = webcal_url

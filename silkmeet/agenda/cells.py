@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from markupsafe import Markup
 from markupsafe import escape
 
+from silkmeet.domain import hours
 from silkmeet.domain import zoneview as zv
 
 NIGHT_MARK = (
-    ' <span class="night-mark" title="outside 07:00&ndash;22:00 local time">'
+    f' <span class="night-mark" title="outside {hours.DAY_WINDOW.label} local time">'
     '&#9790;<span class="visually-hidden"> night</span></span>'
 )
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
@@ -26,11 +27,6 @@ from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
 
 COUNTRY_KIND = "country_presentation"
-# A speaker slot outside these local hours is a warning (07:00-22:00) ...
-AWAKE_FROM, AWAKE_UNTIL = 7 * 60, 22 * 60
-# ... and the fairest order minimises slots outside these (08:00-21:00).
-FAIR_FROM, FAIR_UNTIL = 8 * 60, 21 * 60
-
 HELPERS = (
     ("alphabetical", "Alphabetical by country name"),
     ("east_to_west", "UTC offset, east to west"),
@@ -293,37 +289,23 @@ def order_by_offset(
     return _reorder_blocks(items, arrange)
 
 
-def minutes_outside(
-    start: datetime, end: datetime, zone: str, frm: int, until: int
-) -> int:
-    """Minutes of ``start``-``end`` outside ``frm``-``until`` (minutes after local
-    midnight) in ``zone``, counted in wall time day by day."""
-    local_start = tz.to_local(start, zone).replace(tzinfo=None)
-    local_end = tz.to_local(end, zone).replace(tzinfo=None)
-    total = (local_end - local_start).total_seconds() / 60
-    inside = 0.0
-    day = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
-    while day < local_end:
-        lo = max(local_start, day + timedelta(minutes=frm))
-        hi = min(local_end, day + timedelta(minutes=until))
-        if hi > lo:
-            inside += (hi - lo).total_seconds() / 60
-        day += timedelta(days=1)
-    return round(max(total - inside, 0))
-
-
 def fairness(scheduled: Sequence[ScheduledItem]) -> tuple[int, int]:
-    """(speakers outside 08:00-21:00 local, most minutes any one is outside)."""
+    """(speakers outside the day window in their own zone, how far the worst
+    placed one is into their night, in minutes): what a night warning counts."""
     count = worst = 0
     for row in scheduled:
         for slot in row.slots:
-            outside = minutes_outside(
-                slot.start, slot.end, slot.speaker.timezone, FAIR_FROM, FAIR_UNTIL
-            )
-            if outside:
+            depth = hours.depth(slot.start, slot.end, slot.speaker.timezone)
+            if depth:
                 count += 1
-                worst = max(worst, outside)
+                worst = max(worst, depth)
     return count, worst
+
+
+def is_fairer(new: tuple[int, int], now: tuple[int, int]) -> bool:
+    """Whether ``new`` is better than ``now`` and worse in nothing: no more
+    speakers in the night and no deeper worst case."""
+    return new != now and new[0] <= now[0] and new[1] <= now[1]
 
 
 MAX_EXACT_BLOCKS = 14
@@ -332,14 +314,28 @@ MAX_EXACT_BLOCKS = 14
 def order_fairest(
     items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
 ) -> list[ItemIn]:
-    """The order of the country blocks that puts the fewest speakers outside
-    08:00-21:00 in their own zone; among those, the one whose worst-placed
-    speaker spends the fewest minutes outside it; then alphabetical.
+    """The order of the country blocks that puts the fewest speakers outside the
+    day window in their own zone (:func:`fairness`, the night warnings' rule);
+    among those, the one whose worst-placed speaker is least far into their
+    night; then alphabetical.
 
-    Exact (dynamic programming over sets of blocks) for up to 14 blocks per
-    segment; beyond that it keeps the east-to-west order. The timing model
-    lays blocks end to end from the segment's start; a fixed clock time inside
-    a segment is honoured by the final schedule but not by the search.
+    It never proposes an order that :func:`is_fairer` does not prefer to the
+    current one: when none is, the current order comes back unchanged.
+    """
+    proposed = _search_fairest(items, start, buffer_minutes)
+    now = fairness(compute_schedule(start, items, buffer_minutes))
+    new = fairness(compute_schedule(start, proposed, buffer_minutes))
+    return proposed if is_fairer(new, now) else list(items)
+
+
+def _search_fairest(
+    items: Sequence[ItemIn], start: datetime, buffer_minutes: int
+) -> list[ItemIn]:
+    """Exact (dynamic programming over sets of blocks) for up to 14 blocks per
+    segment; beyond that it keeps the current order. The timing model lays
+    blocks end to end from the segment's start; a fixed clock time inside a
+    segment is honoured by the final schedule but not by the search, which is
+    why :func:`order_fairest` checks the result against the current order.
     """
     current = {s.item.id: s for s in compute_schedule(start, items, buffer_minutes)}
     buffer = timedelta(minutes=buffer_minutes)
@@ -427,7 +423,7 @@ class HelperPreview:
     """What an ordering helper would do, before anything is saved."""
 
     scheduled: list[ScheduledItem]  # the proposed order, timed
-    unchanged: bool
+    unchanged: bool  # for "fairest": no order is fairer than the current one
     fairness_now: tuple[int, int]
     fairness_new: tuple[int, int]
 
@@ -548,17 +544,14 @@ def lineup_warnings(
                 )
             )
         for slot in row.slots:
-            outside = minutes_outside(
-                slot.start, slot.end, slot.speaker.timezone, AWAKE_FROM, AWAKE_UNTIL
-            )
-            if outside:
+            if hours.is_outside(slot.start, slot.end, slot.speaker.timezone):
                 local = tz.to_local(slot.start, slot.speaker.timezone)
                 warnings.append(
                     LineupWarning(
                         "night",
                         f"{slot.speaker.name} speaks at {local:%H:%M} "
                         f"({local.tzname()}, {local:%a %d %b}) in their own zone "
-                        f"{slot.speaker.timezone}: outside 07:00–22:00.",
+                        f"{slot.speaker.timezone}: outside {hours.DAY_WINDOW.label}.",
                         row.item.id,
                     )
                 )
@@ -655,14 +648,7 @@ def display_rows(
                     date=local.strftime("%a %d %b"),
                     abbreviation=local.tzname() or "",
                     day_shift=_day_shift(local, ref),
-                    night=minutes_outside(
-                        slot.start,
-                        slot.end,
-                        slot.speaker.timezone,
-                        AWAKE_FROM,
-                        AWAKE_UNTIL,
-                    )
-                    > 0,
+                    night=hours.is_outside(slot.start, slot.end, slot.speaker.timezone),
                 )
             )
         unit = unit_at[row.position]

@@ -1,9 +1,9 @@
 """The organiser's planner: a 24-hour strip per zone and the fairest start times.
 
 Candidates start every 15 minutes of the reference zone's days. Each is ranked by
-how many people would be outside 07:00–22:00 at some point of the meeting, then by
-how far the worst-off person is into their night, then by the total of those
-distances over everyone (``zoneview.night_depth``), then by the earlier start.
+how many people would be outside the day window at some point of the meeting, then
+by how far the worst-off person is into their night, then by the total of those
+distances over everyone (``hours.depth``), then by the earlier start.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 
@@ -101,7 +102,7 @@ class Candidate:
     worst_depth: int
     total_depth: int
     reference: zv.Span
-    # Every group, worst first; ``affected`` keeps those outside 07–22.
+    # Every group, worst first; ``affected`` keeps those outside the day window.
     spans: tuple[Affected, ...] = field(default=())
 
     @property
@@ -121,7 +122,7 @@ def _depths(start: datetime, end: datetime, groups: Sequence[ZoneGroup]):
     by_zone = {}
     for group in groups:
         if group.zone not in by_zone:
-            by_zone[group.zone] = zv.worst_point(start, end, group.zone)[0]
+            by_zone[group.zone] = hours.depth(start, end, group.zone)
     return by_zone
 
 
@@ -165,8 +166,8 @@ def rank(
         per_group = [depths[g.zone] for g in groups]
         key = (
             sum(g.count for g, d in zip(groups, per_group, strict=True) if d > 0),
-            round(max(per_group, default=0)),
-            round(sum(d * g.count for g, d in zip(groups, per_group, strict=True))),
+            max(per_group, default=0),
+            sum(d * g.count for g, d in zip(groups, per_group, strict=True)),
             start,
         )
         scored.append(key)

@@ -11,40 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
-from datetime import timedelta
 from functools import cached_property
 from functools import lru_cache
 
+from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
 from silkmeet.domain.schedule import ScheduledItem
-
-DAY = 24 * 60
-# Local minutes of the day. Work 09–18, stretch 07–09 and 18–22, night 22–07.
-WORK_START, WORK_END = 9 * 60, 18 * 60
-AWAKE_START, AWAKE_END = 7 * 60, 22 * 60
-# The middle of the night (02:30): the furthest point from 22:00 and 07:00.
-NIGHT_PEAK = (AWAKE_END + AWAKE_START + DAY) // 2 - DAY
-NIGHT_PEAK_DEPTH = NIGHT_PEAK + DAY - AWAKE_END
-
-
-def band(minute_of_day: int) -> str:
-    """``work``, ``stretch`` or ``night`` for a local minute of the day."""
-    m = minute_of_day % DAY
-    if WORK_START <= m < WORK_END:
-        return "work"
-    if AWAKE_START <= m < AWAKE_END:
-        return "stretch"
-    return "night"
-
-
-def night_depth(minute: float) -> float:
-    """How far a local minute lies outside 07:00–22:00, in minutes (0 inside)."""
-    m = minute % DAY
-    if AWAKE_START <= m <= AWAKE_END:
-        return 0
-    if m > AWAKE_END:
-        return min(m - AWAKE_END, DAY + AWAKE_START - m)
-    return min(m + DAY - AWAKE_END, AWAKE_START - m)
 
 
 def city(zone: str) -> str:
@@ -96,7 +68,7 @@ class ZonedTime:
 
     @property
     def band(self) -> str:
-        return band(self.minute_of_day)
+        return hours.band(self.minute_of_day)
 
     @property
     def is_night(self) -> bool:
@@ -169,7 +141,7 @@ class Span:
 
     start: ZonedTime
     end: ZonedTime
-    # The largest night_depth over the interval, and where it is reached.
+    # ``hours.depth`` of the interval, and where it is reached.
     depth: int
     worst: ZonedTime
 
@@ -179,7 +151,7 @@ class Span:
 
     @property
     def outside(self) -> bool:
-        """Whether any part falls outside 07:00–22:00 local time."""
+        """Whether any part falls outside the day window (``hours.DAY_WINDOW``)."""
         return self.depth > 0
 
     @property
@@ -193,48 +165,17 @@ class Span:
         )
 
 
-def worst_point(start: datetime, end: datetime, zone: str) -> tuple[float, datetime]:
-    """Max night depth over ``[start, end]`` in ``zone`` and where it happens.
-
-    The depth is piecewise linear in local time, peaking at 02:30: its maximum is
-    at an end of the interval or at a 02:30 inside it. Offset changes split the
-    interval into pieces of constant offset.
-    """
-    clock = tz.fast_zone(zone)
-    edges = [start, *clock.offset_changes(start, end), end]
-    best = (-1.0, start)
-    for a, b in zip(edges, edges[1:], strict=False):
-        wall = clock.wall(a)
-        la = wall.hour * 60 + wall.minute + wall.second / 60
-        length = (b - a).total_seconds() / 60
-        candidates = [(night_depth(la), a), (night_depth(la + length), b)]
-        # The first 02:30 at or after la.
-        peak = la + (NIGHT_PEAK - la) % DAY
-        if peak <= la + length:
-            candidates.append((NIGHT_PEAK_DEPTH, a + timedelta(minutes=peak - la)))
-        for candidate in candidates:
-            if candidate[0] > best[0]:
-                best = candidate
-    return best
-
-
 def span(start: datetime, end: datetime, zone: str, reference_day: date) -> Span:
     first = zoned(start, zone, reference_day)
     last = zoned(end, zone, reference_day)
     if tz.fast_zone(zone).offset_changes(start, end):
-        depth, at = worst_point(start, end, zone)
+        depth, at = hours.worst_point(start, end, zone)
     else:
-        # One offset throughout (the usual case): the same rule as worst_point,
+        # One offset throughout (the usual case): hours' rule for one piece,
         # from the wall time already converted.
         wall = first.wall
         la = wall.hour * 60 + wall.minute + wall.second / 60
-        length = (end - start).total_seconds() / 60
-        depth, at = night_depth(la), start
-        if night_depth(la + length) > depth:
-            depth, at = night_depth(la + length), end
-        peak = la + (NIGHT_PEAK - la) % DAY
-        if peak <= la + length and NIGHT_PEAK_DEPTH > depth:
-            depth, at = NIGHT_PEAK_DEPTH, start + timedelta(minutes=peak - la)
+        depth, at = hours.piece_depth(la, start, end)
     # The worst point is usually an end: reuse its conversion.
     if at == start:
         worst = first

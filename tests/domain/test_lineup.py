@@ -222,34 +222,14 @@ def test_order_by_offset_puts_empty_blocks_last():
     assert [i.country for i in got] == ["BR", "JP", "FR"]
 
 
-@pytest.mark.parametrize(
-    ("start", "zone", "frm", "until", "expected"),
-    [
-        # 22:30-23:30 Tokyo on 20 Nov 2020: all 60 min outside 08-21.
-        (datetime(2020, 11, 20, 13, 30, tzinfo=UTC), "Asia/Tokyo", 480, 1260, 60),
-        # 20:30-21:30 Tokyo: 30 min outside.
-        (datetime(2020, 11, 20, 11, 30, tzinfo=UTC), "Asia/Tokyo", 480, 1260, 30),
-        # Crossing local midnight: 23:30-00:30 Tokyo, outside 07-22 all along.
-        (datetime(2020, 11, 20, 14, 30, tzinfo=UTC), "Asia/Tokyo", 420, 1320, 60),
-        # Kathmandu +05:45: 06:15 UTC is 12:00 local.
-        (datetime(2026, 3, 20, 6, 15, tzinfo=UTC), "Asia/Kathmandu", 420, 1320, 0),
-        # 01:00 UTC is 06:45 in Kathmandu: 15 of 60 min before 07:00.
-        (datetime(2026, 3, 20, 1, 0, tzinfo=UTC), "Asia/Kathmandu", 420, 1320, 15),
-    ],
-)
-def test_minutes_outside(start, zone, frm, until, expected):
-    end = start + timedelta(minutes=60)
-    assert lu.minutes_outside(start, end, zone, frm, until) == expected
-
-
 def test_fairest_order_minimises_speakers_outside_hours():
-    # From 10:00 UTC, three 1-hour blocks: Tokyo (UTC+9) is past 21:00 in the
-    # third hour, São Paulo (UTC-3) before 08:00 in the first.
-    start = datetime(2026, 3, 20, 10, tzinfo=UTC)
-    items = [block(1, "BR", 60), block(2, "FR", 60), block(3, "JP", 60)]
+    # From 09:00 UTC, three 90-minute blocks: São Paulo (UTC-3) is before 07:00
+    # in the first, Tokyo (UTC+9) past 22:00 in the third.
+    start = datetime(2026, 3, 20, 9, tzinfo=UTC)
+    items = [block(1, "BR", 90), block(2, "FR", 90), block(3, "JP", 90)]
     assert lu.fairness(compute_schedule(start, items)) == (2, 60)
     got = lu.order_fairest(items, start)
-    # Two orders put nobody outside; the alphabetical tie-break picks France first.
+    # Three orders put nobody outside; the alphabetical tie-break picks France first.
     assert [i.country for i in got] == ["FR", "JP", "BR"]
     assert lu.fairness(compute_schedule(start, got)) == (0, 0)
 
@@ -261,21 +241,71 @@ def test_fairest_breaks_ties_alphabetically_and_respects_pins():
         block(2, "FR", 5),
         block(3, "DZ", 5),
         it(4, 5, pinned=True),
+        block(5, "US", 5),
     ]
-    got = lu.order_fairest(items, start)
-    assert ids(got) == [1, 3, 2, 4]
+    # Nobody is outside the day window whatever the order: nothing to improve.
+    assert ids(lu.order_fairest(items, start)) == [1, 2, 3, 4, 5]
+    # After the pinned opening, the first block starts at 06:55 in Algiers
+    # (+01): 5 min early. Of the four orders that put nobody outside, the
+    # alphabetical tie-break picks France, Algeria, Japan; pins stay.
+    early = datetime(2026, 6, 10, 5, 50, tzinfo=UTC)
+    items = [
+        it(1, 5, pinned=True),
+        block(2, "DZ", 5),
+        block(3, "FR", 5),
+        block(4, "JP", 5),
+        it(5, 5, pinned=True),
+    ]
+    assert lu.fairness(compute_schedule(early, items)) == (1, 5)
+    got = lu.order_fairest(items, early)
+    assert ids(got) == [1, 3, 2, 4, 5]
+    assert lu.fairness(compute_schedule(early, got)) == (0, 0)
 
 
 def test_fairest_counts_the_smallest_worst_case():
-    # From 06:00 in São Paulo, the Brazilian speaker is early whatever the order;
-    # after the 105-minute French block they start at 07:45, 15 min early
-    # instead of 30: same count, smaller worst case.
-    start = datetime(2026, 3, 20, 9, tzinfo=UTC)
+    # From 05:00 in São Paulo, the Brazilian speaker is early whatever the order;
+    # after the 105-minute French block they start at 06:45, 15 min early
+    # instead of 120: same count, smaller worst case.
+    start = datetime(2026, 3, 20, 8, tzinfo=UTC)
     items = [block(1, "BR", 30), block(2, "FR", 105)]
-    assert lu.fairness(compute_schedule(start, items)) == (1, 30)
+    assert lu.fairness(compute_schedule(start, items)) == (1, 120)
     got = lu.order_fairest(items, start)
     assert [i.country for i in got] == ["FR", "BR"]
     assert lu.fairness(compute_schedule(start, got)) == (1, 15)
+
+
+def test_fairest_uses_the_warnings_window_and_keeps_a_night_free_order():
+    """The reported case: Japan first at 21:30-21:55 JST has no warning; the
+    helper, counting outside 08:00-21:00, proposed Japan at 22:20-22:45 (Night).
+    """
+    start = datetime(2020, 11, 20, 12, 30, tzinfo=UTC)  # 21:30 in Tokyo
+    items = [block(1, "JP", 25), block(2, "US", 25), block(3, "BR", 50)]
+    now = compute_schedule(start, items)
+    assert [w for w in lu.lineup_warnings(start, 120, "Europe/Paris", now)] == []
+    assert lu.fairness(now) == (0, 0)
+    got = lu.order_fairest(items, start)
+    assert ids(got) == [1, 2, 3]  # none is fairer: the current order
+    rows = lu.display_rows(start, "Europe/Paris", compute_schedule(start, got))
+    assert not any(s.night for row in rows for s in row.speakers)
+    preview = lu.preview_helper("fairest", items, start)
+    assert preview.unchanged and preview.fairness_new == (0, 0)
+
+
+def test_fairest_never_proposes_a_worse_order_than_the_current_one():
+    # A fixed clock time (12:50 UTC) the search does not model: it lays the
+    # blocks end to end, and its best order ends up with Japan after the fixed
+    # item, 22:00-22:30 in Tokyo. The current order has nobody in the night.
+    start = datetime(2020, 11, 20, 11, 0, tzinfo=UTC)  # 20:00 in Tokyo
+    items = [
+        block(1, "FR", 30),
+        block(2, "JP", 30),
+        it(3, 10, fixed_start=datetime(2020, 11, 20, 12, 50, tzinfo=UTC)),
+        block(4, "BR", 30),
+    ]
+    searched = lu._search_fairest(items, start, 0)
+    assert lu.fairness(compute_schedule(start, searched)) == (1, 30)
+    assert lu.fairness(compute_schedule(start, items)) == (0, 0)
+    assert ids(lu.order_fairest(items, start)) == [1, 2, 3, 4]
 
 
 def test_apply_helper_names():
@@ -288,8 +318,8 @@ def test_apply_helper_names():
 
 
 def test_preview_helper_compares_fairness_and_writes_nothing():
-    start = datetime(2026, 3, 20, 10, tzinfo=UTC)
-    items = [block(1, "BR", 60), block(2, "FR", 60), block(3, "JP", 60)]
+    start = datetime(2026, 3, 20, 9, tzinfo=UTC)
+    items = [block(1, "BR", 90), block(2, "FR", 90), block(3, "JP", 90)]
     preview = lu.preview_helper("fairest", items, start)
     assert [s.item.id for s in preview.scheduled] == [2, 3, 1]
     assert preview.fairness_now == (2, 60) and preview.fairness_new == (0, 0)

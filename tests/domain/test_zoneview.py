@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from silkmeet.domain import hours
 from silkmeet.domain import zoneview as zv
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
@@ -17,41 +18,6 @@ from silkmeet.domain.schedule import compute_schedule
 
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
-
-
-@pytest.mark.parametrize(
-    ("minute", "expected"),
-    [
-        (0, "night"),
-        (6 * 60 + 59, "night"),
-        (7 * 60, "stretch"),
-        (8 * 60 + 59, "stretch"),
-        (9 * 60, "work"),
-        (17 * 60 + 59, "work"),
-        (18 * 60, "stretch"),
-        (21 * 60 + 59, "stretch"),
-        (22 * 60, "night"),
-    ],
-)
-def test_band(minute, expected):
-    assert zv.band(minute) == expected
-
-
-@pytest.mark.parametrize(
-    ("minute", "depth"),
-    [
-        (7 * 60, 0),
-        (12 * 60, 0),
-        (22 * 60, 0),
-        (23 * 60, 60),
-        (0, 120),
-        (2 * 60 + 30, 270),
-        (6 * 60, 60),
-        (6 * 60 + 45, 15),
-    ],
-)
-def test_night_depth(minute, depth):
-    assert zv.night_depth(minute) == depth
 
 
 # (instant, zone, local wall, abbreviation, offset, day shift vs 2020-11-20)
@@ -159,7 +125,9 @@ def test_span_depth_matches_brute_force():
             t = start
             while t <= end:
                 local = t.astimezone(info)
-                expected = max(expected, zv.night_depth(local.hour * 60 + local.minute))
+                expected = max(
+                    expected, hours.night_depth(local.hour * 60 + local.minute)
+                )
                 t += timedelta(minutes=1)
             assert zv.span(start, end, zone, start.date()).depth == expected, (
                 zone,

@@ -19,7 +19,7 @@ def test_planner_default_and_ranking(client, auth, demo):
     r = client.get(f"/organiser/c/{SLUG}/planner")
     text = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert "3 outside 07&ndash;22" in text
+    assert "3 outside 07–22" in text
     assert "Fri 20 Nov 11:00&ndash;13:00" in text
     assert text.count('class="q ') == 96 * 9
 

@@ -1,7 +1,9 @@
 """silkmeet/web.py: the one JSON-or-HTML decision and the app-wide template
 helpers, registered by the app whatever blueprint renders."""
 
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from flask import render_template_string
@@ -47,6 +49,23 @@ def test_template_helpers_are_app_wide(app):
             span=timedelta(minutes=75),
         )
     assert html == "Sao Paulo 1:15 webcal://localhost/c/s/feed/tok.ics"
+
+
+def test_day_window_is_a_global_and_no_template_writes_its_hours(app):
+    with app.test_request_context():
+        html = render_template_string(
+            "{{ day_window.label }} {{ day_window.short_label }} "
+            "{{ day_window.outside_label }} {{ work_window.short_label }}"
+        )
+    assert html == "07:00–22:00 07–22 22–07 09–18"
+    written = re.compile(r"\b(07|08|09|18|21|22)(:00|&ndash;\d|–\d)")
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [
+        f"{path.relative_to(templates)}: {match.group(0)}"
+        for path in sorted(templates.rglob("*.html"))
+        for match in written.finditer(path.read_text())
+    ]
+    assert offenders == []
 
 
 def test_delegate_page_sections(app, client, demo):
