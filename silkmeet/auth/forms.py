@@ -5,9 +5,14 @@ from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
+from silkmeet.organiser.forms import REQUIRED
+from silkmeet.organiser.forms import text
+
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
+    email = EmailField(
+        "Email", validators=[text("organiser.email", True)], render_kw=REQUIRED
+    )
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
 
 

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
-from email_validator import EmailNotValidError
-from email_validator import validate_email
 from sqlalchemy import case
 from sqlalchemy import delete
 from sqlalchemy import literal
@@ -21,6 +19,7 @@ from werkzeug.security import check_password_hash
 
 from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
+from silkmeet.domain import fields
 from silkmeet.extensions import db
 from silkmeet.models import LoginFailure
 from silkmeet.models import Organiser
@@ -56,9 +55,12 @@ def normalise_email(address: str) -> str:
     through :func:`find_organiser`, which ignores case.
     """
     try:
-        return validate_email(address.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as exc:
+        normalised = fields.email(address)
+    except fields.FieldError as exc:
         raise AccountError("email", str(exc)) from None
+    if normalised is None:
+        raise AccountError("email", "required")
+    return normalised
 
 
 def find_organiser(address: str) -> Organiser | None:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError
 
+from silkmeet.domain import fields
 from silkmeet.exchange.operations import ChangedDuringExport
 from silkmeet.extensions import db
 from silkmeet.models import Conference
@@ -53,6 +54,10 @@ def fail(message: str) -> NoReturn:
 
 
 def find_conference(slug: str) -> Conference:
+    try:
+        fields.slug(slug)
+    except fields.FieldError as exc:
+        fail(f"slug: {exc}")
     conference = db.session.scalar(select(Conference).where(Conference.slug == slug))
     if conference is None:
         fail(f"no conference with slug {slug!r}")

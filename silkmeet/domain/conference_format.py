@@ -27,21 +27,11 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from email_validator import EmailNotValidError
-from email_validator import validate_email
-
+from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
-from silkmeet.domain.emails import email_key
 from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.jsonstream import iter_json
-from silkmeet.domain.timezones import TimeZoneError
-from silkmeet.domain.timezones import canonical_zone
-from silkmeet.domain.timezones import country_name
-from silkmeet.domain.timezones import country_zones
-from silkmeet.domain.timezones import default_zone_for_country
 from silkmeet.domain.timezones import format_instant
-from silkmeet.domain.timezones import is_known_country
-from silkmeet.domain.timezones import parse_instant
 
 FORMAT_VERSION = 2
 # The versions this silkmeet reads; version 2 added the ``*_2`` fields.
@@ -63,11 +53,11 @@ CONFERENCE_FIELDS = (
 )
 CONFERENCE_FIELDS_2 = ("uid", "agenda_share_token", "former_slugs")
 PARTICIPANT_FIELDS_2 = ("removed_at", "cancelled_slots")
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$")
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
-UID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# The format's own identifiers, matched whole (fullmatch: "$" would let a final
+# newline through, into a calendar UID or a link).
+KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{22,64}")
+UID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 
 
 class FormatError(ValueError):
@@ -246,24 +236,14 @@ def parse(data: Any) -> ConferenceDoc:
         "conference",
         CONFERENCE_FIELDS + (CONFERENCE_FIELDS_2 if since_2 else ()),
     )
-    slug = conf.text("slug", required=True, max_len=80)
-    if not SLUG_RE.match(slug):
-        raise FormatError(
-            "conference.slug",
-            f"{slug!r} must be lower-case letters, digits and single hyphens",
-        )
-    zone = conf.zone("timezone", required=True)
+    slug = conf.rule("slug", fields.slug)
+    zone = conf.rule("timezone", fields.zone)
     video = _Object(
         conf.raw("video_call", default={}),
         "conference.video_call",
         ("platform", "join_url", "meeting_id", "passcode", "dial_in"),
     )
-    join_url = video.text("join_url", max_len=2000)
-    if join_url and not re.match(r"^https?://\S+$", join_url):
-        raise FormatError(
-            "conference.video_call.join_url",
-            "must be an http:// or https:// address without spaces",
-        )
+    join_url = video.rule("join_url", fields.join_url)
 
     organisations = tuple(
         _organisation(item, f"organisations[{i}]")
@@ -291,7 +271,7 @@ def parse(data: Any) -> ConferenceDoc:
             if p.token in tokens:
                 raise FormatError(f"participants[{i}].token", "used twice")
             tokens.add(p.token)
-    _unique_emails(participants)
+    _no_duplicate_people(participants)
     removed_keys = {p.key for p in participants if p.removed_at is not None}
     agenda = tuple(
         _item(item, f"agenda[{i}]", zone, participant_keys, removed_keys)
@@ -305,27 +285,29 @@ def parse(data: Any) -> ConferenceDoc:
         agenda_share_token=share_token,
         former_slugs=_former_slugs(conf, slug),
         slug=slug,
-        title=conf.text("title", required=True, max_len=300),
-        description=conf.text("description", max_len=20000),
+        title=conf.text("title", "conference.title", required=True),
+        description=conf.text("description", "conference.description"),
         timezone=zone,
         start=conf.instant("start", zone),
-        duration_minutes=conf.integer(
-            "duration_minutes", v.MIN_DURATION, v.MAX_DURATION, required=True
+        duration_minutes=conf.rule("duration_minutes", fields.minutes),
+        buffer_minutes=conf.rule(
+            "buffer_minutes", fields.minutes, fields.BUFFER, default=0
         ),
-        buffer_minutes=conf.integer("buffer_minutes", 0, 240, default=0),
         status=conf.choice("status", v.CONFERENCE_STATUSES, default="draft"),
         agenda_visibility=conf.choice(
             "agenda_visibility", v.AGENDA_VISIBILITIES, default="public"
         ),
-        invite_revision=conf.integer("invite_revision", 0, 10**9, default=0),
+        invite_revision=conf.rule(
+            "invite_revision", fields.whole_number, fields.INVITE_REVISION, default=0
+        ),
         languages=conf.languages("languages"),
         interpretation_channels=conf.languages("interpretation_channels"),
         video_call=VideoCall(
-            platform=video.text("platform", max_len=100),
+            platform=video.text("platform", "conference.video_platform"),
             join_url=join_url,
-            meeting_id=video.text("meeting_id", max_len=100),
-            passcode=video.text("passcode", max_len=100),
-            dial_in=video.text("dial_in", max_len=2000),
+            meeting_id=video.text("meeting_id", "conference.meeting_id"),
+            passcode=video.text("passcode", "conference.passcode"),
+            dial_in=video.text("dial_in", "conference.dial_in"),
         ),
         organisations=organisations,
         hosts=hosts,
@@ -352,7 +334,9 @@ def _conference_uid(conf: _Object) -> str | None:
 
 def _token(obj: _Object, key: str) -> str | None:
     value = obj.raw(key, default=None)
-    if value is not None and (not isinstance(value, str) or not TOKEN_RE.match(value)):
+    if value is not None and (
+        not isinstance(value, str) or not TOKEN_RE.fullmatch(value)
+    ):
         raise FormatError(
             obj.field(key), "must be 22 to 64 URL-safe characters, or left out"
         )
@@ -363,30 +347,28 @@ def _former_slugs(conf: _Object, slug: str) -> tuple[str, ...]:
     slugs: list[str] = []
     for i, value in enumerate(conf.list("former_slugs")):
         field = f"conference.former_slugs[{i}]"
-        if not isinstance(value, str) or len(value) > 80 or not SLUG_RE.match(value):
-            raise FormatError(
-                field, f"{value!r} is not a slug (lower-case letters, digits, hyphens)"
-            )
+        try:
+            fields.slug(value)
+        except fields.FieldError as exc:
+            raise FormatError(field, str(exc)) from None
         if value == slug or value in slugs:
             raise FormatError(field, f"{value!r} is listed twice")
         slugs.append(value)
     return tuple(slugs)
 
 
-def _unique_emails(participants: tuple[ParticipantDoc, ...]) -> None:
-    """One address per current participant, as the database keeps it."""
-    owner: dict[str, int] = {}
+def _no_duplicate_people(participants: tuple[ParticipantDoc, ...]) -> None:
+    """One person listed twice among the current participants
+    (:class:`fields.Roster`'s rule, the forms' and the CSV's) is refused."""
+    roster = fields.Roster()
     for i, p in enumerate(participants):
-        key = email_key(p.person.email)
-        if key is None or p.removed_at is not None:
+        if p.removed_at is not None:
             continue
-        if key in owner:
-            raise FormatError(
-                f"participants[{i}].person.email",
-                f"{p.person.email} is participants[{owner[key]}]'s too; "
-                "one address per participant",
-            )
-        owner[key] = i
+        person = p.person
+        duplicate = roster.duplicate(person.full_name, person.country, person.email)
+        if duplicate:
+            raise FormatError(f"participants[{i}].person", duplicate)
+        roster.add(f"participants[{i}]", person.full_name, person.country, person.email)
 
 
 def _unique_keys(entries, section: str) -> set[str]:
@@ -402,8 +384,8 @@ def _organisation(data: Any, path: str) -> OrganisationDoc:
     obj = _Object(data, path, ("key", "name", "short_name", "country", "kind"))
     return OrganisationDoc(
         key=obj.key("key"),
-        name=obj.text("name", required=True, max_len=300),
-        short_name=obj.text("short_name", max_len=100),
+        name=obj.text("name", "organisation.name", required=True),
+        short_name=obj.text("short_name", "organisation.short_name"),
         country=obj.country("country"),
         kind=obj.choice("kind", v.ORGANISATION_KINDS, required=True),
     )
@@ -447,7 +429,7 @@ def _participant(
             raise FormatError(slot.field(missing), "required")
         slots.append(
             CancelledSlot(
-                title=slot.text("title", required=True, max_len=300),
+                title=slot.text("title", "agenda_item.title", required=True),
                 start=start,
                 end=end,
             )
@@ -486,31 +468,14 @@ def _person(data: Any, path: str, org_keys: set[str]) -> PersonDoc:
         ),
     )
     country = obj.country("country", required=True)
-    assert country is not None
-    if obj.raw("timezone", default=None) is None:
-        zone = default_zone_for_country(country)
-        if zone is None:
-            zones = country_zones(country)
-            raise FormatError(
-                f"{path}.timezone",
-                f"required: {country_name(country)} has {len(zones)} time zones "
-                f"({', '.join(zones[:4])}{', …' if len(zones) > 4 else ''}); "
-                "choose the person's own",
-            )
-    else:
-        zone = obj.zone("timezone", required=True)
-    email = obj.text("email", max_len=320) or None
-    if email is not None:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError as exc:
-            raise FormatError(f"{path}.email", str(exc)) from None
+    zone = obj.rule("timezone", lambda value: fields.person_zone(country, value))
+    email = obj.rule("email", fields.email)
     org = obj.raw("organisation", default=None)
     return PersonDoc(
-        full_name=obj.text("full_name", required=True, max_len=300),
-        latin_name=obj.text("latin_name", max_len=300),
-        honorific=obj.text("honorific", max_len=50),
-        position=obj.text("position", max_len=300),
+        full_name=obj.text("full_name", "person.full_name", required=True),
+        latin_name=obj.text("latin_name", "person.latin_name"),
+        honorific=obj.text("honorific", "person.honorific"),
+        position=obj.text("position", "person.position"),
         organisation=(
             None
             if org is None
@@ -520,7 +485,7 @@ def _person(data: Any, path: str, org_keys: set[str]) -> PersonDoc:
         timezone=zone,
         email=email,
         languages=obj.languages("languages"),
-        pronunciation=obj.text("pronunciation", max_len=300),
+        pronunciation=obj.text("pronunciation", "person.pronunciation"),
     )
 
 
@@ -564,29 +529,22 @@ def _item(
         if key in seen:
             raise FormatError(f"{spath}.participant", f"{key!r} speaks twice here")
         seen.add(key)
-        minutes = sp.integer("minutes", v.MIN_DURATION, v.MAX_DURATION, default=None)
+        minutes = sp.rule("minutes", fields.minutes, default=None)
         speakers.append(SpeakerDoc(participant=key, minutes=minutes))
-    interpretation = obj.text("interpretation_language", max_len=35) or None
-    if interpretation is not None and not LANGUAGE_RE.match(interpretation):
-        raise FormatError(
-            f"{path}.interpretation_language",
-            f"{interpretation!r} is not a language tag such as 'fr'",
-        )
+    interpretation = obj.rule(
+        "interpretation_language", fields.interpretation_language, default=None
+    )
     return ItemDoc(
         kind=obj.choice("kind", v.ITEM_KINDS, required=True),
-        title=obj.text("title", required=True, max_len=300),
-        duration_minutes=obj.integer(
-            "duration_minutes", v.MIN_DURATION, v.MAX_DURATION, required=True
-        ),
+        title=obj.text("title", "agenda_item.title", required=True),
+        duration_minutes=obj.rule("duration_minutes", fields.minutes),
         fixed_start=obj.instant("fixed_start", zone),
         pinned=obj.boolean("pinned"),
         country=obj.country("country"),
-        target_minutes=obj.integer(
-            "target_minutes", v.MIN_DURATION, v.MAX_DURATION, default=None
-        ),
-        notes=obj.text("notes", max_len=20000),
+        target_minutes=obj.rule("target_minutes", fields.minutes, default=None),
+        notes=obj.text("notes", "agenda_item.notes"),
         technical_cue=obj.choice("technical_cue", v.TECHNICAL_CUES, default="none"),
-        technical_note=obj.text("technical_note", max_len=500),
+        technical_note=obj.text("technical_note", "agenda_item.technical_note"),
         interpretation_language=interpretation,
         speakers=tuple(speakers),
         uid=obj.uid(),
@@ -626,26 +584,29 @@ class _Object:
             raise FormatError(self.field(key), "required")
         return None if default is _MISSING else default
 
-    def text(self, key: str, required: bool = False, max_len: int = 300) -> str:
+    def rule(self, key: str, rule, *args, default: Any = _MISSING) -> Any:
+        """``key``'s value checked by a :mod:`silkmeet.domain.fields` rule (a
+        missing or null value too, unless it has a ``default``)."""
+        value = self.raw(key, default=None)
+        if value is None and default is not _MISSING:
+            return default
+        try:
+            return rule(value, *args)
+        except fields.FieldError as exc:
+            raise FormatError(self.field(key), str(exc)) from None
+
+    def text(self, key: str, column: str, required: bool = False) -> str:
+        """A text going to ``column`` (a key of ``fields.MAX_LENGTH``)."""
         value = self.raw(key, required=required, default="")
         if not isinstance(value, str):
             raise FormatError(self.field(key), f"expected text, found {_kind(value)}")
-        value = value.strip()
-        if required and not value:
-            raise FormatError(self.field(key), "must not be empty")
-        if len(value) > max_len:
-            raise FormatError(
-                self.field(key), f"{len(value)} characters; at most {max_len}"
-            )
-        if "\x00" in value:
-            raise FormatError(self.field(key), "contains a NUL character")
-        return value
+        return self.rule(key, fields.text, column, required, default="")
 
     def uid(self) -> str | None:
         """An optional ``uid``: 1 to 64 letters, digits, ``_ . -``."""
         value = self.raw("uid", default=None)
         if value is not None and (
-            not isinstance(value, str) or not UID_RE.match(value)
+            not isinstance(value, str) or not UID_RE.fullmatch(value)
         ):
             raise FormatError(
                 self.field("uid"),
@@ -653,38 +614,26 @@ class _Object:
             )
         return value
 
+    def _identifier(self, key: str) -> str:
+        value = self.raw(key, required=True)
+        if not isinstance(value, str):
+            raise FormatError(self.field(key), f"expected text, found {_kind(value)}")
+        return value.strip()
+
     def key(self, key: str) -> str:
-        value = self.text(key, required=True, max_len=80)
-        if not KEY_RE.match(value):
+        value = self._identifier(key)
+        if not KEY_RE.fullmatch(value):
             raise FormatError(
-                self.field(key), f"{value!r} must be letters, digits, '-', '_' or '.'"
+                self.field(key),
+                f"{fields.shown(value)} must be letters, digits, '-', '_' or '.'",
             )
         return value
 
     def reference(self, key: str, known: set[str], section: str) -> str:
-        value = self.text(key, required=True, max_len=80)
+        value = self._identifier(key)
         if value not in known:
-            raise FormatError(self.field(key), f"{value!r} is not a key in {section}")
-        return value
-
-    def integer(
-        self,
-        key: str,
-        low: int,
-        high: int,
-        required: bool = False,
-        default: Any = _MISSING,
-    ) -> Any:
-        value = self.raw(key, required=required, default=default)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int):
             raise FormatError(
-                self.field(key), f"expected a whole number, found {_kind(value)}"
-            )
-        if not low <= value <= high:
-            raise FormatError(
-                self.field(key), f"{value} is out of range; allowed {low} to {high}"
+                self.field(key), f"{fields.shown(value)} is not a key in {section}"
             )
         return value
 
@@ -699,46 +648,15 @@ class _Object:
     def choice(
         self, key: str, choices, required: bool = False, default: str | None = None
     ) -> str:
-        value = self.raw(key, required=required, default=default)
-        allowed = v.values(choices)
-        if value not in allowed:
-            raise FormatError(
-                self.field(key), f"{value!r} is not one of {', '.join(allowed)}"
-            )
-        return value
+        self.raw(key, required=required)
+        fallback = _MISSING if default is None else default
+        return self.rule(key, fields.choice, choices, default=fallback)
 
     def country(self, key: str, required: bool = False) -> str | None:
-        value = self.raw(key, required=required, default=None)
-        if value is None:
-            return None
-        if not isinstance(value, str) or not is_known_country(value.strip().upper()):
-            raise FormatError(
-                self.field(key),
-                f"unknown country {value!r}; use an ISO 3166-1 "
-                "alpha-2 code such as 'FR'",
-            )
-        return value.strip().upper()
-
-    def zone(self, key: str, required: bool = False) -> str:
-        value = self.raw(key, required=required, default=None)
-        if not isinstance(value, str):
-            raise FormatError(
-                self.field(key),
-                f"expected an IANA time zone name, found {_kind(value)}",
-            )
-        try:
-            return canonical_zone(value)
-        except TimeZoneError as exc:
-            raise FormatError(self.field(key), str(exc)) from None
+        return self.rule(key, fields.country, required)
 
     def instant(self, key: str, zone: str) -> datetime | None:
-        value = self.raw(key, default=None)
-        if value is None:
-            return None
-        try:
-            return parse_instant(value, zone)
-        except TimeZoneError as exc:
-            raise FormatError(self.field(key), str(exc)) from None
+        return self.rule(key, fields.parse_instant, zone, default=None)
 
     def list(self, key: str) -> list:
         value = self.raw(key, default=[])
@@ -749,12 +667,10 @@ class _Object:
     def languages(self, key: str) -> tuple[str, ...]:
         tags = []
         for i, tag in enumerate(self.list(key)):
-            if not isinstance(tag, str) or not LANGUAGE_RE.match(tag):
-                raise FormatError(
-                    f"{self.field(key)}[{i}]",
-                    f"{tag!r} is not a language tag such as 'fr'",
-                )
-            tags.append(tag)
+            try:
+                tags.append(fields.language_tag(tag))
+            except fields.FieldError as exc:
+                raise FormatError(f"{self.field(key)}[{i}]", str(exc)) from None
         return tuple(tags)
 
 

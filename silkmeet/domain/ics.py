@@ -33,6 +33,7 @@ from icalendar import vCalAddress
 from icalendar import vText
 from icalendar import vUri
 
+from silkmeet.domain import fields
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 
@@ -197,11 +198,12 @@ def param_text(text: str) -> str:
 
 
 def safe_uri(url: str) -> str:
-    """An http(s) URL without whitespace or control characters, else ``""``."""
-    url = (url or "").strip()
-    if re.search(r"[\s\x00-\x1f\x7f]", url) or not re.match(r"https?://", url, re.I):
+    """A join link as :func:`fields.join_url` takes it, else ``""``: what went
+    into the database past it (an older row) never reaches a calendar."""
+    try:
+        return fields.join_url(url)
+    except fields.FieldError:
         return ""
-    return url
 
 
 def utc(instant: datetime) -> datetime:

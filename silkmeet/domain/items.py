@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from silkmeet.domain import timezones as tz
+from silkmeet.domain import fields
 from silkmeet.domain.lineup import COUNTRY_KIND
 
 
@@ -108,8 +108,8 @@ def check_item(
     fixed = None
     if draft.fixed_start_local is not None:
         try:
-            fixed = tz.localize(draft.fixed_start_local, zone)
-        except tz.TimeZoneError as exc:
+            fixed = fields.local_instant(draft.fixed_start_local, zone)
+        except fields.FieldError as exc:
             problems.append(ItemProblem("fixed_start", f"{exc}."))
         else:
             message = fixed_start_problem(conference_start, fixed)

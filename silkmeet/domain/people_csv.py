@@ -5,7 +5,10 @@ Columns (header row required, any order, names case-insensitive):
 ``timezone`` (IANA name; may be empty when the country has one zone),
 ``role`` (default ``speaker``), ``delegation_country``, ``email``,
 ``organisation``, ``latin_name``, ``honorific``, ``position``,
-``languages`` (separated by ``;``), ``pronunciation``.
+``languages`` (tags such as ``en`` or ``pt-BR``, separated by ``;`` or ``,``),
+``pronunciation``. Each cell is checked by :mod:`silkmeet.domain.fields`, the
+rules of the forms and of the JSON import, so the preview refuses whatever the
+import would.
 """
 
 from __future__ import annotations
@@ -15,12 +18,8 @@ import io
 from dataclasses import dataclass
 from dataclasses import field
 
-from email_validator import EmailNotValidError
-from email_validator import validate_email
-
-from silkmeet.domain import timezones as tz
+from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
-from silkmeet.domain.emails import email_key
 
 COLUMNS = (
     "full_name",
@@ -38,6 +37,15 @@ COLUMNS = (
 )
 REQUIRED = ("full_name", "country")
 MAX_ROWS = 2000
+# The model column each text cell goes to (its length is the cell's limit).
+TEXT_COLUMNS = {
+    "full_name": "person.full_name",
+    "latin_name": "person.latin_name",
+    "honorific": "person.honorific",
+    "position": "person.position",
+    "organisation": "organisation.name",
+    "pronunciation": "person.pronunciation",
+}
 
 
 class CsvError(ValueError):
@@ -65,18 +73,17 @@ def decode(data: bytes) -> str:
         ) from None
 
 
-def parse(
-    text: str, existing_emails: set[str] = frozenset(), existing_names=frozenset()
-) -> list[PersonRow]:
-    """Every data row with its errors. ``existing_*`` are the
-    :func:`~silkmeet.domain.emails.email_key` of the emails and the
-    ``(casefolded name, country)`` pairs already in the conference
-    (duplicates)."""
+def parse(text: str, existing: fields.Roster | None = None) -> list[PersonRow]:
+    """Every data row with its errors. ``existing`` holds the conference's
+    participants (:class:`~silkmeet.domain.fields.Roster`): duplicates."""
+    roster = existing if existing is not None else fields.Roster()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
     except StopIteration:
         raise CsvError("The file is empty.") from None
+    except csv.Error as exc:
+        raise CsvError(f"The header row cannot be read: {exc}.") from None
     names = [h.strip().lower() for h in header]
     unknown = [h for h in names if h and h not in COLUMNS]
     if unknown:
@@ -87,34 +94,40 @@ def parse(
     if missing:
         raise CsvError(f"Missing column(s): {', '.join(missing)}.")
     rows = []
-    seen_emails: dict[str, int] = {}
-    seen_names: dict[tuple[str, str], int] = {}
-    for number, raw in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in raw):
+    while True:
+        number = reader.line_num + 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            # A cell over csv's field size limit (131,072 characters): no
+            # column takes a tenth of that. The reader goes on at the next line.
+            raw = None
+        if raw is not None and not any(cell.strip() for cell in raw):
             continue
         if len(rows) >= MAX_ROWS:
             raise CsvError(f"More than {MAX_ROWS} rows: split the file.")
         values = {c: "" for c in COLUMNS}
+        if raw is None:
+            error = f"a cell is longer than {csv.field_size_limit():,} characters"
+            rows.append(PersonRow(line=number, values=values, errors=(error,)))
+            continue
         errors = []
         if len(raw) > len(names):
             errors.append(f"{len(raw)} cells but {len(names)} columns")
         for name, cell in zip(names, raw, strict=False):
             if name:
-                values[name] = cell.strip()
+                values[name] = cell
         errors.extend(_check(values))
-        key = name_key(values["full_name"], values["country"])
-        email = email_key(values["email"])
-        if email and email in existing_emails:
-            errors.append(f"duplicate: {values['email']} is already a participant")
-        elif email and email in seen_emails:
-            errors.append(f"duplicate: same email as line {seen_emails[email]}")
-        elif key in existing_names:
-            errors.append(f"duplicate: {values['full_name']} is already a participant")
-        elif key in seen_names:
-            errors.append(f"duplicate: same name and country as line {seen_names[key]}")
-        if email:
-            seen_emails.setdefault(email, number)
-        seen_names.setdefault(key, number)
+        duplicate = roster.duplicate(
+            values["full_name"], values["country"], values["email"]
+        )
+        if duplicate:
+            errors.append(duplicate)
+        roster.add(
+            f"line {number}", values["full_name"], values["country"], values["email"]
+        )
         rows.append(PersonRow(line=number, values=values, errors=tuple(errors)))
     if not rows:
         raise CsvError("The file has a header but no participant rows.")
@@ -122,60 +135,45 @@ def parse(
 
 
 def _check(values: dict) -> list[str]:
+    """Check and normalise a row's cells in place; the problems found, each
+    led by its column."""
     errors = []
-    if not values["full_name"]:
-        errors.append("full_name is empty")
-    elif len(values["full_name"]) > 300:
-        errors.append("full_name is longer than 300 characters")
-    country = values["country"].upper()
-    values["country"] = country
-    if not tz.is_known_country(country):
-        errors.append(f"unknown country {values['country']!r} (use a code like FR)")
-    delegation = values["delegation_country"].upper()
-    values["delegation_country"] = delegation
-    if delegation and not tz.is_known_country(delegation):
-        errors.append(f"unknown delegation_country {delegation!r}")
-    if values["timezone"]:
+
+    def check(column: str, rule) -> bool:
         try:
-            values["timezone"] = tz.canonical_zone(values["timezone"])
-        except tz.TimeZoneError:
-            errors.append(f"unknown time zone {values['timezone']!r}")
-        else:
-            zones = tz.country_zones(country)
-            if zones and values["timezone"] not in zones:
-                errors.append(
-                    f"{values['timezone']} is not a time zone of "
-                    f"{tz.country_name(country)}"
-                )
-    elif tz.is_known_country(country):
-        zone = tz.default_zone_for_country(country)
-        if zone is None:
-            errors.append(
-                f"{tz.country_name(country)} has several time zones: give timezone"
-            )
-        else:
-            values["timezone"] = zone
-    role = values["role"].lower() or "speaker"
-    values["role"] = role
-    if role not in v.values(v.PARTICIPANT_ROLES):
-        errors.append(f"unknown role {role!r}")
-    if values["email"]:
-        try:
-            values["email"] = validate_email(
-                values["email"], check_deliverability=False
-            ).normalized
-        except EmailNotValidError:
-            errors.append(f"bad email {values['email']!r}")
+            values[column] = rule(values[column])
+        except fields.FieldError as exc:
+            errors.append(f"{column}: {exc}")
+            return False
+        return True
+
+    for column, model_column in TEXT_COLUMNS.items():
+        check(
+            column,
+            lambda cell, c=model_column: fields.text(
+                cell, c, required=c == "person.full_name"
+            ),
+        )
+    known = check("country", lambda cell: fields.country(cell, required=True))
+    check("delegation_country", lambda cell: fields.country(cell) or "")
+    if known:
+        check("timezone", lambda cell: fields.person_zone(values["country"], cell))
+    else:
+        values["timezone"] = values["timezone"].strip()
+    check(
+        "role",
+        lambda cell: fields.choice(
+            cell.strip().lower() or "speaker", v.PARTICIPANT_ROLES
+        ),
+    )
+    check("email", lambda cell: fields.email(cell) or "")
+    check("languages", lambda cell: "; ".join(fields.language_list(cell)))
     return errors
 
 
-def name_key(full_name: str, country: str) -> tuple[str, str]:
-    """Two rows with this pair are taken for one person."""
-    return full_name.casefold(), country
-
-
 def languages(values: dict) -> list[str]:
-    return [p.strip() for p in values.get("languages", "").split(";") if p.strip()]
+    """A checked row's language tags."""
+    return list(fields.language_list(values.get("languages", "")))
 
 
 def row_fields(row: PersonRow) -> dict:

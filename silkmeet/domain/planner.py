@@ -15,13 +15,13 @@ from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import fields
 from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 
 STEP = timedelta(minutes=15)
 MAX_DAYS = 31
-MAX_DURATION_MINUTES = 24 * 60
 WARN_BEFORE = timedelta(days=7)
 
 
@@ -61,7 +61,8 @@ def group_attendees(attendees: Sequence[Attendee]) -> list[ZoneGroup]:
 
 
 def check_request(first_day: date, last_day: date, duration_minutes: int) -> None:
-    """Refuse ranges over 31 days and durations outside 1 minute–24 hours."""
+    """Refuse ranges over 31 days or outside ``fields.day``, and durations
+    outside ``fields.DURATION``."""
     if last_day < first_day:
         raise PlannerError("The last day comes before the first day.")
     days = (last_day - first_day).days + 1
@@ -69,8 +70,12 @@ def check_request(first_day: date, last_day: date, duration_minutes: int) -> Non
         raise PlannerError(
             f"Choose at most {MAX_DAYS} days at once; that range has {days}."
         )
-    if not 1 <= duration_minutes <= MAX_DURATION_MINUTES:
-        raise PlannerError("The duration must be between 1 minute and 24 hours.")
+    try:
+        fields.day(first_day)
+        fields.day(last_day)
+        fields.minutes(duration_minutes)
+    except fields.FieldError as exc:
+        raise PlannerError(str(exc)) from None
 
 
 def candidate_starts(first_day: date, last_day: date, zone: str) -> list[datetime]:

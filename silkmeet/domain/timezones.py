@@ -135,7 +135,10 @@ def localize(wall: datetime, zone: str) -> datetime:
             f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}: "
             "the clocks go back; choose a time outside that hour"
         ) from None
-    return local.astimezone(UTC)
+    try:
+        return local.astimezone(UTC)
+    except OverflowError:
+        raise TimeZoneError(f"{wall:%Y-%m-%d %H:%M} is out of range") from None
 
 
 def to_local(instant: datetime, zone: str) -> datetime:
@@ -258,20 +261,30 @@ def format_offset(minutes: int) -> str:
     return f"UTC{sign}{hours:02d}:{mins:02d}"
 
 
+def parse_datetime(text: str) -> datetime:
+    """An ISO 8601 date-time as written: aware with an offset or ``Z``, else a
+    naive wall time."""
+    if not isinstance(text, str):
+        raise TimeZoneError("expected an ISO 8601 date-time string")
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        shown = repr(text) if len(text) <= 40 else repr(text[:37]) + "…"
+        raise TimeZoneError(f"{shown} is not an ISO 8601 date-time") from None
+
+
 def parse_instant(text: str, zone: str | None = None) -> datetime:
     """Parse an ISO 8601 date-time into a UTC instant.
 
     With an offset or ``Z`` it is an instant; without one it is a wall time in
     ``zone`` (refused if ``zone`` is missing, or the wall time is impossible).
     """
-    if not isinstance(text, str):
-        raise TimeZoneError("expected an ISO 8601 date-time string")
-    try:
-        value = datetime.fromisoformat(text.strip())
-    except ValueError:
-        raise TimeZoneError(f"{text!r} is not an ISO 8601 date-time") from None
+    value = parse_datetime(text)
     if value.tzinfo is not None:
-        return value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:
+            raise TimeZoneError(f"{text!r} is out of range") from None
     if zone is None:
         raise TimeZoneError(f"{text!r} has no UTC offset and no zone to read it in")
     return localize(value, zone)

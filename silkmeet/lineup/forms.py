@@ -16,21 +16,21 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import ValidationError
-from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
-from wtforms.validators import Length
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
+from silkmeet.domain import fields
 from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.organiser.forms import DURATION
-from silkmeet.organiser.forms import check_languages
+from silkmeet.organiser.forms import REQUIRED
+from silkmeet.organiser.forms import checked
 from silkmeet.organiser.forms import choices
 from silkmeet.organiser.forms import country_choices
+from silkmeet.organiser.forms import text
 
 
 class SpeakerEntry(Form):
@@ -40,7 +40,9 @@ class SpeakerEntry(Form):
 
 class ItemForm(FlaskForm):
     lineup_version = HiddenField()
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
+    title = StringField(
+        "Title", validators=[text("agenda_item.title", True)], render_kw=REQUIRED
+    )
     kind = SelectField("Kind", choices=choices(v.ITEM_KINDS), default="other")
     country = SelectField(
         "Country (for country blocks)", choices=country_choices(), default=""
@@ -55,15 +57,18 @@ class ItemForm(FlaskForm):
     fixed_start = DateTimeLocalField(
         "Fixed clock time (reference zone)",
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), checked(fields.wall_time)],
     )
-    notes = TextAreaField("Notes for the chair", validators=[Length(max=5000)])
+    notes = TextAreaField("Notes for the chair", validators=[text("agenda_item.notes")])
     technical_cue = SelectField(
         "Technical cue", choices=choices(v.TECHNICAL_CUES), default="none"
     )
-    technical_note = StringField("Technical note", validators=[Length(max=500)])
+    technical_note = StringField(
+        "Technical note", validators=[text("agenda_item.technical_note")]
+    )
     interpretation_language = StringField(
-        "Interpretation language", validators=[Length(max=35), check_languages]
+        "Interpretation language",
+        validators=[checked(fields.interpretation_language)],
     )
     speakers = FieldList(FormField(SpeakerEntry), min_entries=1)
 
@@ -141,24 +146,18 @@ class PlannerForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date = DateField("First day", validators=[Optional()])
-    until = DateField("Last day (optional, up to 31 days)", validators=[Optional()])
-    duration = IntegerField(
-        "Duration (minutes)",
-        validators=[
-            Optional(),
-            NumberRange(
-                v.MIN_DURATION,
-                v.MAX_DURATION,
-                "The duration must be between 1 and 1440 minutes.",
-            ),
-        ],
+    date = DateField("First day", validators=[Optional(), checked(fields.day)])
+    until = DateField(
+        "Last day (optional, up to 31 days)",
+        validators=[Optional(), checked(fields.day)],
     )
+    duration = IntegerField("Duration (minutes)", validators=[Optional(), DURATION])
     time = StringField(
         "Start to check (HH:MM)",
         validators=[
             Optional(),
-            Regexp(r"^([01]\d|2[0-3]):[0-5]\d$", message="Type a time as HH:MM."),
+            # \Z, not $: "$" lets a final newline through, which strptime refuses.
+            Regexp(r"([01]\d|2[0-3]):[0-5]\d\Z", message="Type a time as HH:MM."),
         ],
     )
     at = HiddenField()

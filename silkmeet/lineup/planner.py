@@ -13,6 +13,7 @@ from flask_login import login_required
 
 from silkmeet import timetable
 from silkmeet.access import organiser_conference
+from silkmeet.domain import fields
 from silkmeet.domain import planner
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
@@ -66,8 +67,8 @@ def show_planner(slug: str):
     choices_to_pick: list[datetime] = []
     if form.at.data:
         try:
-            start = tz.parse_instant(form.at.data)
-        except tz.TimeZoneError as exc:
+            start = fields.parse_instant(form.at.data, zone)
+        except fields.FieldError as exc:
             errors.append(str(exc))
         else:
             choice = planner.evaluate(start, duration, groups, zone)

@@ -1,9 +1,5 @@
 from __future__ import annotations
 
-import re
-
-from email_validator import EmailNotValidError
-from email_validator import validate_email
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
@@ -17,23 +13,41 @@ from wtforms import TextAreaField
 from wtforms import URLField
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
-from wtforms.validators import Length
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
-from wtforms.validators import Regexp
 
+from silkmeet.domain import fields
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 
-SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
-DURATION = NumberRange(
-    v.MIN_DURATION, v.MAX_DURATION, message="Give a number of minutes from 1 to 1440."
-)
+
+def checked(rule, *args, store: bool = True, **kwargs):
+    """A validator that runs a :mod:`silkmeet.domain.fields` rule on the field's
+    data and shows its message; with ``store`` the field keeps the value as the
+    rule returns it (stripped, canonical)."""
+
+    def validate(form, field):
+        if field.process_errors:
+            return  # not a date or a number at all: the field said so
+        try:
+            value = rule(field.data, *args, **kwargs)
+        except fields.FieldError as exc:
+            raise ValidationError(str(exc)) from None
+        if store:
+            field.data = value
+
+    return validate
+
+
+def text(column: str, required: bool = False):
+    """The validator of a text going to ``column`` (``fields.MAX_LENGTH``)."""
+    return checked(fields.text, column, required=required)
+
+
+REQUIRED = {"required": True}
+DURATION = checked(fields.minutes)
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -46,19 +60,10 @@ def country_choices(blank: str = "—"):
 
 
 def zone_choices():
-    import pytz
-
-    return choices([("", "—")] + [(z, z) for z in pytz.common_timezones])
+    return choices([("", "—")] + [(z, z) for z in tz.offered_zones()])
 
 
-def language_list(text: str) -> list[str]:
-    return [part.strip() for part in (text or "").split(",") if part.strip()]
-
-
-def check_languages(form, field):
-    for tag in language_list(field.data):
-        if not LANGUAGE_RE.match(tag):
-            raise ValidationError(f"{tag!r} is not a language tag like en or pt-BR.")
+LANGUAGES = checked(fields.language_list, store=False)
 
 
 class OffsetsField(StringField):
@@ -90,21 +95,20 @@ class OffsetField(StringField):
 
 
 class ConferenceForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(), Length(max=300)])
-    slug = StringField(
-        "Short name for links",
-        validators=[
-            DataRequired(),
-            Length(max=80),
-            Regexp(SLUG_RE, message="Lower-case letters, digits and hyphens only."),
-        ],
+    title = StringField(
+        "Title", validators=[text("conference.title", True)], render_kw=REQUIRED
     )
-    description = TextAreaField("Description", validators=[Length(max=5000)])
+    slug = StringField(
+        "Short name for links", validators=[checked(fields.slug)], render_kw=REQUIRED
+    )
+    description = TextAreaField(
+        "Description", validators=[text("conference.description")]
+    )
     timezone = SelectField("Reference time zone", validators=[DataRequired()])
     start = DateTimeLocalField(
         "Start (in the reference zone)",
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
+        validators=[Optional(), checked(fields.wall_time)],
     )
     duration_minutes = IntegerField(
         "Planned duration (minutes)", validators=[InputRequired(), DURATION]
@@ -112,19 +116,19 @@ class ConferenceForm(FlaskForm):
     buffer_minutes = IntegerField(
         "Buffer between items (minutes)",
         default=0,
-        validators=[InputRequired(), NumberRange(0, 240, message="0 to 240 minutes.")],
+        validators=[InputRequired(), checked(fields.minutes, fields.BUFFER)],
     )
     status = SelectField("Status", choices=choices(v.CONFERENCE_STATUSES))
-    video_platform = StringField("Video platform", validators=[Length(max=100)])
-    join_url = URLField(
-        "Join link", validators=[Optional(), URL(message="Give a full https:// link.")]
+    video_platform = StringField(
+        "Video platform", validators=[text("conference.video_platform")]
     )
-    meeting_id = StringField("Meeting ID", validators=[Length(max=100)])
-    passcode = StringField("Passcode", validators=[Length(max=100)])
-    dial_in = TextAreaField("Dial-in numbers", validators=[Length(max=2000)])
-    languages = StringField("Languages", validators=[Length(max=300), check_languages])
+    join_url = URLField("Join link", validators=[checked(fields.join_url)])
+    meeting_id = StringField("Meeting ID", validators=[text("conference.meeting_id")])
+    passcode = StringField("Passcode", validators=[text("conference.passcode")])
+    dial_in = TextAreaField("Dial-in numbers", validators=[text("conference.dial_in")])
+    languages = StringField("Languages", validators=[LANGUAGES])
     interpretation_channels = StringField(
-        "Interpretation channels", validators=[Length(max=300), check_languages]
+        "Interpretation channels", validators=[LANGUAGES]
     )
     reminder_offsets = OffsetsField(
         "Reminder e-mails before the start",
@@ -156,14 +160,16 @@ class ConferenceForm(FlaskForm):
 
     def validate_timezone(self, field):
         try:
-            field.data = tz.canonical_zone(field.data)
-        except tz.TimeZoneError as exc:
+            field.data = fields.zone(field.data)
+        except fields.FieldError as exc:
             raise ValidationError(str(exc)) from None
 
 
 class OrganiserForm(FlaskForm):
     email = EmailField(
-        "Organiser's email", validators=[DataRequired(), Length(max=320)]
+        "Organiser's email",
+        validators=[text("organiser.email", True)],
+        render_kw=REQUIRED,
     )
     access = SelectField(
         "Rights", choices=choices(v.ORGANISER_RIGHTS), default="editor"
@@ -171,7 +177,9 @@ class OrganiserForm(FlaskForm):
 
 
 class HostForm(FlaskForm):
-    name = StringField("Organisation", validators=[DataRequired(), Length(max=300)])
+    name = StringField(
+        "Organisation", validators=[text("organisation.name", True)], render_kw=REQUIRED
+    )
     country = SelectField("Country", choices=country_choices(), default="")
     kind = SelectField("Kind", choices=choices(v.ORGANISATION_KINDS))
     role = SelectField("Role", choices=choices(v.HOST_ROLES))
@@ -188,14 +196,22 @@ class ChairForm(FlaskForm):
 
 class PersonForm(FlaskForm):
     full_name = StringField(
-        "Full name (own script)", validators=[DataRequired(), Length(max=300)]
+        "Full name (own script)",
+        validators=[text("person.full_name", True)],
+        render_kw=REQUIRED,
     )
-    latin_name = StringField("Name in Latin script", validators=[Length(max=300)])
-    honorific = StringField("Honorific", validators=[Length(max=50)])
-    position = StringField("Position", validators=[Length(max=300)])
-    organisation = StringField("Organisation", validators=[Length(max=300)])
+    latin_name = StringField(
+        "Name in Latin script", validators=[text("person.latin_name")]
+    )
+    honorific = StringField("Honorific", validators=[text("person.honorific")])
+    position = StringField("Position", validators=[text("person.position")])
+    organisation = StringField("Organisation", validators=[text("organisation.name")])
     country = SelectField(
-        "Country", choices=country_choices(), validators=[DataRequired()]
+        "Country",
+        choices=country_choices(),
+        validate_choice=False,
+        validators=[checked(fields.country, required=True)],
+        render_kw=REQUIRED,
     )
     timezone = SelectField("Time zone", validate_choice=False)
     role = SelectField("Role", choices=choices(v.PARTICIPANT_ROLES), default="speaker")
@@ -203,10 +219,14 @@ class PersonForm(FlaskForm):
         "Speaks for (delegation)",
         choices=country_choices("Same as country"),
         default="",
+        validate_choice=False,
+        validators=[checked(fields.country)],
     )
-    email = EmailField("Email", validators=[Optional(), Length(max=320)])
-    languages = StringField("Languages", validators=[Length(max=300), check_languages])
-    pronunciation = StringField("Pronunciation", validators=[Length(max=300)])
+    email = EmailField("Email", validators=[checked(fields.email)])
+    languages = StringField("Languages", validators=[LANGUAGES])
+    pronunciation = StringField(
+        "Pronunciation", validators=[text("person.pronunciation")]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -221,25 +241,12 @@ class PersonForm(FlaskForm):
             self.timezone.choices = zone_choices()
 
     def validate_timezone(self, field):
+        if self.country.errors:
+            return  # no country to check the zone against
         try:
-            zone = tz.canonical_zone(field.data or "")
-        except tz.TimeZoneError:
-            raise ValidationError("Choose the person's time zone.") from None
-        zones = tz.country_zones(self.country.data or "")
-        if zones and zone not in zones and field.data not in zones:
-            raise ValidationError(
-                f"{zone} is not a time zone of {tz.country_name(self.country.data)}."
-            )
-        field.data = zone
-
-    def validate_email(self, field):
-        if field.data:
-            try:
-                field.data = validate_email(
-                    field.data, check_deliverability=False
-                ).normalized
-            except EmailNotValidError as exc:
-                raise ValidationError(str(exc)) from None
+            field.data = fields.person_zone(self.country.data, field.data)
+        except fields.FieldError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class ImportForm(FlaskForm):

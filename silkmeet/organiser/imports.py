@@ -27,12 +27,9 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
 from silkmeet.domain import people_csv
-from silkmeet.domain.emails import email_key
 from silkmeet.extensions import db
 from silkmeet.models import Conference
-from silkmeet.models import Participation
 from silkmeet.models import PeopleImport
-from silkmeet.models import Person
 from silkmeet.organiser.operations import flush_people
 from silkmeet.organiser.operations import new_participation
 from silkmeet.organiser.operations import organisation_key
@@ -53,22 +50,6 @@ class AlreadyImported(Exception):
         "Nothing was imported this time: these people were imported already "
         "(the import was confirmed twice)."
     )
-
-
-def existing_keys(conference: Conference) -> tuple[set[str], set[tuple[str, str]]]:
-    """The current participants' e-mail keys and name keys, in one statement:
-    what :func:`silkmeet.domain.people_csv.parse` calls duplicates."""
-    rows = db.session.execute(
-        select(Person.email, Person.full_name, Person.country)
-        .join(Participation, Participation.person_id == Person.id)
-        .where(
-            Participation.conference_id == conference.id,
-            Participation.removed_at.is_(None),
-        )
-    ).all()
-    emails = {key for row in rows if (key := email_key(row.email))}
-    names = {people_csv.name_key(row.full_name, row.country) for row in rows}
-    return emails, names
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet.db import utcnow
+from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
-from silkmeet.domain.emails import email_key
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -287,13 +287,21 @@ def remove_participant(participation: Participation) -> None:
     raise_invite_revision_if_changed(conference, before)
 
 
-def email_taken(conference: Conference, email: str, except_id: int | None) -> bool:
-    """Whether another current participant has this address (the form's
-    message; the database has the last word, :class:`EmailTaken`)."""
-    query = select(Participation.id).where(
-        Participation.conference_id == conference.id,
-        Participation.email_key == email_key(email),
+def roster(conference: Conference, except_id: int | None = None) -> fields.Roster:
+    """The conference's current participants (but ``except_id``), in one
+    statement, to find duplicates by :class:`~silkmeet.domain.fields.Roster`'s
+    rule (the database has the last word on e-mails, :class:`EmailTaken`)."""
+    query = (
+        select(Person.email, Person.full_name, Person.country)
+        .join(Participation, Participation.person_id == Person.id)
+        .where(
+            Participation.conference_id == conference.id,
+            Participation.removed_at.is_(None),
+        )
     )
     if except_id is not None:
         query = query.where(Participation.id != except_id)
-    return db.session.scalar(query.limit(1)) is not None
+    found = fields.Roster()
+    for row in db.session.execute(query):
+        found.add(fields.EXISTING, row.full_name, row.country, row.email)
+    return found

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from silkmeet import timetable
 from silkmeet.access import organiser_conference
 from silkmeet.db import utcnow
+from silkmeet.domain import fields as rules
 from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -86,16 +87,18 @@ def conference_fields(form: forms.ConferenceForm) -> dict | None:
     fields["passcode"] = fields["passcode"] or ""
     fields["dial_in"] = fields["dial_in"] or ""
     fields["reminder_offsets"] = list(fields["reminder_offsets"] or ())
-    fields["languages"] = forms.language_list(form.languages.data)
-    fields["interpretation_channels"] = forms.language_list(
-        form.interpretation_channels.data
+    fields["languages"] = list(rules.language_list(form.languages.data))
+    fields["interpretation_channels"] = list(
+        rules.language_list(form.interpretation_channels.data)
     )
     ok = True
     fields["start_at"] = None
     if form.start.data is not None:
         try:
-            fields["start_at"] = tz.localize(form.start.data, fields["timezone"])
-        except tz.TimeZoneError as exc:
+            fields["start_at"] = rules.local_instant(
+                form.start.data, fields["timezone"]
+            )
+        except rules.FieldError as exc:
             form.start.errors.append(str(exc) + ".")
             ok = False
     return fields if ok else None
@@ -324,7 +327,7 @@ def person_fields(form: forms.PersonForm) -> dict:
         "role": form.role.data,
         "delegation_country": form.delegation_country.data or None,
         "email": form.email.data or None,
-        "languages": forms.language_list(form.languages.data),
+        "languages": list(rules.language_list(form.languages.data)),
         "pronunciation": (form.pronunciation.data or "").strip(),
     }
 
@@ -355,22 +358,25 @@ def edit_person(slug, participation_id=None):
     refresh = "refresh_zones" in request.form
     if not refresh and form.validate_on_submit():
         fields = person_fields(form)
-        try:
-            if fields["email"] and ops.email_taken(
-                conference, fields["email"], participation_id
-            ):
-                raise ops.EmailTaken
-            if participation is None:
-                ops.add_participant(conference, **fields)
-                flash(f"{fields['full_name']} added.")
-            else:
-                ops.update_participant(participation, **fields)
-                flash(f"{fields['full_name']} saved.")
-            db.session.commit()
-            return redirect(url_for("organiser.list_people", slug=slug))
-        except ops.EmailTaken:
-            db.session.rollback()
-            form.email.errors.append(ops.EmailTaken.message)
+        duplicate = ops.roster(conference, participation_id).duplicate(
+            fields["full_name"], fields["country"], fields["email"]
+        )
+        if duplicate:
+            form.email.errors.append(duplicate)
+        else:
+            try:
+                if participation is None:
+                    ops.add_participant(conference, **fields)
+                    flash(f"{fields['full_name']} added.")
+                else:
+                    ops.update_participant(participation, **fields)
+                    flash(f"{fields['full_name']} saved.")
+                db.session.commit()
+                return redirect(url_for("organiser.list_people", slug=slug))
+            except ops.EmailTaken:
+                # Added by someone else since the check above.
+                db.session.rollback()
+                form.email.errors.append(ops.EmailTaken.message)
     status = 400 if request.method == "POST" and not refresh else 200
     return (
         render_template(
@@ -424,7 +430,7 @@ def import_people(slug):
         data = form.file.data.read()
         try:
             text = people_csv.decode(data)
-            rows = people_csv.parse(text, *imports.existing_keys(conference))
+            rows = people_csv.parse(text, ops.roster(conference))
         except people_csv.CsvError as exc:
             error = str(exc)
         else:
@@ -457,7 +463,7 @@ def confirm_import(slug):
             text = base64.b64decode(form.payload.data, validate=True).decode()
         except (binascii.Error, UnicodeDecodeError):
             raise imports.ImportRefused(imports.UPLOAD_AGAIN) from None
-        rows = people_csv.parse(text, *imports.existing_keys(conference))
+        rows = people_csv.parse(text, ops.roster(conference))
         # Before anything is written: a second confirm of this preview ends here.
         imports.claim_ticket(conference, form.ticket.data, text, len(rows))
         if not all(row.ok for row in rows):

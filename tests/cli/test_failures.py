@@ -4,6 +4,8 @@ break the parser, dates past the calendar's end)."""
 
 import json
 import sys
+from datetime import UTC
+from datetime import datetime
 
 import pytest
 from factories import build_doc
@@ -16,8 +18,9 @@ from silkmeet.extensions import db
 from silkmeet.models import Conference
 
 # 18:00 in Paris on the last day there is: the first hour of the meeting ends
-# in year 10000, which no datetime holds.
-LAST_DAY = "9999-12-31T18:00:00"
+# in year 10000, which no datetime holds. No way in takes such a date any more
+# (``fields.FIRST_DAY``..``LAST_DAY``); a row written before that rule still can.
+LAST_DAY = datetime(9999, 12, 31, 17, tzinfo=UTC)
 
 
 def one_line_failure(result) -> str:
@@ -63,14 +66,16 @@ def test_a_number_with_thousands_of_digits_is_refused_in_one_line(
     [["schedule", "last-day", "--json"], ["invites", "last-day", "--out", "{tmp}"]],
 )
 def test_a_meeting_past_the_last_date_fails_in_one_line(
-    runner, make_conference, tmp_path, args
+    app, runner, make_conference, tmp_path, args
 ):
-    make_conference(
+    conference_id = make_conference(
         slug="last-day",
-        start=LAST_DAY,
         timezone="Europe/Paris",
         speakers=[("Ana", "BR", "America/Sao_Paulo"), ("Aiko", "JP", "Asia/Tokyo")],
     )
+    with app.app_context():
+        db.session.get(Conference, conference_id).start_at = LAST_DAY
+        db.session.commit()
     args = [a.format(tmp=tmp_path / "invites") for a in args]
     line = one_line_failure(runner.invoke(args=args))
     assert "out of range" in line

@@ -1,6 +1,10 @@
 import pytest
 
+from silkmeet.domain import fields
 from silkmeet.domain import people_csv
+from silkmeet.domain import vocabulary as v
+
+ROLES = ", ".join(v.values(v.PARTICIPANT_ROLES))
 
 HEADER = "full_name,country,timezone,role,email\n"
 
@@ -12,17 +16,40 @@ HEADER = "full_name,country,timezone,role,email\n"
         ("Ana,br,america/sao_paulo,,", (), "America/Sao_Paulo"),
         ("Nino,GE,,,", (), "Asia/Tbilisi"),  # one zone: filled in
         ("Ram,NP,Asia/Katmandu,,", (), "Asia/Kathmandu"),  # alias → canonical
-        ("Ana,BR,,,", ("Brazil has several time zones: give timezone",), ""),
-        ("X,XX,,,", ("unknown country 'XX' (use a code like FR)",), ""),
-        ("X,FR,Europe/Lyon,,", ("unknown time zone 'Europe/Lyon'",), "Europe/Lyon"),
+        (
+            "Ana,BR,,,",
+            (
+                "timezone: required: Brazil has 16 time zones (America/Noronha, "
+                "America/Belem, America/Fortaleza, America/Recife, …); choose the "
+                "person's own",
+            ),
+            "",
+        ),
+        (
+            "X,XX,,,",
+            (
+                "country: unknown country 'XX'; use an ISO 3166-1 alpha-2 code "
+                "such as FR",
+            ),
+            "",
+        ),
+        (
+            "X,FR,Europe/Lyon,,",
+            ("timezone: unknown time zone 'Europe/Lyon'",),
+            "Europe/Lyon",
+        ),
         (
             "X,FR,Asia/Tokyo,,",
-            ("Asia/Tokyo is not a time zone of France",),
+            ("timezone: Asia/Tokyo is not a time zone of France",),
             "Asia/Tokyo",
         ),
-        ("X,FR,,boss,", ("unknown role 'boss'",), "Europe/Paris"),
-        ("X,FR,,,nope", ("bad email 'nope'",), "Europe/Paris"),
-        (",FR,,,", ("full_name is empty",), "Europe/Paris"),
+        ("X,FR,,boss,", ("role: 'boss' is not one of " + ROLES,), "Europe/Paris"),
+        (
+            "X,FR,,,nope",
+            ("email: An email address must have an @-sign.",),
+            "Europe/Paris",
+        ),
+        (",FR,,,", ("full_name: must not be empty",), "Europe/Paris"),
         ("X,FR,,,,extra", ("6 cells but 5 columns",), "Europe/Paris"),
     ],
 )
@@ -33,15 +60,24 @@ def test_row_checks(row, errors, zone):
 
 
 def test_duplicates_in_the_file_and_in_the_conference():
+    existing = fields.Roster()
+    existing.add(fields.EXISTING, "C", "FR", "c@x.org")
     rows = people_csv.parse(
-        HEADER + "A,FR,,,a@x.org\nB,FR,,,A@X.org\nA,FR,,,\nC,FR,,,c@x.org\n",
-        existing_emails={"c@x.org"},
+        HEADER
+        + "A,FR,,,a@x.org\nB,FR,,,A@X.org\nA,FR,,,\nC,FR,,,c@x.org\n"
+        + "D,FR,,,d1@x.org\nD,FR,,,d2@x.org\n",
+        existing,
     )
     assert [r.errors for r in rows] == [
         (),
-        ("duplicate: same email as line 2",),
-        ("duplicate: same name and country as line 2",),
-        ("duplicate: c@x.org is already a participant",),
+        ("duplicate: the same e-mail address as line 2",),
+        (
+            "duplicate: the same name and country as line 2 (give both their "
+            "e-mail addresses if they are two people)",
+        ),
+        ("duplicate: the same e-mail address as " + fields.EXISTING,),
+        (),
+        (),  # one name, two addresses: two people
     ]
 
 

@@ -114,8 +114,8 @@ def test_sao_paulo_midnight_that_did_not_exist():
     [
         (date(2026, 1, 1), date(2026, 2, 1), 60, "at most 31 days"),
         (date(2026, 1, 2), date(2026, 1, 1), 60, "before the first"),
-        (date(2026, 1, 1), date(2026, 1, 1), 1441, "24 hours"),
-        (date(2026, 1, 1), date(2026, 1, 1), 0, "24 hours"),
+        (date(2026, 1, 1), date(2026, 1, 1), 1441, "minutes from 1 to 1440"),
+        (date(2026, 1, 1), date(2026, 1, 1), 0, "minutes from 1 to 1440"),
     ],
 )
 def test_refused_requests(first, last, minutes, message):

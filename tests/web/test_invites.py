@@ -495,7 +495,10 @@ def test_uids_survive_a_move_to_another_database(app, client, demo, tmp_path):
     with other.app_context():
         db.create_all()
         # Another conference first, so that the moved one's rows get other ids.
-        filler = build_doc(slug="filler", speakers=[("A", "FR", "Europe/Paris")] * 30)
+        filler = build_doc(
+            slug="filler",
+            speakers=[(f"A{n}", "FR", "Europe/Paris") for n in range(30)],
+        )
         import_conference(fmt.parse(filler))
         import_conference(fmt.loads(text))
         db.session.commit()

@@ -278,7 +278,7 @@ def test_add_item_with_speakers_and_bad_input(client, organiser, app):
     )
     assert bad.status_code == 400
     page = bad.get_data(as_text=True)
-    assert "Give a number of minutes from 1 to 1440." in page
+    assert "give a number of minutes from 1 to 1440" in page
     assert 'value="Thanks"' in page
     assert order(app)[1] == version
     bad = client.post(

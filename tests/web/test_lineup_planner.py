@@ -28,7 +28,7 @@ def test_planner_default_and_ranking(client, auth, demo):
     ("query", "message"),
     [
         ("date=2026-01-01&until=2026-02-15&duration=60", "at most 31 days"),
-        ("date=2026-01-01&duration=1500", "between 1 and 1440"),
+        ("date=2026-01-01&duration=1500", "give a number of minutes from 1 to 1440"),
         ("date=2026-01-01&time=25:00", "HH:MM"),
     ],
 )

@@ -71,7 +71,7 @@ def test_bad_duration_and_taken_slug(client, auth, demo):
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Give a number of minutes from 1 to 1440." in page
+    assert "give a number of minutes from 1 to 1440" in page
     assert "Another conference already uses this short name." in page
 
 

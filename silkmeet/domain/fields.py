@@ -1,0 +1,376 @@
+"""One validation per field: what a valid slug, language tag, e-mail, country,
+time zone, date, duration or text of each column is, and when two participants
+are the same person.
+
+Every way in calls these: the organiser forms (through
+``organiser.forms.checked``), the CSV import (``people_csv``), the JSON import
+(``conference_format``) and the commands. Each function returns the value as it
+is stored, or raises :class:`FieldError` whose message every way in shows as it
+is, after its own idea of where (a form field, ``languages:`` in a CSV row,
+``participants[3].person.languages[0]:`` in JSON).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from email_validator import EmailNotValidError
+from email_validator import validate_email
+
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
+from silkmeet.domain.emails import email_key
+
+
+class FieldError(ValueError):
+    """A value that a field does not take; the message says why."""
+
+
+def shown(value: Any) -> str:
+    """A refused value as a message quotes it: its repr, cut at 40 characters."""
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+# -- texts -----------------------------------------------------------------------
+
+# The longest text each column takes, named "table.column" after the models. A
+# String column's limit is its length (tests/domain/test_fields.py checks that
+# they agree); a Text column has none in the database, so the limit is ours.
+MAX_LENGTH = {
+    "conference.slug": 80,
+    "conference.title": 300,
+    "conference.description": 20000,  # Text
+    "conference.timezone": 64,
+    "conference.video_platform": 100,
+    "conference.join_url": 2000,
+    "conference.meeting_id": 100,
+    "conference.passcode": 100,
+    "conference.dial_in": 2000,  # Text
+    "organisation.name": 300,
+    "organisation.short_name": 100,
+    "person.full_name": 300,
+    "person.latin_name": 300,
+    "person.honorific": 50,
+    "person.position": 300,
+    "person.timezone": 64,
+    "person.email": 320,
+    "person.pronunciation": 300,
+    "agenda_item.title": 300,
+    "agenda_item.notes": 20000,  # Text
+    "agenda_item.technical_note": 500,
+    "agenda_item.interpretation_language": 35,
+    "organiser.email": 320,
+}
+
+
+def text(value: Any, column: str, required: bool = False) -> str:
+    """A text for ``column`` (a key of :data:`MAX_LENGTH`), spaces around it
+    removed; no NUL (PostgreSQL cannot store one)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise FieldError(f"expected text, found {type(value).__name__}")
+    value = value.strip()
+    if required and not value:
+        raise FieldError("must not be empty")
+    limit = MAX_LENGTH[column]
+    if len(value) > limit:
+        raise FieldError(f"{len(value)} characters; at most {limit}")
+    if "\x00" in value:
+        raise FieldError("contains a NUL character")
+    return value
+
+
+# -- identifiers -----------------------------------------------------------------
+
+# Whole-value patterns: always used with fullmatch (``$`` would let a final
+# newline through).
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+# What separates language tags typed in one box or one CSV cell.
+LANGUAGE_SEPARATORS = re.compile(r"[,;]")
+
+
+def slug(value: Any) -> str:
+    """A conference's short name for links and file names, taken as typed:
+    ``silk-cities-2020``. Nothing is stripped: a slug with a space or a final
+    newline is refused, not silently changed."""
+    if not isinstance(value, str) or not value:
+        raise FieldError("required: lower-case letters, digits and single hyphens")
+    if len(value) > MAX_LENGTH["conference.slug"]:
+        raise FieldError(
+            f"{len(value)} characters; at most {MAX_LENGTH['conference.slug']}"
+        )
+    if not SLUG_RE.fullmatch(value):
+        raise FieldError(
+            f"{shown(value)} must be lower-case letters, digits and single hyphens, "
+            "like silk-cities-2020"
+        )
+    return value
+
+
+def language_tag(value: Any) -> str:
+    """One language tag: ``en``, ``pt-BR``, ``zh-Hant``."""
+    if (
+        not isinstance(value, str)
+        or len(value) > MAX_LENGTH["agenda_item.interpretation_language"]
+        or not LANGUAGE_RE.fullmatch(value)
+    ):
+        raise FieldError(f"{shown(value)} is not a language tag like en or pt-BR")
+    return value
+
+
+def interpretation_language(value: Any) -> str | None:
+    """An item's one interpretation language; None when blank."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return language_tag(value.strip() if isinstance(value, str) else value)
+
+
+def language_list(value: Any) -> tuple[str, ...]:
+    """Language tags typed in one box or cell, separated by ``,`` or ``;``:
+    ``en, pt-BR`` or ``zh;en``."""
+    if value is None:
+        return ()
+    if not isinstance(value, str):
+        raise FieldError(f"expected text, found {type(value).__name__}")
+    return language_tags(
+        part.strip() for part in LANGUAGE_SEPARATORS.split(value) if part.strip()
+    )
+
+
+def language_tags(values: Iterable[Any]) -> tuple[str, ...]:
+    """Each of ``values`` checked by :func:`language_tag`."""
+    return tuple(language_tag(tag) for tag in values)
+
+
+def country(value: Any, required: bool = False) -> str | None:
+    """An ISO 3166-1 alpha-2 code, upper-cased; None when blank and optional."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise FieldError("required: a country code such as FR")
+        return None
+    code = value.strip().upper() if isinstance(value, str) else value
+    if not tz.is_known_country(code):
+        raise FieldError(
+            f"unknown country {shown(value)}; use an ISO 3166-1 alpha-2 code such as FR"
+        )
+    return code
+
+
+def zone(value: Any) -> str:
+    """An IANA time zone, stored under its canonical name (Europe/Kiev →
+    Europe/Kyiv)."""
+    if isinstance(value, str) and len(value) > MAX_LENGTH["person.timezone"]:
+        raise FieldError(f"unknown time zone {shown(value)}")
+    try:
+        return tz.canonical_zone(value)
+    except tz.TimeZoneError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def person_zone(country_code: str, value: Any) -> str:
+    """A person's zone, which must be one of their country's; left blank, the
+    country's only zone."""
+    zones = tz.country_zones(country_code)
+    if value is None or (isinstance(value, str) and not value.strip()):
+        only = tz.default_zone_for_country(country_code)
+        if only is not None:
+            return only
+        if not zones:
+            raise FieldError("a time zone is required")
+        more = ", …" if len(zones) > 4 else ""
+        raise FieldError(
+            f"required: {tz.country_name(country_code)} has {len(zones)} time "
+            f"zones ({', '.join(zones[:4])}{more}); choose the person's own"
+        )
+    canonical = zone(value)
+    if zones and canonical not in zones and value.strip() not in zones:
+        raise FieldError(
+            f"{canonical} is not a time zone of {tz.country_name(country_code)}"
+        )
+    return canonical
+
+
+def email(value: Any) -> str | None:
+    """An e-mail address in its normalised form; None when blank."""
+    value = text(value, "person.email")
+    if not value:
+        return None
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def join_url(value: Any) -> str:
+    """A video call's join link: a full http(s) address, no spaces; blank is
+    none."""
+    value = text(value, "conference.join_url")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(c.isspace() or ord(c) < 32 for c in value)
+    ):
+        raise FieldError("must be a full https:// link without spaces")
+    return value
+
+
+def choice(value: Any, choices: tuple[tuple[str, str], ...]) -> str:
+    """One of the values of a :mod:`~silkmeet.domain.vocabulary` list."""
+    allowed = v.values(choices)
+    if value not in allowed:
+        raise FieldError(f"{shown(value)} is not one of {', '.join(allowed)}")
+    return value
+
+
+# -- numbers ---------------------------------------------------------------------
+
+DURATION = (v.MIN_DURATION, v.MAX_DURATION)
+BUFFER = (0, 240)
+INVITE_REVISION = (0, 10**9)
+
+
+def minutes(value: Any, bounds: tuple[int, int] = DURATION) -> int:
+    """A whole number of minutes within ``bounds`` (both included)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("expected a whole number of minutes")
+    low, high = bounds
+    if not low <= value <= high:
+        raise FieldError(
+            f"{value} is out of range: give a number of minutes from {low} to {high}"
+        )
+    return value
+
+
+def whole_number(value: Any, bounds: tuple[int, int]) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("expected a whole number")
+    low, high = bounds
+    if not low <= value <= high:
+        raise FieldError(f"{value} is out of range; allowed {low} to {high}")
+    return value
+
+
+# -- dates -----------------------------------------------------------------------
+
+# Every date a conference, an item or a planner query may take, where the
+# conference is. Past these, times no longer convert (year 1 and 9999 overflow
+# a datetime as soon as an offset is applied) and no meeting is real.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(2200, 12, 31)
+DATE_RANGE = f"dates go from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def day(value: date) -> date:
+    """A date within :data:`FIRST_DAY` to :data:`LAST_DAY`."""
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise FieldError(f"{DATE_RANGE}; {value.isoformat()} is outside")
+    return value
+
+
+def wall_time(value: datetime) -> datetime:
+    """A naive clock time typed in a zone, on a date within the range."""
+    day(value.date())
+    return value
+
+
+def instant(value: datetime, zone_name: str) -> datetime:
+    """An aware instant whose date in ``zone_name`` is within the range, in
+    UTC."""
+    try:
+        utc = value.astimezone(UTC)
+    except OverflowError:
+        raise FieldError(
+            f"{DATE_RANGE}; {value.date().isoformat()} is outside"
+        ) from None
+    # No offset reaches a day: a UTC date this far inside converts safely.
+    margin = timedelta(days=1)
+    if not FIRST_DAY - margin <= utc.date() <= LAST_DAY + margin:
+        raise FieldError(f"{DATE_RANGE}; {utc.date().isoformat()} is outside")
+    day(tz.to_local(utc, zone_name).date())
+    return utc
+
+
+def local_instant(wall: datetime, zone_name: str) -> datetime:
+    """A clock time typed in ``zone_name`` as a UTC instant: on a date within
+    the range, and one that exists exactly once there."""
+    wall_time(wall)
+    try:
+        return tz.localize(wall, zone_name)
+    except tz.TimeZoneError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def parse_instant(value: Any, zone_name: str) -> datetime:
+    """An ISO 8601 date-time (with an offset, or a clock time in
+    ``zone_name``) as a UTC instant within the range."""
+    try:
+        parsed = tz.parse_datetime(value)
+    except tz.TimeZoneError as exc:
+        raise FieldError(str(exc)) from None
+    if parsed.tzinfo is None:
+        return local_instant(parsed, zone_name)
+    return instant(parsed, zone_name)
+
+
+# -- who is who ------------------------------------------------------------------
+
+
+def name_key(full_name: str, country_code: str | None) -> tuple[str, str]:
+    return (full_name or "").strip().casefold(), country_code or ""
+
+
+EXISTING = "a participant already in the conference"
+
+
+class Roster:
+    """The participants seen so far, to tell a newcomer who is already there.
+
+    Two participants are one person when they share an e-mail address (in any
+    letter case), or a name and a country while one of them has no address:
+    two people of one name need their addresses to be told apart.
+    """
+
+    def __init__(self) -> None:
+        self._emails: dict[str, str] = {}
+        # name key -> (who had it first, whether everyone with it has an address)
+        self._names: dict[tuple[str, str], tuple[str, bool]] = {}
+
+    def add(
+        self, where: str, full_name: str, country_code: str | None, address: str | None
+    ) -> None:
+        """Remember a participant; ``where`` names them in a later message
+        (``line 4``, ``participants[2]``, :data:`EXISTING`)."""
+        key = email_key(address)
+        if key:
+            self._emails.setdefault(key, where)
+        name = name_key(full_name, country_code)
+        first, everyone = self._names.get(name, (where, True))
+        self._names[name] = (first, everyone and bool(key))
+
+    def duplicate(
+        self, full_name: str, country_code: str | None, address: str | None
+    ) -> str | None:
+        """Why this participant is one already in the roster, or None."""
+        key = email_key(address)
+        if key and key in self._emails:
+            return f"duplicate: the same e-mail address as {self._emails[key]}"
+        seen = self._names.get(name_key(full_name, country_code))
+        if seen is not None and not (key and seen[1]):
+            return (
+                f"duplicate: the same name and country as {seen[0]} (give both "
+                "their e-mail addresses if they are two people)"
+            )
+        return None
