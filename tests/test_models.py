@@ -112,3 +112,32 @@ def test_deleting_a_conference_removes_its_agenda(app_ctx):
     db.session.delete(conf)
     db.session.commit()
     assert db.session.scalars(select(AgendaItem)).all() == []
+
+
+def test_field_lengths_are_the_columns_lengths():
+    """``fields.MAX_LENGTH`` names each text column once: a String column's
+    limit is its length; a Text column has none, so the table gives it one."""
+    from sqlalchemy import String
+    from sqlalchemy import Text
+
+    from silkmeet.domain import fields
+    from silkmeet.extensions import db
+
+    tables = db.metadata.tables
+    for name, limit in fields.MAX_LENGTH.items():
+        table, column = name.split(".")
+        kind = tables[table].columns[column].type
+        if isinstance(kind, Text):
+            assert kind.length is None and limit > 0, name
+        else:
+            assert isinstance(kind, String) and kind.length == limit, name
+    # Every text column a person types into has its entry.
+    typed = {
+        "conference": ("title", "description", "video_platform", "join_url"),
+        "person": ("full_name", "latin_name", "honorific", "position", "email"),
+        "agenda_item": ("title", "notes", "technical_note"),
+        "organisation": ("name", "short_name"),
+    }
+    for table, columns in typed.items():
+        for column in columns:
+            assert f"{table}.{column}" in fields.MAX_LENGTH

@@ -50,6 +50,24 @@ def show_planner(slug: str):
         except planner.PlannerError as exc:
             errors.append(str(exc))
     groups = planner.group_attendees(timetable.planner_attendees(conference.id))
+    length = timedelta(minutes=duration)
+    choice = None
+    choices_to_pick: list[datetime] = []
+    if not errors and form.at.data:
+        try:
+            start = fields.parse_instant(form.at.data, zone)
+        except fields.FieldError as exc:
+            errors.append(str(exc))
+        else:
+            choice = planner.evaluate(start, duration, groups, zone)
+    elif not errors and form.time.data:
+        wall = datetime.combine(first, form.time_value())
+        typed = planner.read_typed_start(wall, zone)
+        if typed.ok:
+            choice = planner.evaluate(typed.readings[0], duration, groups, zone)
+        else:
+            notices.append(typed.message)
+            choices_to_pick = list(typed.readings)
     if errors:
         return (
             render_template(
@@ -61,25 +79,6 @@ def show_planner(slug: str):
             ),
             400,
         )
-
-    length = timedelta(minutes=duration)
-    choice = None
-    choices_to_pick: list[datetime] = []
-    if form.at.data:
-        try:
-            start = fields.parse_instant(form.at.data, zone)
-        except fields.FieldError as exc:
-            errors.append(str(exc))
-        else:
-            choice = planner.evaluate(start, duration, groups, zone)
-    elif form.time.data:
-        wall = datetime.combine(first, form.time_value())
-        typed = planner.read_typed_start(wall, zone)
-        if typed.ok:
-            choice = planner.evaluate(typed.readings[0], duration, groups, zone)
-        else:
-            notices.append(typed.message)
-            choices_to_pick = list(typed.readings)
     current = None
     if conference.start_at is not None:
         current = planner.evaluate(
