@@ -104,11 +104,13 @@ class ConferenceForm(FlaskForm):
     description = TextAreaField(
         "Description", validators=[text("conference.description")]
     )
-    timezone = SelectField("Reference time zone", validators=[DataRequired()])
+    timezone = SelectField(
+        "Reference time zone", validate_choice=False, render_kw=REQUIRED
+    )
     start = DateTimeLocalField(
         "Start (in the reference zone)",
         format="%Y-%m-%dT%H:%M",
-        validators=[Optional(), checked(fields.wall_time)],
+        validators=[Optional()],
     )
     duration_minutes = IntegerField(
         "Planned duration (minutes)", validators=[InputRequired(), DURATION]
@@ -163,6 +165,17 @@ class ConferenceForm(FlaskForm):
             field.data = fields.zone(field.data)
         except fields.FieldError as exc:
             raise ValidationError(str(exc)) from None
+
+    def validate_start(self, field):
+        """The typed start must exist exactly once in the zone chosen above."""
+        if field.data is None or field.errors or self.timezone.errors:
+            return
+        try:
+            self.start_at = fields.local_instant(field.data, self.timezone.data)
+        except fields.FieldError as exc:
+            raise ValidationError(str(exc)) from None
+
+    start_at = None  # the start as a UTC instant, once validated
 
 
 class OrganiserForm(FlaskForm):

@@ -79,8 +79,8 @@ def show_dashboard():
     return render_template("organiser/dashboard.html", conferences=conferences)
 
 
-def conference_fields(form: forms.ConferenceForm) -> dict | None:
-    """The model fields from a valid form, or None after adding field errors."""
+def conference_fields(form: forms.ConferenceForm) -> dict:
+    """The model fields from a valid form."""
     fields = {name: getattr(form, name).data for name in CONFERENCE_FIELDS}
     for name in ("description", "video_platform", "join_url", "meeting_id"):
         fields[name] = (fields[name] or "").strip()
@@ -91,17 +91,8 @@ def conference_fields(form: forms.ConferenceForm) -> dict | None:
     fields["interpretation_channels"] = list(
         rules.language_list(form.interpretation_channels.data)
     )
-    ok = True
-    fields["start_at"] = None
-    if form.start.data is not None:
-        try:
-            fields["start_at"] = rules.local_instant(
-                form.start.data, fields["timezone"]
-            )
-        except rules.FieldError as exc:
-            form.start.errors.append(str(exc) + ".")
-            ok = False
-    return fields if ok else None
+    fields["start_at"] = form.start_at
+    return fields
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -112,12 +103,10 @@ def new_conference():
         form.timezone.data = "Europe/Paris"
         form.duration_minutes.data = 120
     if form.validate_on_submit():
-        fields = conference_fields(form)
-        if fields is not None:
-            conference = ops.create_conference(current_user, **fields)
-            db.session.commit()
-            flash("Conference created. Add its people, then build the lineup.")
-            return redirect(url_for("organiser.edit_conference", slug=conference.slug))
+        conference = ops.create_conference(current_user, **conference_fields(form))
+        db.session.commit()
+        flash("Conference created. Add its people, then build the lineup.")
+        return redirect(url_for("organiser.edit_conference", slug=conference.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/conference_form.html", form=form), status
 
@@ -137,16 +126,14 @@ def edit_conference(slug):
                 conference.start_at, conference.timezone
             ).replace(tzinfo=None)
     if form.validate_on_submit():
-        fields = conference_fields(form)
-        if fields is not None:
-            revision = conference.invite_revision
-            ops.update_conference(conference, **fields)
-            db.session.commit()
-            message = "Conference saved."
-            if conference.invite_revision != revision:
-                message += " The invites changed: delegates will get the new version."
-            flash(message)
-            return redirect(url_for("organiser.edit_conference", slug=conference.slug))
+        revision = conference.invite_revision
+        ops.update_conference(conference, **conference_fields(form))
+        db.session.commit()
+        message = "Conference saved."
+        if conference.invite_revision != revision:
+            message += " The invites changed: delegates will get the new version."
+        flash(message)
+        return redirect(url_for("organiser.edit_conference", slug=conference.slug))
     status = 400 if request.method == "POST" else 200
     organisers = db.session.scalars(
         select(ConferenceOrganiser).where(
