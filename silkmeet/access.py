@@ -1,14 +1,21 @@
-"""Who may see what: organisers by rights per conference, delegates by token."""
+"""Who may see what: organisers by rights per conference, delegates by token,
+and what the public sees of a conference's video call."""
 
 from __future__ import annotations
 
+import dataclasses
 import hmac
+from urllib.parse import parse_qsl
+from urllib.parse import urlencode
+from urllib.parse import urlsplit
+from urllib.parse import urlunsplit
 
 from flask import abort
 from flask import request
 from flask_login import current_user
 from sqlalchemy import select
 
+from silkmeet.domain import ics
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
@@ -132,3 +139,56 @@ def may_follow_former_slug(conference: Conference) -> bool:
         )
     )
     return found is not None and hmac.compare_digest(found.encode(), token.encode())
+
+
+# What a viewer sees of the video call -----------------------------------------
+
+# Query parameters video platforms use to carry the meeting passcode (Zoom's pwd).
+PASSCODE_PARAMS = frozenset({"pwd", "passcode", "password", "pw", "pass"})
+
+
+def join_url_without_passcode(url: str) -> str:
+    """The join link minus an embedded passcode."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in PASSCODE_PARAMS
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Visibility:
+    """What a viewer sees of a conference's video call.
+
+    The public (the agenda page, the conference calendar and the schedule
+    exports, with or without the share link) sees the join link without an
+    embedded passcode, never the passcode; organisers and personal links see
+    both. Every page and file of a conference asks this one rule.
+    """
+
+    passcode: bool
+
+    def join_url(self, url: str) -> str:
+        return url if self.passcode else join_url_without_passcode(url)
+
+    def meeting(self, meeting: ics.Meeting) -> ics.Meeting:
+        """``meeting`` as this viewer may read it."""
+        if self.passcode:
+            return meeting
+        return dataclasses.replace(
+            meeting, join_url=self.join_url(meeting.join_url), passcode=""
+        )
+
+
+EVERYTHING = Visibility(passcode=True)
+PUBLIC = Visibility(passcode=False)
+
+
+def public_view(organiser: bool) -> Visibility:
+    """What a visitor of a conference's public pages and files sees: everything
+    for its organisers (``agenda_access``), the public view for anyone else."""
+    return EVERYTHING if organiser else PUBLIC

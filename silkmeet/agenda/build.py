@@ -3,18 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import parse_qsl
-from urllib.parse import urlencode
-from urllib.parse import urlsplit
-from urllib.parse import urlunsplit
 
 from silkmeet.domain import exports
 from silkmeet.domain import vocabulary as v
 from silkmeet.models import Conference
 from silkmeet.models import Participation
-
-# Query parameters video platforms use to carry the meeting passcode (Zoom's pwd).
-PASSCODE_PARAMS = {"pwd", "passcode", "password", "pw", "pass"}
 
 
 def active_participations(conference: Conference) -> list[Participation]:
@@ -71,16 +64,3 @@ def participant_infos_from_rows(rows) -> Iterator[exports.ParticipantInfo]:
 
 def chairs(conference: Conference) -> list[Participation]:
     return [p for p in active_participations(conference) if p.role in v.CHAIR_ROLES]
-
-
-def join_url_without_passcode(url: str) -> str:
-    """The join link minus an embedded passcode, for pages anyone may read."""
-    if not url:
-        return url
-    parts = urlsplit(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in PASSCODE_PARAMS
-    ]
-    return urlunsplit(parts._replace(query=urlencode(query)))

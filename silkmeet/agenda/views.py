@@ -19,9 +19,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from silkmeet import access as access_rules
+from silkmeet.access import EVERYTHING
 from silkmeet.access import has_rights
 from silkmeet.access import participation_by_token
-from silkmeet.agenda import build
+from silkmeet.access import public_view
 from silkmeet.agenda import cells
 from silkmeet.agenda import exports as schedule_exports
 from silkmeet.answers import operations as answer_ops
@@ -210,18 +211,15 @@ def show_agenda(slug: str, key: str | None = None):
     organiser, key = agenda_access(conference, key)
     viewer_zone, notice = chosen_zone(request.args.get("tz"), conference.timezone)
     context = agenda_context(conference, viewer_zone)
+    sees = public_view(organiser)
     page = render_template(
         "agenda/agenda.html",
         notice=notice,
         organiser=organiser,
         key=key,
         key_args={"key": key} if key else {},
-        show_passcode=organiser,
-        join_url=(
-            conference.join_url
-            if organiser
-            else build.join_url_without_passcode(conference.join_url)
-        ),
+        show_passcode=sees.passcode,
+        join_url=sees.join_url(conference.join_url),
         zone_options=zone_options(viewer_zone),
         **context,
     )
@@ -263,8 +261,8 @@ def delegate_page(slug: str, token: str):
         participation=participation,
         person=person,
         slots=my_slots(context["scheduled"], participation.id, person.timezone, day),
-        show_passcode=True,
-        join_url=conference.join_url,
+        show_passcode=EVERYTHING.passcode,  # a personal link
+        join_url=EVERYTHING.join_url(conference.join_url),
         answer_form=answer_form,
         **context,
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from silkmeet.access import EVERYTHING
 from silkmeet.agenda.exports import schedule_json_chunks
 from silkmeet.cli import command
 from silkmeet.cli import fail
@@ -60,6 +61,7 @@ def invites_command(slug: str, out: str) -> None:
     for name, data in invites.all_invites(conference, stamp):
         (folder / name).write_bytes(data)
         written += 1
-    data, filename = invites.conference_calendar(conference, stamp)
+    # For the organisers, beside every participant's own invite: all of it.
+    data, filename = invites.conference_calendar(conference, EVERYTHING, stamp)
     (folder / filename).write_bytes(data)
     click.echo(f"Wrote {written} invite(s) and {filename} to {folder}")

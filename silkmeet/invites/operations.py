@@ -11,6 +11,7 @@ from typing import IO
 
 from sqlalchemy import Row
 
+from silkmeet.access import Visibility
 from silkmeet.cache import conference_key
 from silkmeet.cache import content_key
 from silkmeet.db import utcnow
@@ -55,10 +56,11 @@ def personal_feed(row: Row, stamp: datetime | None = None) -> bytes:
 
 
 def conference_calendar(
-    conference: Conference, stamp: datetime | None = None
+    conference: Conference, sees: Visibility, stamp: datetime | None = None
 ) -> tuple[bytes, str]:
-    """``(bytes, filename)``: one event per agenda item."""
-    meeting = conference_meeting(conference)
+    """``(bytes, filename)``: one event per agenda item, with what ``sees``
+    lets its reader see of the video call."""
+    meeting = sees.meeting(conference_meeting(conference))
     data = ics.agenda_calendar(meeting, stamp or utcnow())
     return data, files.calendar_filename(conference.slug)
 

@@ -23,10 +23,9 @@ from silkmeet.domain.schedule import compute_schedule
 from silkmeet.domain.schedule import meeting_end
 from silkmeet.extensions import db
 from silkmeet.invites import rows
+from silkmeet.mail.operations import sender_address
 from silkmeet.models import Conference
 from silkmeet.models.people import display_name
-
-FALLBACK_ORGANIZER = "invites@silkmeet.invalid"
 
 
 class NoStartError(ValueError):
@@ -43,15 +42,6 @@ def slot_uid(conference_uid: str, participation_uid: str, rank: int) -> str:
     """The UID of a participant's ``rank``-th speaking slot (from 1); from the
     participation's uid, which export and import keep."""
     return ics.derived_uid(conference_uid, "slot", participation_uid, rank)
-
-
-def organizer(conference: Conference) -> tuple[str, str]:
-    """``(name, address)`` for ORGANIZER, in one statement: the first host (else
-    the conference's title), and the configured address, else the conference's
-    first owner's."""
-    name, email = rows.organizer_row(conference.id)
-    configured = current_app.config.get("INVITE_ORGANIZER_EMAIL")
-    return name or conference.title, configured or email or FALLBACK_ORGANIZER
 
 
 class _Lineup:
@@ -187,7 +177,10 @@ def _meeting(
     agenda: tuple[ics.Slot, ...],
     agenda_total: int = 0,
 ) -> ics.Meeting:
-    organizer_name, organizer_email = organizer(conference)
+    # The ORGANIZER of every calendar is the mailbox silkmeet sends from (the
+    # conference's own sender, else SILKMEET_MAIL_FROM), the same as in the
+    # e-mailed invitations; never an organiser's login address.
+    organizer_name, organizer_email = sender_address(conference)
     return ics.Meeting(
         uid=lineup.uid,
         title=conference.title,

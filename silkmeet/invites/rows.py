@@ -23,10 +23,6 @@ from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
-from silkmeet.models import ConferenceHost
-from silkmeet.models import ConferenceOrganiser
-from silkmeet.models import Organisation
-from silkmeet.models import Organiser
 from silkmeet.models import Participation
 from silkmeet.models import Person
 
@@ -74,31 +70,6 @@ def speaker_rows(conference_id: int, names: bool = False) -> list[Row]:
         AgendaItemSpeaker.item_id, AgendaItemSpeaker.position, AgendaItemSpeaker.id
     )
     return db.session.execute(query).all()
-
-
-def organizer_row(conference_id: int) -> Row:
-    """``(first host's name, first owner's email)``, either None, in one
-    statement."""
-    first_host = (
-        select(Organisation.name)
-        .join(ConferenceHost, ConferenceHost.organisation_id == Organisation.id)
-        .where(ConferenceHost.conference_id == conference_id)
-        .order_by(ConferenceHost.position, ConferenceHost.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    first_owner = (
-        select(Organiser.email)
-        .join(ConferenceOrganiser)
-        .where(
-            ConferenceOrganiser.conference_id == conference_id,
-            ConferenceOrganiser.access == "owner",
-        )
-        .order_by(ConferenceOrganiser.organiser_id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    return db.session.execute(select(first_host, first_owner)).one()
 
 
 # -- one participant's row ------------------------------------------------------

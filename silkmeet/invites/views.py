@@ -18,6 +18,7 @@ from werkzeug.wsgi import wrap_file
 from silkmeet.access import agenda_access
 from silkmeet.access import organiser_conference
 from silkmeet.access import personal_row_by_token
+from silkmeet.access import public_view
 from silkmeet.extensions import db
 from silkmeet.invites import files
 from silkmeet.invites import operations as ops
@@ -66,8 +67,8 @@ def feed(slug: str, token: str):
 @bp.get("/c/<slug>/calendar.ics")
 def conference_calendar(slug: str):
     conference = db.first_or_404(select(Conference).where(Conference.slug == slug))
-    agenda_access(conference, request.args.get("key"))
-    data, filename = ops.conference_calendar(conference)
+    organiser, _key = agenda_access(conference, request.args.get("key"))
+    data, filename = ops.conference_calendar(conference, public_view(organiser))
     return calendar_response(data, filename)
 
 
