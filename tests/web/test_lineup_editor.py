@@ -473,3 +473,25 @@ def test_save_item_runs_the_item_rules_without_the_form(app, demo):
         db.session.rollback()
         conference = db.session.get(Conference, demo)
         assert (conference.lineup_version, len(conference.items)) == (version, count)
+
+
+def test_fairest_says_when_no_order_is_fairer(client, auth, make_conference):
+    """Japan first at 21:30-21:55 JST: nobody is in the night, so the fairest
+    helper proposes the current order and says so (it once proposed Japan
+    past 22:00 with a Night badge)."""
+    cid = make_conference(
+        slug="fair",
+        start="2020-11-20T13:30:00",  # 12:30 UTC, 21:30 in Tokyo
+        item_minutes=25,
+        speakers=[
+            ("Sato", "JP", "Asia/Tokyo"),
+            ("Ann", "US", "America/New_York"),
+            ("Rui", "BR", "America/Sao_Paulo"),
+        ],
+    )
+    auth.login_as(conferences=[cid])
+    with client.get("/organiser/c/fair/lineup/helper?helper=fairest") as r:
+        page = r.get_data(as_text=True)
+    assert "No order is fairer than the current one" in page
+    assert "now 0 (worst 0 min),\n     with this order 0 (worst 0 min)" in page
+    assert "badge night" not in page
