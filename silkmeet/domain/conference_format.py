@@ -367,7 +367,8 @@ def _no_duplicate_people(participants: tuple[ParticipantDoc, ...]) -> None:
         person = p.person
         duplicate = roster.duplicate(person.full_name, person.country, person.email)
         if duplicate:
-            raise FormatError(f"participants[{i}].person", duplicate)
+            field, why = duplicate
+            raise FormatError(f"participants[{i}].person.{field}", why)
         roster.add(f"participants[{i}]", person.full_name, person.country, person.email)
 
 

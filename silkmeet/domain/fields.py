@@ -362,14 +362,15 @@ class Roster:
 
     def duplicate(
         self, full_name: str, country_code: str | None, address: str | None
-    ) -> str | None:
-        """Why this participant is one already in the roster, or None."""
+    ) -> tuple[str, str] | None:
+        """``(field, why)`` when this participant is one already in the roster
+        (``field`` is ``email`` or ``full_name``), else None."""
         key = email_key(address)
         if key and key in self._emails:
-            return f"duplicate: the same e-mail address as {self._emails[key]}"
+            return "email", f"duplicate: the same e-mail address as {self._emails[key]}"
         seen = self._names.get(name_key(full_name, country_code))
         if seen is not None and not (key and seen[1]):
-            return (
+            return "full_name", (
                 f"duplicate: the same name and country as {seen[0]} (give both "
                 "their e-mail addresses if they are two people)"
             )

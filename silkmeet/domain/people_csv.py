@@ -124,7 +124,7 @@ def parse(text: str, existing: fields.Roster | None = None) -> list[PersonRow]:
             values["full_name"], values["country"], values["email"]
         )
         if duplicate:
-            errors.append(duplicate)
+            errors.append(duplicate[1])
         roster.add(
             f"line {number}", values["full_name"], values["country"], values["email"]
         )

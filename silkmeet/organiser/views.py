@@ -349,7 +349,8 @@ def edit_person(slug, participation_id=None):
             fields["full_name"], fields["country"], fields["email"]
         )
         if duplicate:
-            form.email.errors.append(duplicate)
+            field, why = duplicate
+            form[field].errors.append(why)
         else:
             try:
                 if participation is None:

@@ -15,6 +15,7 @@ import itertools
 from datetime import datetime
 
 from factories import build_doc
+from factories import import_confirmation
 from hypothesis import HealthCheck
 from hypothesis import assume
 from hypothesis import given
@@ -347,10 +348,9 @@ def test_what_the_forms_and_the_csv_make_exports_and_imports_identically(
             content_type="multipart/form-data",
         ).get_data(as_text=True)
         if 'name="payload"' in page:
-            payload = page.split('name="payload" type="hidden" value="')[1]
             response = client.post(
                 f"/organiser/c/{slug}/people/import/confirm",
-                data={"payload": payload.split('"')[0]},
+                data=import_confirmation(page),
             )
             assert response.status_code in (302, 303)
             imported = len(rows)

@@ -8,6 +8,7 @@ import io
 
 import pytest
 from factories import build_doc
+from factories import import_confirmation
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
@@ -104,8 +105,7 @@ def test_csv_language_tags_are_checked_and_the_export_comes_back(client, conf, a
         'Kenji,JP,,"ja, en"\nMei,CN,Asia/Shanghai,zh;en\n',
     ).get_data(as_text=True)
     assert "Import 2 participant(s)" in page
-    payload = page.split('name="payload" type="hidden" value="')[1].split('"')[0]
-    response = client.post(PEOPLE + "/import/confirm", data={"payload": payload})
+    response = client.post(PEOPLE + "/import/confirm", data=import_confirmation(page))
     assert response.status_code in (302, 303)
     with app.app_context():
         conference = db.session.scalar(select(Conference))
@@ -131,7 +131,7 @@ def test_the_json_import_refuses_one_person_twice():
     doc = build_doc(speakers=[("Ana", "BR", "America/Sao_Paulo")] * 2)
     with pytest.raises(fmt.FormatError) as info:
         fmt.parse(doc)
-    assert info.value.field == "participants[1].person"
+    assert info.value.field == "participants[1].person.full_name"
     assert "the same name and country as participants[0]" in info.value.problem
     doc["participants"][0]["person"]["email"] = "Ana@example.org"
     doc["participants"][1]["person"]["email"] = "ana@EXAMPLE.org"
