@@ -131,6 +131,31 @@ def range_label(start: datetime, end: datetime, zone: str) -> str:
     return f"{start_text} {_zone_suffix(first)} – {end_text} {_zone_suffix(last)}"
 
 
+def moved_label(
+    old_start: datetime,
+    old_end: datetime,
+    new_start: datetime,
+    new_end: datetime,
+    zone: str,
+) -> str:
+    """An interval that moved, as read in ``zone``: ``Fri 20 Nov 2020,
+    14:20–14:25 → 14:40–14:45 CET (UTC+01:00)`` when both lie on one local date
+    and offset, else the two :func:`range_label` texts."""
+    points = [tz.local_time(t, zone) for t in (old_start, old_end, new_start, new_end)]
+    first = points[0]
+    if all(
+        (p.wall.date(), p.abbreviation, p.offset_minutes)
+        == (first.wall.date(), first.abbreviation, first.offset_minutes)
+        for p in points
+    ):
+        a, b, c, d = (f"{p.wall:%H:%M}" for p in points)
+        return f"{first.wall:%a %d %b %Y}, {a}–{b} → {c}–{d} {_zone_suffix(first)}"
+    return (
+        f"{range_label(old_start, old_end, zone)} → "
+        f"{range_label(new_start, new_end, zone)}"
+    )
+
+
 def _zone_suffix(local: tz.LocalTime) -> str:
     return f"{local.abbreviation} ({local.offset_label})"
 
