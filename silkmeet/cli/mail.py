@@ -81,7 +81,7 @@ def status_command(slug: str | None) -> None:
     conference_id = find_conference(slug).id if slug is not None else None
     counts = operations.status_counts(conference_id)
     for status, count in counts.items():
-        click.echo(f"{status:<8} {count:>7}")
+        click.echo(f"{status:<10} {count:>7}")
 
 
 @command("reminders")

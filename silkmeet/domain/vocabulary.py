@@ -77,12 +77,15 @@ MAIL_KINDS = (
 )
 
 # An outbox message's life: queued -> sending (claimed by a worker) -> sent or
-# failed; a temporary failure puts it back to queued for a later attempt.
+# failed; a temporary failure puts it back to queued for a later attempt. A
+# calendar message that a later one for the same event and recipient replaces
+# before it went out is superseded, never sent (silkmeet/mail/render.py).
 OUTBOX_STATUSES = (
     ("queued", "Queued"),
     ("sending", "Sending"),
     ("sent", "Sent"),
     ("failed", "Failed"),
+    ("superseded", "Superseded"),
 )
 
 # A participant's answer to the invitation: the iTIP PARTSTAT words (RFC 5545,

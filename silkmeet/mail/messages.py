@@ -119,13 +119,16 @@ def build_invitation(
     sent: Mapping[str, int] | None = None,
     reply_to: Sequence[tuple[str, str]] | None = None,
     domain: str | None = None,
+    former_slot: ics.Slot | None = None,
 ) -> Built:
     """An invitation (REQUEST), an update (REQUEST, the same UID with the
     current SEQUENCE; ``changes`` say what changed) or a cancellation (CANCEL)
     for the participant of ``row``.
 
     ``slot`` (1 for their first speaking slot…) makes it about that slot, as
-    an event of its own, instead of the meeting. ``sender`` is the mailbox it
+    an event of its own, instead of the meeting; a cancellation of a slot the
+    lineup no longer gives them names it as ``former_slot`` (its UID, title and
+    times as they were). ``sender`` is the mailbox it
     comes from, also the calendar's ORGANIZER, which receives the replies.
     ``sent``: calendar UID → the highest SEQUENCE of that event the recipient
     got already; calendars ignore an update that does not go above it, and any
@@ -141,11 +144,24 @@ def build_invitation(
     stamp = stamp or utcnow()
     parts = _Parts(row, personal_link=method == ics.REQUEST)
     meeting, invitee = parts.meeting, parts.invitee
-    speaking = None
-    if slot is not None:
+    speaking = event_slot = None
+    if slot is not None and former_slot is not None:
+        if method != ics.CANCEL:
+            raise ValueError("a former speaking slot can only be cancelled")
+        event_slot = former_slot
+        speaking = _slot_line(
+            former_slot.start,
+            former_slot.end,
+            invitee.zone,
+            former_slot.title,
+            None,
+            known=False,
+        )
+    elif slot is not None:
         if not 1 <= slot <= len(invitee.slots):
             raise CannotSend(f"{invitee.name} has no speaking slot {slot}")
         speaking = parts.essentials.slots[slot - 1]
+        event_slot = invitee.slots[slot - 1]
     try:
         calendar = ics.itip(
             meeting,
@@ -153,7 +169,7 @@ def build_invitation(
             stamp,
             method=method,
             organizer=sender,
-            slot=invitee.slots[slot - 1] if slot is not None else None,
+            slot=event_slot,
         )
     except ValueError as error:
         raise CannotSend(f"{invitee.name}: {error}") from None

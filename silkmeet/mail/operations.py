@@ -8,6 +8,7 @@ commits (or rolls back, and then the message never existed). The worker
 from __future__ import annotations
 
 import email
+from collections.abc import Sequence
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
@@ -17,14 +18,20 @@ from email.utils import make_msgid
 from typing import NamedTuple
 
 from flask import current_app
+from flask import has_request_context
+from flask import request
 from sqlalchemy import Row
 from sqlalchemy import Select
 from sqlalchemy import and_
+from sqlalchemy import case
 from sqlalchemy import func
+from sqlalchemy import insert
+from sqlalchemy import null
 from sqlalchemy import select
 from sqlalchemy import update
 
 from silkmeet.db import utcnow
+from silkmeet.domain import mail
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.mailbox import parse_mailbox
 from silkmeet.extensions import db
@@ -35,6 +42,8 @@ DEFAULT_SENDER_NAME = "silkmeet"
 # What is stored and sent: the default policy with CRLF line ends, as SMTP wants.
 WIRE_POLICY = policy.SMTP
 SUBJECT_LENGTH = OutboxMessage.__table__.c.subject.type.length
+# What may be queued pending (the invitation of a speaking slot is "slot").
+PENDING_KINDS = ("invitation", "update", "cancellation", "slot")
 
 
 def configured_sender() -> tuple[str, str]:
@@ -83,6 +92,7 @@ def enqueue(
     participation_id: int | None = None,
     ics_uid: str | None = None,
     ics_sequence: int | None = None,
+    slot: int | None = None,
 ) -> OutboxMessage:
     """Queue ``message`` in the current transaction (add and flush, no commit).
 
@@ -120,6 +130,7 @@ def enqueue(
         raw=message.as_bytes(policy=WIRE_POLICY),
         ics_uid=ics_uid,
         ics_sequence=ics_sequence,
+        slot=slot,
         status="queued",
         attempts=0,
         next_attempt_at=utcnow(),
@@ -127,6 +138,81 @@ def enqueue(
     db.session.add(row)
     db.session.flush()
     return row
+
+
+class Pending(NamedTuple):
+    """A participant's calendar message to render when it is sent: which
+    message (``kind``; ``slot`` for a speaking slot as its own event), to whom,
+    and the calendar event it is about."""
+
+    kind: str
+    participation_id: int
+    recipient: str
+    ics_uid: str
+    slot: int | None = None
+
+
+def sendable_address(address: str | None) -> str | None:
+    """``address`` as a message's To carries it (an internationalised domain
+    in its ASCII form), or None when no message can be sent to it: the
+    builders' one rule (:func:`silkmeet.domain.mail.address`)."""
+    try:
+        return mail.address(("", address or "")).addr_spec
+    except mail.InvalidAddress:
+        return None
+
+
+def site_url() -> str | None:
+    """The site address a pending message's links are built on: the request's,
+    unless ``SILKMEET_SERVER_NAME`` names the site (None outside a request)."""
+    if current_app.config.get("SERVER_NAME") or not has_request_context():
+        return None
+    return request.host_url
+
+
+def enqueue_pending(conference_id: int, messages: Sequence[Pending]) -> int:
+    """Queue participants' messages to be rendered by the worker just before
+    sending (:mod:`silkmeet.mail.render`), all in one INSERT in the current
+    transaction (no commit); returns how many.
+
+    Nothing is built here, so queuing thousands stays well within a request;
+    what each message says is decided when it is sent, and recorded then.
+    Each gets its Message-ID now, kept through rendering and retries.
+    ValueError for a kind that carries no calendar or an address that cannot
+    be sent to.
+    """
+    if not messages:
+        return 0
+    domain = message_id_domain()
+    site = site_url()
+    now = utcnow()
+    values = []
+    for pending in messages:
+        if pending.kind not in PENDING_KINDS:
+            raise ValueError(f"{pending.kind!r} cannot be queued pending")
+        recipient = sendable_address(pending.recipient)
+        if recipient is None:
+            raise ValueError(f"{pending.recipient!r} cannot be sent to")
+        values.append(
+            {
+                "conference_id": conference_id,
+                "participation_id": pending.participation_id,
+                "kind": pending.kind,
+                "recipient": recipient,
+                "subject": "",
+                "message_id": make_msgid(domain=domain),
+                "ics_uid": pending.ics_uid,
+                "slot": pending.slot,
+                "site_url": site,
+                "status": "queued",
+                "attempts": 0,
+                "next_attempt_at": now,
+                "created_at": now,
+            }
+        )
+    # Core executemany: one statement (or one per page of rows), no ORM objects.
+    db.session.execute(insert(OutboxMessage.__table__), values)
+    return len(values)
 
 
 def envelope_recipients(raw: bytes) -> list[str]:
@@ -236,7 +322,10 @@ def sequences_sent(conference_id: int) -> dict[tuple[int, str], int]:
 
 def requeue_failed(conference_id: int | None, ids: list[int] | None = None) -> int:
     """Put failed messages back in the queue (all of a conference's, or those
-    ``ids``), due now with their attempts reset; returns how many. Flushes."""
+    ``ids``), due now with their attempts reset; returns how many. Flushes.
+
+    A message that was queued pending is rendered again when it is sent, so
+    that it says what holds then, at the address the participant has then."""
     condition = and_(
         OutboxMessage.status == "failed",
         OutboxMessage.conference_id.is_(None)
@@ -248,7 +337,17 @@ def requeue_failed(conference_id: int | None, ids: list[int] | None = None) -> i
     result = db.session.execute(
         update(OutboxMessage)
         .where(condition)
-        .values(status="queued", attempts=0, next_attempt_at=utcnow())
+        .values(
+            status="queued",
+            attempts=0,
+            next_attempt_at=utcnow(),
+            # Rendered from pending (it has a snapshot): render it again.
+            raw=case((OutboxMessage.snapshot.is_(None), OutboxMessage.raw)),
+            ics_sequence=case(
+                (OutboxMessage.snapshot.is_(None), OutboxMessage.ics_sequence)
+            ),
+            snapshot=null(),
+        )
     )
     return result.rowcount
 
@@ -272,13 +371,28 @@ def _lines(part) -> str | None:
     return None if part is None else part.get_content().replace("\r\n", "\n")
 
 
+NO_PARTS = MessageParts(headers=[], text=None, html=None, calendar=None, attachments=[])
+
+
 def message_parts(row: OutboxMessage) -> MessageParts:
-    """A stored message taken apart for display: its headers (decoded, in
-    order), text and HTML bodies, the calendar it carries (the inline
-    ``text/calendar`` part, else a calendar attachment) and its attachments.
-    Nothing here is escaped: templates escape as usual, and HTML from a message
-    is shown only in a sandboxed frame."""
-    message = email.message_from_bytes(row.raw, policy=policy.default)
+    """A stored message taken apart for display (:func:`parts_of`). A pending
+    message not rendered yet is rendered for the occasion, as it would be sent
+    now (nothing stored); one that would not be sent has no parts."""
+    raw = row.raw
+    if raw is None:
+        from silkmeet.mail.render import preview_pending
+
+        raw = preview_pending(row)
+    return NO_PARTS if raw is None else parts_of(raw)
+
+
+def parts_of(raw: bytes) -> MessageParts:
+    """A message taken apart for display: its headers (decoded, in order), text
+    and HTML bodies, the calendar it carries (the inline ``text/calendar``
+    part, else a calendar attachment) and its attachments. Nothing here is
+    escaped: templates escape as usual, and HTML from a message is shown only
+    in a sandboxed frame."""
+    message = email.message_from_bytes(raw, policy=policy.default)
     headers = [(name, str(value)) for name, value in message.items()]
     text = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))

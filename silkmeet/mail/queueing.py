@@ -15,6 +15,18 @@ from silkmeet.models import Conference
 SLOT_INVITATION = "slot"
 
 
+def message_origin(conference: Conference) -> dict:
+    """The ``sender``, ``reply_to`` and ``domain`` of a conference's messages,
+    as the builders of :mod:`~silkmeet.mail.messages` take them."""
+    configured = outbox.reply_to_address(conference)
+    return {
+        "sender": outbox.sender_address(conference),
+        # A conference's own reply address, else its organisers.
+        "reply_to": [configured] if configured else None,
+        "domain": outbox.message_id_domain(),
+    }
+
+
 def queue_message(
     row,
     kind: str,
@@ -28,13 +40,7 @@ def queue_message(
     outbox, in the caller's transaction (added and flushed, not committed).
     Raises :class:`~silkmeet.mail.messages.CannotSend` as the builders do."""
     conference = db.session.get(Conference, row.conference_id)
-    configured = outbox.reply_to_address(conference)
-    origin = {
-        "sender": outbox.sender_address(conference),
-        # A conference's own reply address, else its organisers.
-        "reply_to": [configured] if configured else None,
-        "domain": outbox.message_id_domain(),
-    }
+    origin = message_origin(conference)
     if kind == messages.REMINDER:
         if lead is None:
             raise ValueError("a reminder needs its lead time")
@@ -59,4 +65,5 @@ def queue_message(
         participation_id=row.id,
         ics_uid=built.ics_uid,
         ics_sequence=built.ics_sequence,
+        slot=slot,
     )

@@ -36,6 +36,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask import Flask
+from flask import current_app
 from sqlalchemy import and_
 from sqlalchemy import or_
 from sqlalchemy import select
@@ -45,6 +46,7 @@ from sqlalchemy.exc import DBAPIError
 from silkmeet.db import utcnow
 from silkmeet.extensions import db
 from silkmeet.mail import reminders as due_reminders
+from silkmeet.mail import render
 from silkmeet.mail.operations import configured_sender
 from silkmeet.mail.operations import envelope_recipients
 from silkmeet.mail.transport import DeliveryError
@@ -69,6 +71,7 @@ class Counts:
     retried: int = 0
     failed: int = 0
     released: int = 0
+    superseded: int = 0
     # Reminders and nudges queued (silkmeet/mail/reminders.py).
     reminders: int = 0
 
@@ -85,6 +88,8 @@ class Counts:
             f"{self.claimed} claimed, {self.sent} sent, {self.retried} to retry, "
             f"{self.failed} failed, {self.released} handed back"
         )
+        if self.superseded:
+            line += f", {self.superseded} superseded"
         if self.reminders:
             line += f"; {self.reminders} reminders queued"
         return line
@@ -138,9 +143,25 @@ def _due(now: datetime):
     )
 
 
+# What a claim returns of each row: what sending it, or rendering it first
+# (silkmeet/mail/render.py), needs.
+CLAIMED = (
+    OUTBOX.c.id,
+    OUTBOX.c.raw,
+    OUTBOX.c.attempts,
+    OUTBOX.c.kind,
+    OUTBOX.c.message_id,
+    OUTBOX.c.participation_id,
+    OUTBOX.c.ics_uid,
+    OUTBOX.c.ics_sequence,
+    OUTBOX.c.slot,
+    OUTBOX.c.site_url,
+)
+
+
 def claim(now: datetime, limit: int, lease_end: datetime) -> list:
     """Take up to ``limit`` due messages for this worker until ``lease_end``,
-    and commit. Returns rows of (id, raw, attempts), in id order."""
+    and commit. Returns rows of :data:`CLAIMED`, in id order."""
     candidates = (
         select(OUTBOX.c.id)
         .where(_due(now))
@@ -163,7 +184,7 @@ def claim(now: datetime, limit: int, lease_end: datetime) -> list:
             update(OUTBOX)
             .where(OUTBOX.c.id.in_(ids), _due(now))
             .values(status="sending", claimed_until=lease_end)
-            .returning(OUTBOX.c.id, OUTBOX.c.raw, OUTBOX.c.attempts)
+            .returning(*CLAIMED)
         ).all()
         db.session.commit()
         if rows:
@@ -174,6 +195,11 @@ def claim(now: datetime, limit: int, lease_end: datetime) -> list:
 
 def _finish(row_id: int, lease_end: datetime, **values) -> bool:
     """Record an outcome if this worker still holds the row's lease."""
+    return _record(row_id, lease_end, claimed_until=None, **values)
+
+
+def _record(row_id: int, lease_end: datetime, **values) -> bool:
+    """Write ``values`` and commit, if this worker still holds the row's lease."""
     result = db.session.execute(
         update(OUTBOX)
         .where(
@@ -181,7 +207,7 @@ def _finish(row_id: int, lease_end: datetime, **values) -> bool:
             OUTBOX.c.status == "sending",
             OUTBOX.c.claimed_until == lease_end,
         )
-        .values(claimed_until=None, **values)
+        .values(**values)
     )
     db.session.commit()
     return result.rowcount == 1
@@ -261,12 +287,15 @@ class Worker:
                     # The server could not be reached: the rest wait as well.
                     self._failed(row, lease_end, unreachable, counts)
                     continue
+                raw = self._prepared(row, lease_end, counts)
+                if raw is None:
+                    continue
                 try:
-                    recipients = envelope_recipients(row.raw)
+                    recipients = envelope_recipients(raw)
                     if not recipients:
                         raise DeliveryError("no recipient address", permanent=True)
                     self.limiter.record()
-                    refused = session.send(sender, recipients, row.raw)
+                    refused = session.send(sender, recipients, raw)
                 except Unreachable as exc:
                     unreachable = exc
                     self._failed(row, lease_end, exc, counts)
@@ -288,6 +317,35 @@ class Worker:
                     ):
                         counts.sent += 1
         return counts
+
+    def _prepared(self, row, lease_end: datetime, counts: Counts) -> bytes | None:
+        """The bytes to send for ``row``, rendered now if it is pending; None
+        when it is not to be sent (superseded, or it cannot be built: recorded
+        as such, with the reason)."""
+        try:
+            outcome = render.prepare(row)
+        except Exception as error:  # a bug must not hold up the rest of the queue
+            db.session.rollback()
+            current_app.logger.exception("mail: rendering message %s failed", row.id)
+            outcome = render.Outcome(None, "failed", f"cannot be built: {error!r}")
+        if outcome.raw is None:
+            dropped = outcome.status == "superseded"
+            if _finish(
+                row.id,
+                lease_end,
+                status=outcome.status,
+                # Superseded is not an attempt: nothing was tried.
+                attempts=row.attempts + (0 if dropped else 1),
+                last_error=outcome.reason,
+            ):
+                if dropped:
+                    counts.superseded += 1
+                else:
+                    counts.failed += 1
+            return None
+        if outcome.values and not _record(row.id, lease_end, **outcome.values):
+            return None  # the lease ran out: another worker has the row now
+        return outcome.raw
 
     def _may_send(self, lease_end: datetime) -> bool:
         if not self.limiter.wait():

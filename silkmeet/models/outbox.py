@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import Index
 from sqlalchemy import LargeBinary
@@ -26,6 +27,12 @@ class OutboxMessage(Base):
     transaction commits (:mod:`silkmeet.mail.worker`). Rows stay after sending:
     they are the record of what each recipient was sent, and with no mail
     server configured they are the local mailbox itself.
+
+    A participant's invitation, update or cancellation may be queued *pending*
+    (:func:`silkmeet.mail.operations.enqueue_pending`): the row names what to
+    send (kind, participant, speaking slot) and ``raw`` stays empty until the
+    worker renders the message just before sending it
+    (:mod:`silkmeet.mail.render`), so that it says what holds then.
     """
 
     __tablename__ = "outbox_message"
@@ -52,12 +59,26 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300), default="")
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     # The whole RFC 5322 message, CRLF line ends, exactly as it is sent. Not
-    # loaded with the row: listings never need it.
-    raw: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    # loaded with the row: listings never need it. None while a pending
+    # message waits to be rendered.
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
     # The calendar UID and SEQUENCE the message carries, if any: what the
-    # recipient holds once it is sent.
+    # recipient holds once it is sent. A pending message has its UID from the
+    # start, its SEQUENCE once rendered.
     ics_uid: Mapped[str | None] = mapped_column(String(255))
     ics_sequence: Mapped[int | None]
+    # A pending message about a speaking slot as an event of its own: its rank
+    # among the participant's slots (1, 2…).
+    slot: Mapped[int | None]
+    # The site address a pending message's links are built on (the request
+    # that queued it), when SILKMEET_SERVER_NAME does not give one.
+    site_url: Mapped[str | None] = mapped_column(String(300))
+    # What a rendered invitation, update or cancellation said
+    # (silkmeet.domain.invitation_state.InviteState as JSON): what the
+    # recipient holds, to tell later whether it is outdated.
+    snapshot: Mapped[dict | None] = mapped_column(
+        JSON(none_as_null=True), deferred=True
+    )
 
     status: Mapped[str] = mapped_column(String(16), default="queued")
     attempts: Mapped[int] = mapped_column(default=0)

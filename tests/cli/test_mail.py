@@ -71,6 +71,7 @@ def test_status_counts(app, runner, make_conference):
     assert result.exit_code == 0
     assert result.stdout.split() == [
         "queued", "2", "sending", "0", "sent", "0", "failed", "0",
+        "superseded", "0",
     ]  # fmt: skip
     result = runner.invoke(args=["mail", "status", "silk"])
     assert result.stdout.split()[:2] == ["queued", "1"]

@@ -189,6 +189,7 @@ def test_status_counts_and_requeue(app, make_conference):
             "sending": 0,
             "sent": 1,
             "failed": 1,
+            "superseded": 0,
         }
         assert status_counts(None)["queued"] == 1
         assert requeue_failed(conference_id) == 1
