@@ -188,3 +188,25 @@ def current_people(conference_id: int) -> tuple[int, Result]:
         .execution_options(yield_per=PEOPLE_BATCH)
     )
     return count, rows
+
+
+# -- the Invites page -----------------------------------------------------------
+
+# Beside the invite's columns, what the organisers' page and its CSV show.
+_PAGE_EXTRA = (
+    Person.country,
+    Person.languages,
+    Participation.invite_downloaded_at,
+    Participation.invite_download_count,
+)
+
+
+def page_rows(conference_id: int, participation_id: int | None = None) -> list[Row]:
+    """Every participant of the conference (or the one ``participation_id``),
+    removed ones too, in the order they were added: :data:`PERSONAL_COLUMNS`
+    and their country, languages and downloads, in one statement."""
+    query = _personal_rows().add_columns(*_PAGE_EXTRA)
+    query = query.where(Participation.conference_id == conference_id)
+    if participation_id is not None:
+        query = query.where(Participation.id == participation_id)
+    return db.session.execute(query.order_by(Participation.id)).all()

@@ -11,7 +11,6 @@ from flask import request
 from flask import url_for
 from flask_login import login_required
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Conflict
 from werkzeug.wsgi import wrap_file
 
@@ -21,9 +20,14 @@ from silkmeet.access import personal_row_by_token
 from silkmeet.access import public_view
 from silkmeet.extensions import db
 from silkmeet.invites import files
+from silkmeet.invites import forms
 from silkmeet.invites import operations as ops
 from silkmeet.invites import rows
+from silkmeet.invites import sending
 from silkmeet.invites.plan import NoStartError
+from silkmeet.mail.messages import CannotSend
+from silkmeet.mail.operations import WIRE_POLICY
+from silkmeet.mail.operations import parts_of
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.web import content_disposition
@@ -75,19 +79,163 @@ def conference_calendar(slug: str):
 @bp.get("/organiser/c/<slug>/invites")
 @login_required
 def manage(slug: str):
-    conference = organiser_conference(
+    return manage_page(organiser_conference(slug))
+
+
+def manage_page(conference: Conference, form=None, found=None, status: int = 200):
+    """The Invites page: links, downloads, and invitations by e-mail."""
+    found = found or sending.audience(conference)
+    return (
+        render_template(
+            "invites/manage.html",
+            conference=conference,
+            audience=found,
+            counts=found.counts(),
+            form=form or forms.SendForm(found),
+            status_labels=sending.STATUS_LABELS,
+        ),
+        status,
+    )
+
+
+@bp.post("/organiser/c/<slug>/invites/send")
+@login_required
+def send_invitations(slug: str):
+    conference = organiser_conference(slug)
+    found = sending.audience(conference)
+    form = forms.SendForm(found)
+    if not form.validate_on_submit():
+        return manage_page(conference, form, found, 400)
+    return _queued(
         slug,
-        (
-            selectinload(Conference.participations).joinedload(
-                Participation.person, innerjoin=True
-            ),
+        "invitation",
+        lambda: sending.queue_invitations(
+            found,
+            who=form.who.data,
+            role=form.role.data,
+            country=form.country.data,
+            chosen=form.chosen.data or (),
+            slots=form.slots.data,
         ),
     )
-    return render_template(
-        "invites/manage.html",
-        conference=conference,
-        participations=conference.participations,
+
+
+@bp.post("/organiser/c/<slug>/invites/updates")
+@login_required
+def send_updates(slug: str):
+    conference = organiser_conference(slug)
+    return _queued(
+        slug, "update", lambda: sending.queue_updates(sending.audience(conference))
     )
+
+
+def _queued(slug: str, what: str, queue) -> Response:
+    """Run ``queue()``, commit what it queued and say so; or say why not."""
+    try:
+        queued = queue()
+    except sending.CannotQueue as error:
+        flash(str(error), "error")
+    else:
+        db.session.commit()
+        _say_queued(queued, what)
+    return redirect(url_for("invites.manage", slug=slug))
+
+
+def _say_queued(queued: sending.Queued, what: str) -> None:
+    people = len(queued.people)
+    if people:
+        flash(
+            f"{people} {what}{'s' if people != 1 else ''} queued "
+            f"({queued.messages} message{'s' if queued.messages != 1 else ''}): "
+            "they go out in the next minutes, and the list below shows each "
+            "one's delivery.",
+            "success",
+        )
+    else:
+        flash(f"Nobody to send an {what} to.", "warning")
+    if queued.unreachable:
+        flash(
+            "Not reachable, no e-mail address: " + ", ".join(queued.unreachable),
+            "warning",
+        )
+
+
+@bp.post("/organiser/c/<slug>/invites/retry")
+@bp.post("/organiser/c/<slug>/invites/<int:participation_id>/retry")
+@login_required
+def retry_failed(slug: str, participation_id: int | None = None):
+    conference = organiser_conference(slug)
+    count = sending.retry_failed(conference, participation_id)
+    db.session.commit()
+    flash(
+        f"{count} failed message{'s' if count != 1 else ''} queued again.",
+        "success" if count else "warning",
+    )
+    return redirect(url_for("invites.manage", slug=slug))
+
+
+@bp.get("/organiser/c/<slug>/invites/links.csv")
+@login_required
+def links_csv(slug: str):
+    conference = organiser_conference(slug)
+    people = sending.audience(conference).current
+    response = Response(files.links_csv(people), mimetype="text/csv")
+    response.headers["Content-Disposition"] = content_disposition(
+        files.links_filename(conference.slug)
+    )
+    return response
+
+
+def _preview(slug: str, participation_id: int) -> tuple[Conference, sending.Preview]:
+    conference = organiser_conference(slug)
+    found = sending.audience(conference, participation_id)
+    if not found.people:
+        abort(404)
+    slot = request.args.get("slot", type=int)
+    if slot is not None and not 1 <= slot <= 100:
+        abort(404)
+    try:
+        return conference, sending.preview(found, slot)
+    except sending.CannotQueue as error:
+        abort(409, description=str(error))
+    except CannotSend as error:
+        abort(409, description=str(error))
+
+
+@bp.get("/organiser/c/<slug>/invites/<int:participation_id>/preview")
+@login_required
+def preview(slug: str, participation_id: int):
+    conference, shown = _preview(slug, participation_id)
+    built = shown.rendered.built
+    return render_template(
+        "invites/preview.html",
+        conference=conference,
+        shown=shown,
+        parts=parts_of(built.message.as_bytes(policy=WIRE_POLICY)) if built else None,
+        slot=request.args.get("slot", type=int),
+    )
+
+
+# The message's HTML, shown in a frame of the preview page: sandboxed (no
+# script, no form, an origin of its own), only inline styles and data images.
+PREVIEW_CSP = (
+    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "frame-ancestors 'self'"
+)
+
+
+@bp.get("/organiser/c/<slug>/invites/<int:participation_id>/preview.html")
+@login_required
+def preview_html(slug: str, participation_id: int):
+    _conference, shown = _preview(slug, participation_id)
+    built = shown.rendered.built
+    if built is None:
+        abort(404)
+    html = parts_of(built.message.as_bytes(policy=WIRE_POLICY)).html or ""
+    response = Response(html, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 def _organiser_participation(slug: str, participation_id: int):

@@ -16,6 +16,7 @@ from silkmeet.db import utcnow
 from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.invites import sending
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
@@ -105,10 +106,20 @@ def create_conference(owner: Organiser, **fields) -> Conference:
 
 
 def update_conference(conference: Conference, **fields) -> None:
+    """Save the conference's fields. Cancelling it queues a cancellation for
+    everyone who was mailed an invitation, in this transaction."""
     before = invite_snapshot(conference)
+    was = conference.status
     for name, value in fields.items():
         setattr(conference, name, value)
     raise_invite_revision_if_changed(conference, before)
+    if was != "cancelled" and conference.status == "cancelled":
+        sending.queue_cancellations(conference)
+    elif was == "cancelled" and conference.status != "cancelled":
+        # The cancellation went out one above the revision (ics.event_sequence);
+        # the invitation that restores the event must go above it, or calendars
+        # ignore it.
+        raise_counter(conference, "invite_revision")
 
 
 def slug_taken(slug: str, except_id: int | None = None) -> str | None:
@@ -272,7 +283,9 @@ def update_participant(participation: Participation, **fields) -> None:
 
 
 def remove_participant(participation: Participation) -> None:
-    """Mark removed (their link then serves a cancellation); drop their slots."""
+    """Mark removed (their link then serves a cancellation); drop their slots.
+    If they were mailed an invitation, a cancellation is queued for it (and
+    for their speaking slots mailed on their own), in this transaction."""
     conference = participation.conference
     before = invite_snapshot(conference)
     participation.cancelled_slots = [
@@ -285,6 +298,7 @@ def remove_participant(participation: Participation) -> None:
     for speaker in list(participation.speaking):
         db.session.delete(speaker)
     raise_invite_revision_if_changed(conference, before)
+    sending.queue_cancellations(conference, [participation.id])
 
 
 def roster(conference: Conference, except_id: int | None = None) -> fields.Roster:

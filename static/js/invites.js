@@ -72,3 +72,62 @@
     });
   });
 })();
+
+// Copy a personal link: the link is plain text in the page (select it by hand
+// without JS); with JS, a button beside it puts it on the clipboard.
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button.copy[data-copy]");
+  var status = document.getElementById("copy-status");
+  if (!buttons.length) {
+    return;
+  }
+
+  function selectText(node) {
+    var range = document.createRange();
+    range.selectNodeContents(node);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+  }
+
+  function copied(button, ok) {
+    var text = ok ? "Copied" : "Selected: press Ctrl+C (⌘C) to copy";
+    if (status) {
+      status.textContent = ok ? "Link copied to the clipboard." : text;
+    }
+    var label = button.firstChild;
+    var before = label.nodeValue;
+    label.nodeValue = text;
+    setTimeout(function () { label.nodeValue = before; }, 2000);
+  }
+
+  function copy(button) {
+    var target = document.getElementById(button.getAttribute("data-copy"));
+    if (!target) {
+      return;
+    }
+    var text = target.textContent.trim();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(
+        function () { copied(button, true); },
+        function () { selectText(target); copied(button, false); }
+      );
+      return;
+    }
+    // Plain http (no async clipboard): copy the selection the old way.
+    selectText(target);
+    var ok = false;
+    try {
+      ok = document.execCommand("copy");
+    } catch (error) {
+      ok = false;
+    }
+    copied(button, ok);
+  }
+
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { copy(button); });
+  });
+})();

@@ -144,6 +144,12 @@ def test_a_slot_reminder_and_cancellation(mail_app, smtp_server, clock, demo):
             db.session.get(Participation, row_of("佐藤 美咲").id)
         )
         db.session.commit()
+    # The removal cancelled the slot event she was mailed, by itself.
+    assert deliver(mail_app, once=True, clock=clock, sleep=clock.sleep).sent == 1
+    got = email.message_from_bytes(
+        smtp_server.received[-1].content, policy=policy.default
+    )
+    assert event_of(got, "CANCEL")["SUMMARY"] == "Cancelled: You speak: Japan"
     cancel, row, _ = send(
         mail_app,
         clock,
