@@ -1,11 +1,12 @@
 """``flask --app silkmeet …`` commands. Errors exit non-zero with one line.
 
 :mod:`~silkmeet.cli.accounts` (organisers and their rights),
-:mod:`~silkmeet.cli.exchange` (the conference JSON: import, export, the demo) and
-:mod:`~silkmeet.cli.calendars` (schedule and invites). Commands call operations,
-never views. Each is declared with :func:`command`, so that whatever its input,
-its files or its database refuse ends in one line (:func:`one_line`), never a
-traceback.
+:mod:`~silkmeet.cli.exchange` (the conference JSON: import, export, the demo),
+:mod:`~silkmeet.cli.calendars` (schedule and invites), :mod:`~silkmeet.cli.mail`
+(the outbox's worker) and :mod:`~silkmeet.cli.invitations` (invitations by
+e-mail). Commands call operations, never views. Each is declared with
+:func:`command`, so that whatever its input, its files or its database refuse
+ends in one line (:func:`one_line`), never a traceback.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
     from silkmeet.cli import accounts
     from silkmeet.cli import calendars
     from silkmeet.cli import exchange
+    from silkmeet.cli import invitations
     from silkmeet.cli import mail
 
     for command in (
@@ -43,6 +45,7 @@ def register(app: Flask) -> None:
         calendars.schedule_command,
         calendars.invites_command,
         mail.mail,
+        invitations.invitations,
     ):
         app.cli.add_command(command)
 

@@ -114,13 +114,13 @@ class Standing:
 
     @property
     def invited(self) -> bool:
-        """An invitation stands for them at their current address (queued,
-        on its way or sent)."""
+        """A message about their meeting stands for them at their current
+        address (queued, on its way or sent): an invitation, or the
+        cancellation of a conference that may be on again (then outdated)."""
         latest = self.latest
         return (
             latest is not None
             and latest.status in render.STANDING
-            and latest.kind != messages.CANCELLATION
             and latest.recipient == self.address
         )
 
@@ -273,7 +273,7 @@ def _changes(standing: Standing, plan: InvitePlan, template: str) -> tuple[str, 
     latest, holds = standing.latest, standing.holds
     if latest is not holds and latest.status in ("queued", "sending"):
         return ()  # an update is on its way, rendered as things stand then
-    if not holds.snapshot or holds.kind == messages.CANCELLATION:
+    if not holds.snapshot:
         return ()
     row = standing.row
     person = invitee(row, plan.slots_of(row), template)
@@ -284,11 +284,12 @@ def _changes(standing: Standing, plan: InvitePlan, template: str) -> tuple[str, 
 
 
 class Queued(NamedTuple):
-    """What a send queued: the people reached, the messages, and those left out."""
+    """What a send queued: the people reached, the messages, and those left
+    out for want of an address."""
 
-    people: list[str]
+    people: list[Standing]
     messages: int
-    unreachable: list[str]
+    unreachable: list[Standing]
 
 
 def _check_sendable_start(conference: Conference) -> None:
@@ -353,12 +354,7 @@ def queue_invitations(
                 pending.append(
                     Pending(SLOT_INVITATION, person.id, person.address, uid, rank)
                 )
-    enqueue_pending(conference.id, pending)
-    return Queued(
-        [p.name for p in people if p.reachable],
-        len(pending),
-        [p.name for p in people if not p.reachable],
-    )
+    return _queued(conference, people, pending)
 
 
 def queue_updates(found: Audience) -> Queued:
@@ -392,11 +388,17 @@ def queue_updates(found: Audience) -> Queued:
             ):
                 continue
             pending.append(Pending(kind, person.id, person.address, uid, rank))
+    return _queued(conference, people, pending)
+
+
+def _queued(
+    conference: Conference, people: list[Standing], pending: list[Pending]
+) -> Queued:
     enqueue_pending(conference.id, pending)
     return Queued(
-        [p.name for p in people if p.reachable],
+        [p for p in people if p.reachable],
         len(pending),
-        [p.name for p in people if not p.reachable],
+        [p for p in people if not p.reachable],
     )
 
 

@@ -155,7 +155,8 @@ def _say_queued(queued: sending.Queued, what: str) -> None:
         flash(f"Nobody to send an {what} to.", "warning")
     if queued.unreachable:
         flash(
-            "Not reachable, no e-mail address: " + ", ".join(queued.unreachable),
+            "Not reachable, no e-mail address: "
+            + ", ".join(p.name for p in queued.unreachable),
             "warning",
         )
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import icalendar
+from sqlalchemy import func
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -18,7 +19,9 @@ from silkmeet.invites import operations as ops
 from silkmeet.invites import plan
 from silkmeet.invites import rows
 from silkmeet.models import AgendaItem
+from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
+from silkmeet.models import OutboxMessage
 from silkmeet.models import Participation
 from silkmeet.synthetic import synthetic_document
 from silkmeet.timetable import load_conference
@@ -153,3 +156,39 @@ def test_zip_holds_the_same_invites_as_the_personal_links(app, make_conference):
         events = cal.walk("VEVENT")
         assert len(events) == 2
         assert all(e["STATUS"] == "CANCELLED" for e in events)
+
+
+def test_two_thousand_invitations_queue_in_a_fixed_number_of_statements(
+    app, client, auth, make_conference, sql_statements
+):
+    """Nothing is built in the request: the page reads the audience and queues
+    one pending row per message, in statements that do not grow with the
+    people, and so does the page that shows them all afterwards."""
+    small = synthetic(make_conference, "small", items=4, people=20)
+    big = synthetic(make_conference, "big", items=60, people=2000)
+    auth.login_as(conferences=[small, big])
+    counts = {}
+    for slug in ("small", "big"):
+        url = f"/organiser/c/{slug}/invites"
+        with sql_statements() as sent:
+            with client.post(url + "/send", data={"slots": "y"}) as response:
+                assert response.status_code in (302, 303)
+        with sql_statements() as shown:
+            page = get(client, url).decode()
+        counts[slug] = (len(sent), len(shown))
+        assert page.count(">queued</span>") == (20 if slug == "small" else 2000)
+    assert counts["small"] == counts["big"]
+    with app.app_context():
+        queued = db.session.scalar(
+            select(func.count(OutboxMessage.id)).where(
+                OutboxMessage.conference_id == big, OutboxMessage.raw.is_(None)
+            )
+        )
+        slots = db.session.scalar(
+            select(func.count(AgendaItemSpeaker.id))
+            .join(AgendaItem)
+            .where(AgendaItem.conference_id == big)
+        )
+    # Everyone, and one more per speaking slot.
+    assert queued == 2000 + slots
+    assert counts["big"][0] <= 12, counts
