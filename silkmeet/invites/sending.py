@@ -429,6 +429,9 @@ def queue_cancellations(
     )
     if participation_ids is not None:
         query = query.where(OutboxMessage.participation_id.in_(participation_ids))
+    else:
+        # Those removed before had theirs when they were removed.
+        query = query.where(Participation.removed_at.is_(None))
     pending = []
     for row in db.session.execute(query):
         address = sendable_address(row.email) if row.email else None

@@ -530,3 +530,24 @@ def test_the_message_carries_the_join_details_and_replies_go_to_the_reply_addres
     _, event = calendar(message)
     assert isinstance(event, icalendar.Event)
     assert str(event["LOCATION"]).startswith("https://zoom.example.org/")
+
+
+def test_cancelling_the_conference_spares_those_already_cancelled(
+    mail_app, client, organiser, smtp_server, clock
+):
+    post(client, PAGE + "/send", {"who": "country", "country": "BR"})
+    send_all(mail_app, clock)
+    post(
+        client,
+        f"/organiser/c/{SLUG}/people/{pid_of(mail_app, 'Ana Paula Souza')}/remove",
+    )
+    assert send_all(mail_app, clock).sent == 1
+    with mail_app.test_request_context():
+        conference = db.session.get(Conference, organiser)
+        organiser_ops.update_conference(conference, status="cancelled")
+        db.session.commit()
+    assert send_all(mail_app, clock).claimed == 0
+    assert [calendar(parsed(r))[0] for r in smtp_server.received] == [
+        "REQUEST",
+        "CANCEL",
+    ]
