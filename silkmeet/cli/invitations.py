@@ -10,6 +10,7 @@ from silkmeet.cli import command
 from silkmeet.cli import fail
 from silkmeet.cli import find_conference
 from silkmeet.extensions import db
+from silkmeet.invites import audience
 from silkmeet.invites import sending
 
 
@@ -31,7 +32,7 @@ def send_command(slug: str, dry_run: bool) -> None:
             "links in e-mail need the site's address: set SILKMEET_SERVER_NAME "
             "(and SILKMEET_PREFERRED_URL_SCHEME=https)"
         )
-    found = sending.audience(conference)
+    found = audience.of(conference)
     invited = sending.queue_invitations(found)
     updated = sending.queue_updates(found)
     if dry_run:

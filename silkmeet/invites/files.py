@@ -52,7 +52,7 @@ LINKS_HEADER = (
 
 def links_csv(people: Iterable) -> str:
     """The personal links of ``people`` (the Invites page's
-    :class:`~silkmeet.invites.sending.Standing`), for organisers who mail them
+    :class:`~silkmeet.invites.audience.Standing`), for organisers who mail them
     from elsewhere: one row each, the chairs' run-of-show link too."""
     return csv_text(
         [

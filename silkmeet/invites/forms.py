@@ -8,6 +8,7 @@ from wtforms import SelectMultipleField
 from wtforms import ValidationError
 
 from silkmeet.domain import timezones as tz
+from silkmeet.invites import audience
 from silkmeet.invites import sending
 from silkmeet.organiser.forms import choices
 
@@ -27,13 +28,13 @@ class SendForm(FlaskForm):
     chosen = SelectMultipleField("Participants", coerce=int)
     slots = BooleanField("Send speaking slots as separate calendar events")
 
-    def __init__(self, audience: sending.Audience, *args, **kwargs):
+    def __init__(self, found: audience.Audience, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = choices(audience.roles())
+        self.role.choices = choices(found.roles())
         self.country.choices = choices(
-            [(code, tz.country_name(code)) for code in audience.countries()]
+            [(code, tz.country_name(code)) for code in found.countries()]
         )
-        self.chosen.choices = choices([(p.id, p.name) for p in audience.current])
+        self.chosen.choices = choices([(p.id, p.name) for p in found.current])
 
     def validate_role(self, field):
         if self.who.data == sending.BY_ROLE and not _offered(field):

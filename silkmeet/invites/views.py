@@ -19,6 +19,7 @@ from silkmeet.access import organiser_conference
 from silkmeet.access import personal_row_by_token
 from silkmeet.access import public_view
 from silkmeet.extensions import db
+from silkmeet.invites import audience
 from silkmeet.invites import files
 from silkmeet.invites import forms
 from silkmeet.invites import operations as ops
@@ -84,7 +85,7 @@ def manage(slug: str):
 
 def manage_page(conference: Conference, form=None, found=None, status: int = 200):
     """The Invites page: links, downloads, and invitations by e-mail."""
-    found = found or sending.audience(conference)
+    found = found or audience.of(conference)
     return (
         render_template(
             "invites/manage.html",
@@ -92,7 +93,7 @@ def manage_page(conference: Conference, form=None, found=None, status: int = 200
             audience=found,
             counts=found.counts(),
             form=form or forms.SendForm(found),
-            status_labels=sending.STATUS_LABELS,
+            status_labels=audience.STATUS_LABELS,
         ),
         status,
     )
@@ -102,7 +103,7 @@ def manage_page(conference: Conference, form=None, found=None, status: int = 200
 @login_required
 def send_invitations(slug: str):
     conference = organiser_conference(slug)
-    found = sending.audience(conference)
+    found = audience.of(conference)
     form = forms.SendForm(found)
     if not form.validate_on_submit():
         return manage_page(conference, form, found, 400)
@@ -125,7 +126,7 @@ def send_invitations(slug: str):
 def send_updates(slug: str):
     conference = organiser_conference(slug)
     return _queued(
-        slug, "update", lambda: sending.queue_updates(sending.audience(conference))
+        slug, "update", lambda: sending.queue_updates(audience.of(conference))
     )
 
 
@@ -179,7 +180,7 @@ def retry_failed(slug: str, participation_id: int | None = None):
 @login_required
 def links_csv(slug: str):
     conference = organiser_conference(slug)
-    people = sending.audience(conference).current
+    people = audience.of(conference).current
     response = Response(files.links_csv(people), mimetype="text/csv")
     response.headers["Content-Disposition"] = content_disposition(
         files.links_filename(conference.slug)
@@ -187,18 +188,16 @@ def links_csv(slug: str):
     return response
 
 
-def _preview(slug: str, participation_id: int) -> tuple[Conference, sending.Preview]:
+def _preview(slug: str, participation_id: int) -> tuple[Conference, audience.Preview]:
     conference = organiser_conference(slug)
-    found = sending.audience(conference, participation_id)
+    found = audience.of(conference, participation_id)
     if not found.people:
         abort(404)
     slot = request.args.get("slot", type=int)
     if slot is not None and not 1 <= slot <= 100:
         abort(404)
     try:
-        return conference, sending.preview(found, slot)
-    except sending.CannotQueue as error:
-        abort(409, description=str(error))
+        return conference, audience.preview(found, slot)
     except CannotSend as error:
         abort(409, description=str(error))
 

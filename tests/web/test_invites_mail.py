@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from silkmeet.extensions import db
+from silkmeet.invites import audience
 from silkmeet.invites import sending
 from silkmeet.mail.worker import deliver
 from silkmeet.models import AgendaItem
@@ -225,7 +226,7 @@ def test_moving_a_country_block_outdates_exactly_its_speakers(
         {"item_id": brazil, "action": "block_down", "lineup_version": version},
     )
     with mail_app.test_request_context():
-        found = sending.audience(db.session.get(Conference, organiser))
+        found = audience.of(db.session.get(Conference, organiser))
         outdated = {p.row.full_name: p.changes for p in found.outdated}
     # Brazil (7 min) and China (8 min) swapped: France starts as it did.
     assert outdated == {
@@ -320,7 +321,7 @@ def test_a_cancelled_conference_cancels_for_everyone_invited_and_back(
         conference = db.session.get(Conference, organiser)
         organiser_ops.update_conference(conference, status="published")
         db.session.commit()
-        found = sending.audience(conference)
+        found = audience.of(conference)
         assert {p.row.email for p in found.outdated} == invited
         assert {p.changes for p in found.outdated} == {("The invitation stands again",)}
     post(client, PAGE + "/updates")
@@ -366,7 +367,7 @@ def test_an_update_rendered_after_nothing_changed_is_dropped(
         conference = db.session.get(Conference, organiser)
         organiser_ops.update_conference(conference, passcode="soie2021")
         db.session.commit()
-        sending.queue_updates(sending.audience(conference))
+        sending.queue_updates(audience.of(conference))
         # Changed back before the worker came by: the update would say nothing.
         organiser_ops.update_conference(conference, passcode="soie2020")
         db.session.commit()
@@ -441,7 +442,7 @@ def test_a_failed_delivery_shows_the_reply_and_can_be_retried(
 def test_a_rolled_back_change_queues_nothing(app, organiser):
     with app.test_request_context():
         conference = db.session.get(Conference, organiser)
-        queued = sending.queue_invitations(sending.audience(conference))
+        queued = sending.queue_invitations(audience.of(conference))
         assert queued.messages == PEOPLE
         db.session.rollback()
         participation = db.session.get(Participation, pid_of(app, "Claire Fabre"))
@@ -551,3 +552,18 @@ def test_cancelling_the_conference_spares_those_already_cancelled(
         "REQUEST",
         "CANCEL",
     ]
+
+
+def test_no_start_no_invitations(app, client, auth, make_conference):
+    undated = make_conference(
+        slug="undated", start=None, speakers=[("Ada", "FR", "Europe/Paris")]
+    )
+    auth.login_as(conferences=[undated])
+    url = "/organiser/c/undated/invites"
+    assert "can be downloaded and sent once it has one" in page(client, url)
+    post(client, url + "/send")
+    assert "The conference has no date and time yet" in page(client, url)
+    with app.app_context():
+        ada = db.session.scalar(select(Participation.id))
+    assert "not fixed yet" in page(client, f"{url}/{ada}/preview", status=409)
+    assert outbox(app) == []
