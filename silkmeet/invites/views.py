@@ -166,7 +166,10 @@ def _say_queued(queued: sending.Queued, what: str) -> None:
 @bp.post("/organiser/c/<slug>/invites/<int:participation_id>/retry")
 @login_required
 def retry_failed(slug: str, participation_id: int | None = None):
-    conference = organiser_conference(slug)
+    if participation_id is None:
+        conference = organiser_conference(slug)
+    else:
+        conference, _participation = _organiser_participation(slug, participation_id)
     count = sending.retry_failed(conference, participation_id)
     db.session.commit()
     flash(
