@@ -3,7 +3,7 @@ slot and site address they name, the snapshot of what an invitation said, and
 the "superseded" status.
 
 Revision ID: sendstate01
-Revises: peopleonce01
+Revises: answers01
 Create Date: 2026-11-28
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'sendstate01'
-down_revision = 'peopleonce01'
+down_revision = 'answers01'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,6 @@ from sqlalchemy import Row
 from silkmeet.domain import filenames
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
-from silkmeet.domain.exports import csv_text
 
 # A ZIP larger than this goes to a temporary file instead of memory.
 ZIP_IN_MEMORY = 4 * 1024 * 1024
@@ -50,28 +49,27 @@ LINKS_HEADER = (
 )
 
 
-def links_csv(people: Iterable) -> str:
+def links_rows(people: Iterable) -> list[Sequence]:
     """The personal links of ``people`` (the Invites page's
     :class:`~silkmeet.invites.audience.Standing`), for organisers who mail them
-    from elsewhere: one row each, the chairs' run-of-show link too."""
-    return csv_text(
-        [
-            LINKS_HEADER,
-            *(
-                [
-                    p.row.full_name,
-                    p.row.latin_name,
-                    p.row.email or "",
-                    v.label(v.PARTICIPANT_ROLES, p.row.role),
-                    tz.country_name(p.row.delegation_country or p.row.country),
-                    ", ".join(p.row.languages or ()),
-                    p.personal_url,
-                    p.run_of_show_url,
-                ]
-                for p in people
-            ),
-        ]
-    )
+    from elsewhere: a header, then one row each, the chairs' run-of-show link
+    too. Written out by :func:`silkmeet.web.csv_response`."""
+    return [
+        LINKS_HEADER,
+        *(
+            [
+                p.row.full_name,
+                p.row.latin_name,
+                p.row.email or "",
+                v.label(v.PARTICIPANT_ROLES, p.row.role),
+                tz.country_name(p.row.delegation_country or p.row.country),
+                ", ".join(p.row.languages or ()),
+                p.personal_url,
+                p.run_of_show_url,
+            ]
+            for p in people
+        ),
+    ]
 
 
 def zip_width(count: int) -> int:

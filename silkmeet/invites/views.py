@@ -32,6 +32,7 @@ from silkmeet.mail.operations import parts_of
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.web import content_disposition
+from silkmeet.web import csv_response
 
 bp = Blueprint("invites", __name__)
 
@@ -184,11 +185,7 @@ def retry_failed(slug: str, participation_id: int | None = None):
 def links_csv(slug: str):
     conference = organiser_conference(slug)
     people = audience.of(conference).current
-    response = Response(files.links_csv(people), mimetype="text/csv")
-    response.headers["Content-Disposition"] = content_disposition(
-        files.links_filename(conference.slug)
-    )
-    return response
+    return csv_response(files.links_rows(people), files.links_filename(conference.slug))
 
 
 def _preview(slug: str, participation_id: int) -> tuple[Conference, audience.Preview]:
