@@ -192,6 +192,12 @@ def queue_cancellations(
     else:
         # Those removed before had theirs when they were removed.
         query = query.where(Participation.removed_at.is_(None))
+    # The meeting's cancellation first, then the slots', as they were sent.
+    query = query.order_by(
+        OutboxMessage.participation_id,
+        OutboxMessage.slot.nulls_first(),
+        OutboxMessage.ics_uid,
+    )
     pending = []
     for row in db.session.execute(query):
         address = sendable_address(row.email) if row.email else None
