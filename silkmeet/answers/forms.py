@@ -7,7 +7,9 @@ from wtforms import TextAreaField
 from wtforms import ValidationError
 
 from silkmeet.domain import answers
+from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
+from silkmeet.organiser.forms import checked
 from silkmeet.organiser.forms import choices
 
 
@@ -34,4 +36,10 @@ class RecordAnswerForm(AnswerForm):
     """An answer an organiser was given (by phone, in person); "no answer"
     clears one."""
 
-    answer = SelectField("Answer", choices=choices(v.RSVP_ANSWERS))
+    # The one rule for an answer word (the JSON import's too), with its message.
+    answer = SelectField(
+        "Answer",
+        choices=choices(v.RSVP_ANSWERS),
+        validate_choice=False,
+        validators=[checked(fields.answer)],
+    )

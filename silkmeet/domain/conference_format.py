@@ -11,6 +11,12 @@ the conference's ``uid``, and in backups its ``agenda_share_token``, its
 ``former_slugs`` and its removed participants (``removed_at``,
 ``cancelled_slots``). Format 1 documents still import: they are format 2
 without those fields.
+
+Format 2 documents may also carry the conference's mail and reminder settings
+(``mail_from``, ``mail_reply_to``, ``reminder_offsets``, ``nudge_offset``; every
+export writes them) and, in backups, each participant's answer (``rsvp``,
+``rsvp_comment``, ``rsvp_at``, ``rsvp_source``). A document without them
+imports with the defaults, as it did before they existed.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from datetime import datetime
 from typing import Any
 
 from silkmeet.domain import fields
+from silkmeet.domain import reminders
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.jsonstream import iter_json
@@ -51,8 +58,23 @@ CONFERENCE_FIELDS = (
     "interpretation_channels",
     "video_call",
 )
-CONFERENCE_FIELDS_2 = ("uid", "agenda_share_token", "former_slugs")
-PARTICIPANT_FIELDS_2 = ("removed_at", "cancelled_slots")
+CONFERENCE_FIELDS_2 = (
+    "uid",
+    "agenda_share_token",
+    "former_slugs",
+    "mail_from",
+    "mail_reply_to",
+    "reminder_offsets",
+    "nudge_offset",
+)
+PARTICIPANT_FIELDS_2 = (
+    "removed_at",
+    "cancelled_slots",
+    "rsvp",
+    "rsvp_comment",
+    "rsvp_at",
+    "rsvp_source",
+)
 # The format's own identifiers, matched whole (fullmatch: "$" would let a final
 # newline through, into a calendar UID or a link).
 KEY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,79}")
@@ -128,6 +150,21 @@ class ParticipantDoc:
     # Backups only: a removed participant, whose link serves a cancellation.
     removed_at: datetime | None = None
     cancelled_slots: tuple[CancelledSlot, ...] = ()
+    # Backups only: their answer to the invitation (no answer: the defaults).
+    rsvp: str = v.NO_ANSWER
+    rsvp_comment: str = ""
+    rsvp_at: datetime | None = None
+    rsvp_source: str | None = None
+
+    @property
+    def answered(self) -> bool:
+        """Whether the answer differs from no answer at all (a backup writes it)."""
+        return (self.rsvp, self.rsvp_comment, self.rsvp_at, self.rsvp_source) != (
+            v.NO_ANSWER,
+            "",
+            None,
+            None,
+        )
 
 
 @dataclass(frozen=True)
@@ -180,6 +217,12 @@ class ConferenceDoc:
     # conference had before (their links redirect to the current one).
     agenda_share_token: str | None = None
     former_slugs: tuple[str, ...] = ()
+    # Settings, in every export: the conference's own sender and reply-to
+    # (None: silkmeet's), its reminders and nudge (minutes before the start).
+    mail_from: str | None = None
+    mail_reply_to: str | None = None
+    reminder_offsets: tuple[int, ...] = reminders.DEFAULT_REMINDER_OFFSETS
+    nudge_offset: int | None = reminders.DEFAULT_NUDGE_OFFSET
 
 
 # -- reading ---------------------------------------------------------------------
@@ -284,6 +327,23 @@ def parse(data: Any) -> ConferenceDoc:
         uid=_conference_uid(conf),
         agenda_share_token=share_token,
         former_slugs=_former_slugs(conf, slug),
+        mail_from=conf.rule(
+            "mail_from", fields.mailbox, "conference.mail_from", default=None
+        ),
+        mail_reply_to=conf.rule(
+            "mail_reply_to", fields.mailbox, "conference.mail_reply_to", default=None
+        ),
+        # Left out: the defaults; null: no reminder, no nudge.
+        reminder_offsets=(
+            conf.rule("reminder_offsets", fields.reminder_offsets, default=())
+            if "reminder_offsets" in conf.data
+            else reminders.DEFAULT_REMINDER_OFFSETS
+        ),
+        nudge_offset=(
+            conf.rule("nudge_offset", fields.nudge_offset, default=None)
+            if "nudge_offset" in conf.data
+            else reminders.DEFAULT_NUDGE_OFFSET
+        ),
         slug=slug,
         title=conf.text("title", "conference.title", required=True),
         description=conf.text("description", "conference.description"),
@@ -448,6 +508,12 @@ def _participant(
         uid=obj.uid(),
         removed_at=removed_at,
         cancelled_slots=tuple(slots),
+        rsvp=obj.rule("rsvp", fields.answer, default=v.NO_ANSWER),
+        rsvp_comment=obj.rule("rsvp_comment", fields.answer_comment, default=""),
+        rsvp_at=obj.instant("rsvp_at", zone),
+        rsvp_source=obj.rule(
+            "rsvp_source", fields.choice, v.RSVP_SOURCES, default=None
+        ),
     )
 
 
@@ -725,6 +791,10 @@ def to_data(doc: ConferenceDoc) -> dict:
                 "passcode": doc.video_call.passcode,
                 "dial_in": doc.video_call.dial_in,
             },
+            "mail_from": doc.mail_from,
+            "mail_reply_to": doc.mail_reply_to,
+            "reminder_offsets": list(doc.reminder_offsets),
+            "nudge_offset": doc.nudge_offset,
         },
         "organisations": [
             {
@@ -775,6 +845,13 @@ def _participant_data(p: ParticipantDoc) -> dict:
             }
             for slot in p.cancelled_slots
         ]
+    if p.answered:
+        data |= {
+            "rsvp": p.rsvp,
+            "rsvp_comment": p.rsvp_comment,
+            "rsvp_at": format_instant(p.rsvp_at) if p.rsvp_at else None,
+            "rsvp_source": p.rsvp_source,
+        }
     return data
 
 

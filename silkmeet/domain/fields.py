@@ -24,9 +24,13 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 
+from silkmeet.domain import answers
+from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.emails import email_key
+from silkmeet.domain.mailbox import MailboxError
+from silkmeet.domain.mailbox import parse_mailbox
 
 
 class FieldError(ValueError):
@@ -68,6 +72,8 @@ MAX_LENGTH = {
     "agenda_item.technical_note": 500,
     "agenda_item.interpretation_language": 35,
     "organiser.email": 320,
+    "conference.mail_from": 320,
+    "conference.mail_reply_to": 320,
 }
 
 
@@ -211,6 +217,20 @@ def email(value: Any) -> str | None:
         raise FieldError(str(exc)) from None
 
 
+def mailbox(value: Any, column: str) -> str | None:
+    """A conference's sender or reply-to (``column``): ``Name <address>`` or
+    an address, as :func:`~silkmeet.domain.mailbox.parse_mailbox` reads it;
+    None when blank."""
+    value = text(value, column)
+    if not value:
+        return None
+    try:
+        parse_mailbox(value)
+    except MailboxError as exc:
+        raise FieldError(str(exc)) from None
+    return value
+
+
 def join_url(value: Any) -> str:
     """A video call's join link: a full http(s) address, no spaces; blank is
     none."""
@@ -261,6 +281,53 @@ def whole_number(value: Any, bounds: tuple[int, int]) -> int:
     if not low <= value <= high:
         raise FieldError(f"{value} is out of range; allowed {low} to {high}")
     return value
+
+
+def reminder_offsets(values: Any) -> tuple[int, ...]:
+    """Reminders' minutes before the start, as stored (largest first):
+    :func:`~silkmeet.domain.reminders.check_offsets`'s rule."""
+    if not isinstance(values, list | tuple) or any(
+        isinstance(n, bool) or not isinstance(n, int) for n in values
+    ):
+        raise FieldError("expected a list of whole numbers of minutes")
+    try:
+        return reminders.check_offsets(values)
+    except reminders.OffsetError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def nudge_offset(value: Any) -> int | None:
+    """The nudge's minutes before the start, or None for no nudge:
+    :func:`~silkmeet.domain.reminders.check_offset`'s rule."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("expected a whole number of minutes")
+    try:
+        return reminders.check_offset(value)
+    except reminders.OffsetError as exc:
+        raise FieldError(str(exc)) from None
+
+
+# -- answers ---------------------------------------------------------------------
+
+
+def answer(value: Any) -> str:
+    """An answer to the invitation (an RSVP word): :func:`answers.check_answer`."""
+    try:
+        return answers.check_answer(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
+
+
+def answer_comment(value: Any) -> str:
+    """The comment beside an answer: :func:`answers.clean_comment`."""
+    if value is not None and not isinstance(value, str):
+        raise FieldError("expected text")
+    try:
+        return answers.clean_comment(value)
+    except ValueError as exc:
+        raise FieldError(str(exc)) from None
 
 
 # -- dates -----------------------------------------------------------------------

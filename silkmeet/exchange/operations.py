@@ -94,6 +94,10 @@ def import_conference(
         meeting_id=doc.video_call.meeting_id,
         passcode=doc.video_call.passcode,
         dial_in=doc.video_call.dial_in,
+        mail_from=doc.mail_from,
+        mail_reply_to=doc.mail_reply_to,
+        reminder_offsets=list(doc.reminder_offsets),
+        nudge_offset=doc.nudge_offset,
     )
     if doc.agenda_share_token is not None:
         conference.agenda_share_token = doc.agenda_share_token
@@ -139,6 +143,10 @@ def import_conference(
             cancelled_slots=[
                 cancelled_slot(s.title, s.start, s.end) for s in p.cancelled_slots
             ],
+            rsvp=p.rsvp,
+            rsvp_comment=p.rsvp_comment,
+            rsvp_at=p.rsvp_at,
+            rsvp_source=p.rsvp_source,
         )
         if p.uid:
             participation.uid = p.uid
@@ -242,8 +250,18 @@ def _participant_doc(
     include_tokens: bool,
 ) -> fmt.ParticipantDoc:
     """``participation`` and ``person`` may be ORM objects or rows with the same
-    attribute names; ``organisation`` is the person's organisation's key."""
+    attribute names; ``organisation`` is the person's organisation's key. A
+    backup (``include_tokens``) has their answer too."""
+    answer = {}
+    if include_tokens:
+        answer = {
+            "rsvp": participation.rsvp,
+            "rsvp_comment": participation.rsvp_comment or "",
+            "rsvp_at": participation.rsvp_at,
+            "rsvp_source": participation.rsvp_source,
+        }
     return fmt.ParticipantDoc(
+        **answer,
         key=key,
         uid=participation.uid,
         role=participation.role,
@@ -297,7 +315,8 @@ def _head(
     former_slugs=(),
 ) -> fmt.ConferenceDoc:
     """The document without participants and agenda. A backup
-    (``include_tokens``) has the agenda's share token and the former slugs."""
+    (``include_tokens``) has the agenda's share token and the former slugs;
+    every export has the mail and reminder settings."""
     return fmt.ConferenceDoc(
         uid=conference.uid,
         agenda_share_token=conference.agenda_share_token if include_tokens else None,
@@ -321,6 +340,10 @@ def _head(
             passcode=conference.passcode,
             dial_in=conference.dial_in,
         ),
+        mail_from=conference.mail_from,
+        mail_reply_to=conference.mail_reply_to,
+        reminder_offsets=tuple(conference.reminder_offsets or ()),
+        nudge_offset=conference.nudge_offset,
         organisations=tuple(organisations),
         hosts=tuple(hosts),
         participants=(),
@@ -335,7 +358,8 @@ def export_conference(
 
     Tokens are secrets: only a backup (``include_tokens``) carries them, with
     all else a link or a calendar depends on (the agenda's share token, the
-    former slugs, the removed participants with what their cancellation says),
+    former slugs, the removed participants with what their cancellation says)
+    and the participants' answers,
     so that a restored database keeps every link working. Other exports leave
     removed participants out. :func:`export_chunks` writes the same document
     without loading it.
@@ -414,6 +438,10 @@ PARTICIPANT_COLUMNS = (
     Participation.token,
     Participation.removed_at,
     Participation.cancelled_slots,
+    Participation.rsvp,
+    Participation.rsvp_comment,
+    Participation.rsvp_at,
+    Participation.rsvp_source,
     Person.full_name,
     Person.latin_name,
     Person.honorific,
