@@ -46,8 +46,13 @@ def parse_offset(text: str) -> int:
     position, minutes = 0, 0
     if not text.strip():
         raise OffsetError("Give a time before the start, such as 1d or 2h.")
-    while position < len(text):
-        found = _PART.match(text, position)
+    # A negative time is read, to be refused by check_offset as every way in
+    # (the JSON import's minutes too) refuses it.
+    body = text.strip()
+    sign = -1 if body.startswith("-") else 1
+    body = body[1:] if sign < 0 else body
+    while position < len(body):
+        found = _PART.match(body, position)
         if found is None:
             raise OffsetError(
                 f"“{text.strip()}” is not a time before the start: write it as "
@@ -55,13 +60,20 @@ def parse_offset(text: str) -> int:
             )
         minutes += int(found[1]) * _UNITS[(found[2] or "m")[0].lower()]
         position = found.end()
-    return check_offset(minutes)
+    return check_offset(sign * minutes)
 
 
 def check_offset(minutes: int) -> int:
     if not 1 <= minutes <= MAX_OFFSET:
+        shown = (
+            format_offset(minutes)
+            if minutes > 0
+            else f"-{format_offset(-minutes)}"
+            if minutes < 0
+            else "0"
+        )
         raise OffsetError(
-            f"{format_offset(minutes) if minutes > 0 else minutes} is out of range: "
+            f"{shown} is out of range: "
             f"from 1 minute to {MAX_OFFSET // 1440} days before the start."
         )
     return minutes

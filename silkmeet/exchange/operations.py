@@ -8,6 +8,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func
+from sqlalchemy import null
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
@@ -97,7 +98,9 @@ def import_conference(
         mail_from=doc.mail_from,
         mail_reply_to=doc.mail_reply_to,
         reminder_offsets=list(doc.reminder_offsets),
-        nudge_offset=doc.nudge_offset,
+        # null(): None is "no nudge", not "the column's default nudge" (the
+        # ORM leaves a None out of the INSERT when the column has a default).
+        nudge_offset=null() if doc.nudge_offset is None else doc.nudge_offset,
     )
     if doc.agenda_share_token is not None:
         conference.agenda_share_token = doc.agenda_share_token

@@ -14,6 +14,7 @@ import io
 import itertools
 from datetime import datetime
 
+import pytest
 from factories import build_doc
 from factories import import_confirmation
 from hypothesis import HealthCheck
@@ -24,9 +25,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from silkmeet import create_app
+from silkmeet.answers.forms import RecordAnswerForm
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import people_csv
+from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import vocabulary as v
 from silkmeet.exchange.operations import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
@@ -295,6 +299,10 @@ serial = itertools.count()
     separator=SEPARATORS,
     join=st.sampled_from(["", "https://meet.example.org/j/9?pwd=s3cret"]),
     rows=people,
+    offsets=st.sampled_from(["", "1d, 1h", "90, 2 days, 30m", "30d"]),
+    nudge=st.sampled_from(["", "3d", "1h 30m"]),
+    sender=st.sampled_from([None, "Silk desk <desk@silk.example>", "a@b.example"]),
+    answer=st.tuples(st.sampled_from(["accepted", "declined"]), st.text(max_size=60)),
 )
 def test_what_the_forms_and_the_csv_make_exports_and_imports_identically(
     app,
@@ -309,6 +317,10 @@ def test_what_the_forms_and_the_csv_make_exports_and_imports_identically(
     separator,
     join,
     rows,
+    offsets,
+    nudge,
+    sender,
+    answer,
 ):
     if not hasattr(app, "_logged_in"):
         auth.login_as()
@@ -326,6 +338,8 @@ def test_what_the_forms_and_the_csv_make_exports_and_imports_identically(
             "languages": separator.join(languages),
             "join_url": join,
             "passcode": "s3cret" if join else "",
+            "reminder_offsets": offsets,
+            "nudge_offset": nudge,
         },
     )
     assume(response.status_code in (302, 303))  # a start the zone skips
@@ -358,6 +372,22 @@ def test_what_the_forms_and_the_csv_make_exports_and_imports_identically(
         conference = db.session.scalar(
             select(Conference).where(Conference.slug == slug)
         )
+        # No page sets the sender yet: the column, as the outbox reads it.
+        conference.mail_from = conference.mail_reply_to = sender
+        db.session.commit()
+        first = conference.participations[0].id if imported else None
+        settings_made = (list(conference.reminder_offsets), conference.nudge_offset)
+    if first is not None:
+        # An answer an organiser records, with its comment and source.
+        response = client.post(
+            f"/organiser/c/{slug}/answers/{first}",
+            data={"answer": answer[0], "comment": answer[1]},
+        )
+        assert response.status_code in (302, 303)
+    with app.app_context():
+        conference = db.session.scalar(
+            select(Conference).where(Conference.slug == slug)
+        )
         exported = "".join(export_chunks(conference, include_tokens=True))
     other = create_app(
         {
@@ -376,4 +406,73 @@ def test_what_the_forms_and_the_csv_make_exports_and_imports_identically(
             db.session.remove()
             db.engine.dispose()
     assert again == exported
-    assert len(fmt.loads(exported).participants) == imported
+    doc = fmt.loads(exported)
+    assert len(doc.participants) == imported
+    assert doc.reminder_offsets == reminders.parse_offsets(offsets)
+    assert (list(doc.reminder_offsets), doc.nudge_offset) == settings_made
+    assert (doc.mail_from, doc.mail_reply_to) == (sender, sender)
+    if first is not None:
+        assert (doc.participants[0].rsvp, doc.participants[0].rsvp_source) == (
+            answer[0],
+            "organiser",
+        )
+        assert doc.participants[0].rsvp_comment == answer[1].strip()
+
+
+def settings_json_problem(name, value):
+    doc = build_doc(slug="silk", start=None)
+    doc["format"] = 2
+    doc["conference"][name] = value
+    return _problem(doc, f"conference.{name}")
+
+
+@SETTINGS
+@given(
+    st.sampled_from(["reminder_offsets", "nudge_offset"]),
+    st.integers(-50000, 50000) | st.sampled_from([-1, 0, 1, 43200, 43201]),
+)
+def test_an_offset_gets_one_verdict_and_one_message(app, name, minutes):
+    """The edit form's box (minutes written without a unit) and the JSON
+    import's whole minutes pass through the one rule of domain/reminders.py."""
+    data = {**CONFERENCE, name: str(minutes)}
+    by_form = form_problem(app, ConferenceForm, data, name)
+    by_json = settings_json_problem(
+        name, [minutes] if name == "reminder_offsets" else minutes
+    )
+    assert by_form == by_json, (name, minutes)
+    assert (by_json is None) == (1 <= minutes <= reminders.MAX_OFFSET)
+
+
+@SETTINGS
+@given(st.sampled_from([*v.values(v.RSVP_ANSWERS), "maybe", "Accepted"]) | values)
+def test_an_answer_word_gets_one_verdict_and_one_message(app, word):
+    """The organiser's answer form and a backup's ``rsvp``: domain/answers.py."""
+    by_form = form_problem(app, RecordAnswerForm, {"answer": word}, "answer")
+    doc = build_doc(speakers=[("Ana", "FR", "Europe/Paris")])
+    doc["format"] = 2
+    doc["participants"][0]["rsvp"] = word
+    assert by_form == _problem(doc, "participants[0].rsvp"), word
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("desk@silk.example, team@silk.example", "not one mailbox: "),
+        ("Desk <desk@silk.example>\r\nBcc: x@y.example", "a mailbox is one line"),
+        ("Desk <desk@", "not "),
+        ("Büro <büro@silk.example>", "not one mailbox: "),
+        ("x" * 310 + " <a@silk.example>", "327 characters; at most 320"),
+    ],
+)
+@pytest.mark.parametrize("name", ["mail_from", "mail_reply_to"])
+def test_a_sender_is_checked_by_the_mail_codes_rule(name, value, problem):
+    """The sender and reply-to a document gives pass the rule the outbox
+    reads them with (domain/mailbox.py), and fit their column."""
+    said = settings_json_problem(name, value)
+    assert said is not None and said.startswith(problem), said
+    fine = build_doc(slug="silk", start=None)
+    fine["format"] = 2
+    fine["conference"][name] = "  Silk desk <desk@silk.example> "
+    assert getattr(fmt.parse(fine), name) == "Silk desk <desk@silk.example>"
+    fine["conference"][name] = ""
+    assert getattr(fmt.parse(fine), name) is None
