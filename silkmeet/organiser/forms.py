@@ -132,6 +132,14 @@ class ConferenceForm(FlaskForm):
     interpretation_channels = StringField(
         "Interpretation channels", validators=[LANGUAGES]
     )
+    mail_from = StringField(
+        "Sender of the e-mails",
+        validators=[checked(fields.mailbox, "conference.mail_from")],
+    )
+    mail_reply_to = StringField(
+        "Replies go to",
+        validators=[checked(fields.mailbox, "conference.mail_reply_to")],
+    )
     reminder_offsets = OffsetsField(
         "Reminder e-mails before the start",
         default=reminders.DEFAULT_REMINDER_OFFSETS,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import func
+from sqlalchemy import null
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
@@ -98,7 +99,12 @@ def raise_counter(conference: Conference, name: str) -> int:
 
 
 def create_conference(owner: Organiser, **fields) -> Conference:
-    conference = Conference(**fields)
+    # null(): a None is "none" (no nudge, no sender of its own), not "the
+    # column's default" (the ORM leaves a None out of the INSERT when the
+    # column has a default).
+    conference = Conference(
+        **{name: null() if value is None else value for name, value in fields.items()}
+    )
     conference.organisers.append(ConferenceOrganiser(organiser=owner, access="owner"))
     db.session.add(conference)
     db.session.flush()

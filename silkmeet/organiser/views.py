@@ -50,6 +50,8 @@ CONFERENCE_FIELDS = (
     "meeting_id",
     "passcode",
     "dial_in",
+    "mail_from",
+    "mail_reply_to",
     "reminder_offsets",
     "nudge_offset",
 )

@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -184,3 +185,48 @@ def test_csrf_is_required_when_enabled(app, client, auth, demo):
     )
     assert response.status_code == 400
     assert "expired" in response.get_json()["error"]
+
+
+def test_the_sender_and_reply_address_are_set_on_the_form(client, auth, app):
+    auth.login_as()
+    sender = "Silk Cities <invitations@silk.example.org>"
+    response = client.post(
+        "/organiser/new",
+        data={**FORM, "mail_from": sender, "mail_reply_to": "team@silk.example.org"},
+    )
+    assert response.status_code in (302, 303)
+    c = get_conference(app, "silk-2026")
+    assert (c.mail_from, c.mail_reply_to) == (sender, "team@silk.example.org")
+    with app.app_context():
+        from silkmeet.mail.operations import sender_address
+
+        conference = db.session.get(Conference, c.id)
+        assert sender_address(conference) == (
+            "Silk Cities",
+            "invitations@silk.example.org",
+        )
+
+
+def test_a_bad_sender_is_refused_with_the_import_rules_message(client, auth, app):
+    from silkmeet.domain import fields
+
+    auth.login_as()
+    bad = "two@example.org, three@example.org"
+    response = client.post("/organiser/new", data={**FORM, "mail_from": bad})
+    assert response.status_code == 400
+    with pytest.raises(fields.FieldError) as refused:
+        fields.mailbox(bad, "conference.mail_from")
+    page = response.get_data(as_text=True)
+    from markupsafe import escape
+
+    assert str(escape(str(refused.value))) in page
+    assert get_conference(app, "silk-2026") is None
+
+
+def test_an_empty_nudge_on_a_new_conference_means_no_nudge(client, auth, app):
+    auth.login_as()
+    response = client.post("/organiser/new", data={**FORM, "nudge_offset": ""})
+    assert response.status_code in (302, 303)
+    c = get_conference(app, "silk-2026")
+    assert c.nudge_offset is None
+    assert c.mail_from is None
