@@ -15,8 +15,10 @@ from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.lineup import units
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import schedule_end
 
@@ -88,6 +90,11 @@ class Introduction:
         )
 
 
+# A recorded (start, end); either may be missing.
+Span = tuple[datetime | None, datetime | None]
+NO_SPAN: Span = (None, None)
+
+
 @dataclass(frozen=True)
 class ItemFacts:
     """What the run-of-show needs beyond the schedule, read from one agenda item."""
@@ -99,6 +106,24 @@ class ItemFacts:
     speakers: tuple[Introduction, ...] = ()
     actual_start: datetime | None = None
     actual_end: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A speaker's planned turn in an item (:func:`schedule.speaker_slots`)."""
+
+    participant_id: int
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Record:
+    """What the chair recorded: items' and speakers' actual (start, end), by item
+    id and by (item id, participant id)."""
+
+    items: Mapping[int, Span] = field(default_factory=dict)
+    speakers: Mapping[tuple[int, int], Span] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,13 @@ class Row:
     actual_end: datetime | None = None
     # Printed fields that differ from the compared revision ("new" for a new item).
     changed: tuple[str, ...] = ()
+    # The speakers' planned turns and recorded times, in the order of ``speakers``.
+    slots: tuple[Slot, ...] = ()
+    speaker_times: tuple[Span, ...] = ()
+    # Its budget group (a country block, else the item alone) and whether that
+    # group is a country block.
+    group: int = 0
+    block: bool = False
 
     @property
     def duration(self) -> timedelta:
@@ -194,6 +226,10 @@ def build_rows(
     first = scheduled[0].start
     end = planned_end or schedule_end(scheduled, first)
     people = [_introductions(s, facts.get(s.item.id, ItemFacts())) for s in scheduled]
+    groups = {}
+    for number, unit in enumerate(units([s.item for s in scheduled])):
+        for index in range(unit.start, unit.end):
+            groups[index] = (number, unit.is_block)
     rows = []
     for index, item in enumerate(scheduled):
         following = scheduled[index + 1] if index + 1 < len(scheduled) else None
@@ -224,9 +260,96 @@ def build_rows(
                 interpretation_language=fact.interpretation_language,
                 actual_start=fact.actual_start,
                 actual_end=fact.actual_end,
+                slots=tuple(
+                    Slot(slot.speaker.participant_id, slot.start, slot.end)
+                    for slot in item.slots
+                ),
+                group=groups[index][0],
+                block=groups[index][1],
             )
         )
     return rows
+
+
+def with_record(rows: Sequence[Row], record: Record) -> list[Row]:
+    """``rows`` with the recorded times of ``record`` (and no others)."""
+    return [
+        replace(
+            row,
+            actual_start=record.items.get(row.item_id, NO_SPAN)[0],
+            actual_end=record.items.get(row.item_id, NO_SPAN)[1],
+            speaker_times=tuple(
+                record.speakers.get((row.item_id, slot.participant_id), NO_SPAN)
+                for slot in row.slots
+            ),
+        )
+        for row in rows
+    ]
+
+
+def _turn_times(row: Row) -> list[Span]:
+    """Each turn's recorded (start, end) in a row.
+
+    An item recorded without its speakers' times (before they were recorded,
+    or in a test) is read as one: its first turn starts with it, and once it
+    is over its time is shared equally by its turns.
+    """
+    if not row.slots:
+        return [(row.actual_start, row.actual_end)]
+    count = len(row.slots)
+    times = list(row.speaker_times[:count])
+    times += [NO_SPAN] * (count - len(times))
+    if row.actual_start is not None and all(s is None for s, _e in times):
+        if row.actual_end is None:
+            times[0] = (row.actual_start, None)
+        else:
+            share = (row.actual_end - row.actual_start) / count
+            times = [
+                (row.actual_start + share * n, row.actual_start + share * (n + 1))
+                for n in range(count)
+            ]
+    if row.actual_end is not None:
+        # A turn still open when its item ended ended with it.
+        times = [
+            (s, row.actual_end if s is not None and e is None else e) for s, e in times
+        ]
+    return times
+
+
+def turns(rows: Sequence[Row]) -> list[tk.Turn]:
+    """Every turn of the lineup in order (:mod:`silkmeet.domain.timekeeping`)."""
+    result: list[tk.Turn] = []
+    for index, row in enumerate(rows):
+        spans = [(s.start, s.end) for s in row.slots] or [(row.start, row.end)]
+        for n, ((start, end), (actual_start, actual_end)) in enumerate(
+            zip(spans, _turn_times(row), strict=True)
+        ):
+            result.append(
+                tk.Turn(
+                    item=index,
+                    speaker=n if row.slots else None,
+                    group=row.group,
+                    start=start,
+                    planned=end - start,
+                    actual_start=actual_start,
+                    actual_end=actual_end,
+                    closed=row.actual_end is not None,
+                )
+            )
+    # The pause after a turn: until the next one's planned start, or after the
+    # last one until the last item's planned end.
+    ends = [t.start for t in result[1:]] + ([rows[-1].end] if rows else [])
+    return [
+        replace(t, pause=max(following - (t.start + t.planned), tk.ZERO))
+        for t, following in zip(result, ends, strict=True)
+    ]
+
+
+def turn_speaker(rows: Sequence[Row], turn: tk.Turn) -> Introduction | None:
+    row = rows[turn.item]
+    if turn.speaker is None or turn.speaker >= len(row.speakers):
+        return None
+    return row.speakers[turn.speaker]
 
 
 def _introductions(item: ScheduledItem, fact: ItemFacts) -> tuple[Introduction, ...]:
@@ -348,6 +471,8 @@ class Live:
     projected: tuple[Projected, ...] = field(default=())
     projected_end: datetime | None = None
     planned_end: datetime | None = None
+    # The same moment turn by turn: speakers, limits, the block's budget.
+    timeline: tk.Timeline | None = None
 
     @property
     def status(self) -> str:
@@ -410,9 +535,10 @@ def wrap_up_window(duration: timedelta) -> timedelta:
 def project(rows: Sequence[Row], now: datetime) -> Live:
     """Where the meeting stands at ``now`` given the actual times recorded.
 
-    Items not started yet keep their planned lengths and the planned gaps between
-    them, laid end to end from the current item's expected end (or from now, when
-    the current item already overran).
+    The items still to come are laid out by the turn-level projection
+    (:func:`silkmeet.domain.timekeeping.project`): from the current turn's
+    expected end (or from now, once it overran), each waiting turn for its
+    limit, with the planned pauses between them.
     """
     if now.tzinfo is None:
         raise ValueError("now must be an aware instant")
@@ -426,61 +552,46 @@ def project(rows: Sequence[Row], now: datetime) -> Live:
             wrap_up=False,
             drift=timedelta(0),
         )
-    planned_end = rows[-1].end
+    all_turns = turns(rows)
+    line = tk.project(all_turns, now)
     current = next((r for r in reversed(rows) if r.running), None)
-    done = [r for r in rows if r.done]
-    started = [r for r in rows if r.actual_start is not None]
-
     time_left = None
     wrap_up = False
     if current is not None:
-        expected_end = current.actual_start + current.duration
-        time_left = expected_end - now
+        time_left = current.actual_start + current.duration - now
         wrap_up = time_left <= wrap_up_window(current.duration)
-        cursor = max(expected_end, now)
-        after = rows.index(current) + 1
-        phase = "running"
-    elif started:
-        last = max(done, key=lambda r: r.position)
-        after = rows.index(last) + 1
-        cursor = max(last.actual_end, now)
-        phase = "between" if after < len(rows) else "finished"
-        if phase == "finished":
-            cursor = last.actual_end
-    else:
-        after = 0
-        cursor = max(rows[0].start, now)
-        phase = "before"
 
-    remaining = [r for r in rows[after:] if r.actual_start is None]
-    projected = []
-    previous_planned_end = None
-    for row in remaining:
-        if previous_planned_end is not None:
-            cursor += max(row.start - previous_planned_end, timedelta(0))
-        projected.append(
-            Projected(
-                row=row,
-                start=cursor,
-                end=cursor + row.duration,
-                slip=cursor - row.start,
-            )
+    # Each item still to come, from its turns' expected times.
+    spans: dict[int, list[tk.Expected]] = {}
+    for expected in line.expected:
+        spans.setdefault(all_turns[expected.index].item, []).append(expected)
+    projected = tuple(
+        Projected(
+            row=rows[index],
+            start=found[0].start,
+            end=found[-1].end,
+            slip=found[0].start - rows[index].start,
         )
-        previous_planned_end = row.end
-        cursor += row.duration
-    projected_end = cursor
-    following = remaining[0] if remaining else None
+        for index, found in spans.items()
+        if rows[index].actual_start is None
+    )
+    phase = line.phase
+    if phase in ("between", "finished") and current is not None:
+        phase = "running"  # an item whose speakers are all over, not yet ended
+    planned_end = rows[-1].end
+    projected_end = line.end or planned_end
     return Live(
         now=now,
         phase=phase,
         current=current,
-        following=following,
+        following=projected[0].row if projected else None,
         time_left=time_left,
         wrap_up=wrap_up,
         drift=projected_end - planned_end,
-        projected=tuple(projected),
+        projected=projected,
         projected_end=projected_end,
         planned_end=planned_end,
+        timeline=line,
     )
 
 
@@ -495,10 +606,19 @@ class Comparison:
     actual: timedelta | None
     planned_start: datetime | None = None
     actual_start: datetime | None = None
+    # The limit it had (a speaker's from when they started; a block's budget).
+    limit: timedelta | None = None
 
     @property
     def difference(self) -> timedelta | None:
         return None if self.actual is None else self.actual - self.planned
+
+    @property
+    def over(self) -> timedelta | None:
+        """How far past its limit it ran (zero: within it)."""
+        if self.actual is None or self.limit is None:
+            return None
+        return max(self.actual - self.limit, timedelta(0))
 
     @property
     def country_name(self) -> str:
@@ -518,26 +638,31 @@ def _row_country(row: Row) -> str:
 
 
 def per_speaker(rows: Sequence[Row]) -> list[Comparison]:
-    """Planned versus actual per item and speaker (an item's speakers share it)."""
+    """Planned versus actual per speaker (an item nobody speaks in: the item),
+    with the limit each had when they started."""
+    all_turns = turns(rows)
+    totals = tk.budgets(all_turns)
     result = []
-    for row in rows:
-        actual = _actual(row)
-        people = row.speakers or (None,)
-        share = len(people)
-        for person in people:
-            label = f"{row.cue}. {row.title}"
-            if person is not None:
-                label += f" — {person.name}"
-            result.append(
-                Comparison(
-                    label=label,
-                    country=person.country if person else _row_country(row),
-                    planned=row.duration / share,
-                    actual=None if actual is None else actual / share,
-                    planned_start=row.start,
-                    actual_start=row.actual_start,
-                )
+    for index, turn in enumerate(all_turns):
+        row = rows[turn.item]
+        person = turn_speaker(rows, turn)
+        label = f"{row.cue}. {row.title}"
+        if person is not None:
+            label += f" — {person.name}"
+        started = turn.actual_start is not None
+        result.append(
+            Comparison(
+                label=label,
+                country=person.country if person else _row_country(row),
+                planned=turn.planned,
+                actual=turn.held,
+                planned_start=turn.start,
+                actual_start=turn.actual_start,
+                limit=tk.limit_at_start(all_turns, index, totals[turn.group])
+                if started
+                else None,
             )
+        )
     return result
 
 
@@ -559,6 +684,7 @@ def per_country(rows: Sequence[Row]) -> list[Comparison]:
             country=code,
             planned=planned,
             actual=actual if complete else None,
+            limit=planned,
         )
         for code, (planned, actual, complete) in totals.items()
     ]
