@@ -69,6 +69,22 @@ def participation_by_token(
     return participation
 
 
+def conference_by_stage_key(slug: str, key: str) -> Conference:
+    """The conference whose stage screen ``key`` opens, else 404.
+
+    As for a personal link: the same 404 for an unknown conference, an unknown
+    or revoked key and a key of another conference.
+    """
+    _plausible_token(key)
+    conference = db.session.scalar(
+        select(Conference).where(Conference.stage_token == key)
+    )
+    if conference is None:
+        abort(404)
+    _check_link(conference.stage_token, conference.slug, slug, key)
+    return conference
+
+
 def personal_row_by_token(slug: str, token: str, row_for):
     """As :func:`participation_by_token` (removed participants included), for a
     view that reads one row: ``row_for(token)`` returns it, with ``token`` and

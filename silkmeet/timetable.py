@@ -3,6 +3,7 @@ domain as plain dataclasses. Shared by every feature that shows times."""
 
 from __future__ import annotations
 
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
@@ -76,6 +77,26 @@ def attach_speakers(conference: Conference) -> Conference:
     for item in conference.items:
         set_committed_value(item, "speakers", by_item.get(item.id, []))
     return conference
+
+
+def lineup_of(conference: Conference) -> Conference:
+    """``conference`` (loaded already) with its lineup and hosts loaded, in a
+    fixed number of statements (none when this request loaded them already)."""
+    if _lineup_loaded(conference):
+        return conference
+    db.session.execute(
+        select(Conference)
+        .where(Conference.id == conference.id)
+        .options(*lineup_options())
+    ).unique().scalar_one()
+    return attach_speakers(conference)
+
+
+def _lineup_loaded(conference: Conference) -> bool:
+    state = inspect(conference)
+    if {"items", "hosts"} & state.unloaded:
+        return False
+    return all("speakers" not in inspect(item).unloaded for item in conference.items)
 
 
 def for_organiser(slug: str, everyone: bool = True) -> Conference:

@@ -39,10 +39,10 @@ from silkmeet.domain.schedule import meeting_end
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
 from silkmeet.models import Conference
+from silkmeet.runofshow.follow import personal_turn
 from silkmeet.timetable import active_people
-from silkmeet.timetable import attach_speakers
 from silkmeet.timetable import display_name
-from silkmeet.timetable import lineup_options
+from silkmeet.timetable import lineup_of
 from silkmeet.timetable import schedule_for
 from silkmeet.web import content_disposition
 
@@ -61,17 +61,6 @@ def agenda_access(conference: Conference, key: str | None) -> tuple[bool, str | 
 def conference_or_404(slug: str) -> Conference:
     """The conference row alone; :func:`lineup_of` loads the rest if needed."""
     return db.first_or_404(select(Conference).where(Conference.slug == slug))
-
-
-def lineup_of(conference: Conference) -> Conference:
-    """``conference`` with its lineup and hosts loaded, in a fixed number of
-    statements."""
-    db.session.execute(
-        select(Conference)
-        .where(Conference.id == conference.id)
-        .options(*lineup_options())
-    ).unique().scalar_one()
-    return attach_speakers(conference)
 
 
 @functools.lru_cache(maxsize=512)
@@ -256,11 +245,13 @@ def delegate_page(slug: str, token: str):
         if conference.start_at
         else None
     )
+    slots = my_slots(context["scheduled"], participation.id, person.timezone, day)
     page = render_template(
         "agenda/delegate.html",
         participation=participation,
         person=person,
-        slots=my_slots(context["scheduled"], participation.id, person.timezone, day),
+        slots=slots,
+        live_turn=personal_turn(participation) if slots else None,
         show_passcode=EVERYTHING.passcode,  # a personal link
         join_url=EVERYTHING.join_url(conference.join_url),
         answer_form=answer_form,

@@ -519,6 +519,16 @@ def drift_words(drift: timedelta, finished: bool = False) -> str:
     return f"Running {amount} {'over' if status == 'over' else 'under'}"
 
 
+def slip_words(slip: timedelta) -> str:
+    """``6 min later than planned``, ``2 min earlier than planned``, ``as planned``
+    (static/js/follow.js words it the same way)."""
+    status = drift_status(slip)
+    if status == "on-time":
+        return "as planned"
+    later = "later" if status == "over" else "earlier"
+    return f"{_minutes_words(slip)} {later} than planned"
+
+
 def before_words(drift: timedelta) -> str:
     """Before the first start: late by how much, or ready (never "running")."""
     if drift <= ON_TIME:
@@ -526,6 +536,44 @@ def before_words(drift: timedelta) -> str:
     if drift >= timedelta(days=1):
         return "Not started: the planned start was more than a day ago"
     return f"Not started: {_minutes_words(drift)} late"
+
+
+# The chair's message on the stage screen: a few words, read from afar.
+MESSAGE_MAX = 120
+MESSAGE_PRESETS = ("One minute", "Please wrap up")
+
+
+def clean_message(text: str) -> str:
+    """The message as the stage screen shows it: one line; "" clears it."""
+    message = " ".join(str(text).split())
+    if len(message) > MESSAGE_MAX:
+        raise ValueError(
+            f"A stage message holds at most {MESSAGE_MAX} characters "
+            f"(this one has {len(message)}): say it in fewer words."
+        )
+    return message
+
+
+def message_presets(next_country: str | None) -> list[str]:
+    """What the chair may send with one press: the fixed ones, and the next
+    country to speak."""
+    presets = list(MESSAGE_PRESETS)
+    if next_country:
+        presets.append(f"Next: {next_country}")
+    return presets
+
+
+def next_country(rows: Sequence[Row], line: tk.Timeline) -> str | None:
+    """The name of the next country block to speak after the current turn's
+    block, if any ("Next: Japan")."""
+    all_turns = turns(rows)
+    group = all_turns[line.current].group if line.current is not None else None
+    for expected in line.expected:
+        turn = all_turns[expected.index]
+        row = rows[turn.item]
+        if turn.group != group and row.block and row.country:
+            return row.country_name
+    return None
 
 
 def wrap_up_window(duration: timedelta) -> timedelta:

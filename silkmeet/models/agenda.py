@@ -85,6 +85,9 @@ class AgendaItemSpeaker(Base):
     position: Mapped[int] = mapped_column(default=0)
     # This speaker's share of the item; None shares the rest equally.
     minutes: Mapped[int | None]
+    # Recorded by the chair's live view: this speaker's turn.
+    actual_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    actual_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     item: Mapped[AgendaItem] = relationship(back_populates="speakers")
     participation: Mapped[Participation] = relationship(back_populates="speaking")

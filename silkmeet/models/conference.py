@@ -109,6 +109,17 @@ class Conference(Base):
         default=reminders.DEFAULT_NUDGE_OFFSET
     )
 
+    # The chair's live record beyond the items' and speakers' actual times:
+    # raised (in SQL) by every live action, so that a follower's state is
+    # kept and compared under (content_version, live_version); and the
+    # message the chair shows on the stage screen ("" for none).
+    live_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    live_message: Mapped[str] = mapped_column(
+        String(200), default="", server_default=""
+    )
+    # The stage screen's key (/c/<slug>/stage/<key>); None: no stage link.
+    stage_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+
     agenda_visibility: Mapped[str] = mapped_column(String(16), default="public")
     agenda_share_token: Mapped[str] = mapped_column(
         String(64), unique=True, default=new_token

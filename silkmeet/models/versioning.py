@@ -10,8 +10,10 @@ that version, whichever worker or host made the change (:mod:`silkmeet.cache`).
 
 What is not content is left out, so that it does not throw caches away: the
 download record of an invite, a participant's answer to the invitation, when a
-conference sends its reminders, login bookkeeping (passwords, sessions), and
-the live times a chair records during the meeting (no cached view shows them).
+conference sends its reminders, login bookkeeping (passwords, sessions), and the
+chair's live record (the items' and speakers' actual times, the stage message,
+the stage link): what is computed from it is kept under the conference's
+``live_version`` as well (:mod:`silkmeet.runofshow.follow`).
 
 Statements that bypass the ORM flush (``session.execute(update(...))``) do not
 pass through here; a write of content made that way must raise the version in
@@ -49,6 +51,9 @@ NOT_CONTENT: dict[type, frozenset[str]] = {
             "lineup_undo",
             "reminder_offsets",
             "nudge_offset",
+            "live_version",
+            "live_message",
+            "stage_token",
         }
     ),
     Participation: frozenset(
@@ -63,6 +68,7 @@ NOT_CONTENT: dict[type, frozenset[str]] = {
     ),
     Organiser: frozenset({"password_hash", "session_token", "created_at"}),
     AgendaItem: frozenset({"actual_start_at", "actual_end_at"}),
+    AgendaItemSpeaker: frozenset({"actual_start_at", "actual_end_at"}),
 }
 
 # Rows that belong to one conference through a ``conference_id`` column.

@@ -1,10 +1,12 @@
-"""The chair's live view during the meeting: now and next, time left, projected
-times, and the Start, Next and reset actions. Same blueprint and addresses as
-the rest of the run-of-show (:mod:`silkmeet.runofshow.views`).
+"""The chair's live view during the meeting: now and next, the speaker's and
+the block's countdowns, projected times, the stage message and link, and the
+Start, Next, Next speaker and reset actions. Same blueprint and addresses as
+the rest of the run-of-show (:mod:`silkmeet.runofshow.views`); the stage screen
+and the speakers' pages follow in :mod:`silkmeet.runofshow.stage`.
 
-Start and Next name the item the chair's page showed: a page that is out of
-date is refused (409) instead of acting on an item the chair did not see, so
-two presses of Next for one item never end two items.
+Start, Next and Next speaker name what the chair's page showed: a page that is
+out of date is refused (409) instead of acting on what the chair did not see,
+so two presses of Next for one item never end two items.
 """
 
 from __future__ import annotations
@@ -15,10 +17,13 @@ from flask import flash
 from flask import jsonify
 from flask import redirect
 from flask import render_template
+from flask import url_for
 
 from silkmeet.domain import runofshow as ros
+from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
 from silkmeet.extensions import db
+from silkmeet.runofshow import follow
 from silkmeet.runofshow import operations as ops
 from silkmeet.runofshow.views import Sheet
 from silkmeet.runofshow.views import open_sheet
@@ -27,6 +32,78 @@ from silkmeet.runofshow.views import sheet_rows
 from silkmeet.runofshow.views import wall
 from silkmeet.web import posted
 from silkmeet.web import wants_json
+
+# The partials the polling script swaps in, by the name of their place.
+PANELS = {
+    "speaker": "runofshow/_live_speaker.html",
+    "block": "runofshow/_live_block.html",
+    "message": "runofshow/_live_message.html",
+}
+
+
+def _id(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def timekeeping(rows: list[ros.Row], live: ros.Live, zone: str) -> dict:
+    """The speaker's and the block's countdowns, and who speaks next in the
+    item: what the chair needs to keep time (:func:`follow.moment`, with the
+    block's turns)."""
+    line = live.timeline
+    turns = ros.turns(rows)
+    view = follow.moment(rows, turns, line, zone)
+    current = view["current"]
+    if current is not None:
+        turn = turns[line.current]
+        row = rows[turn.item]
+        current["item_id"] = row.item_id
+        current["participant_id"] = (
+            row.slots[turn.speaker].participant_id if turn.speaker is not None else None
+        )
+        following = line.expected[0] if line.expected else None
+        current["next_speaker"] = None
+        if following is not None and turns[following.index].item == turn.item:
+            current["next_speaker"] = follow.who(rows, turns[following.index])
+    if view["block"] is not None:
+        view["block"]["turns"] = [
+            block_turn(rows, turns, line, index)
+            for index, turn in enumerate(turns)
+            if turn.group == line.block.group
+        ]
+    return view
+
+
+def block_turn(
+    rows: list[ros.Row], turns: list[tk.Turn], line: tk.Timeline, index: int
+) -> dict:
+    """One turn of the current block: its planned minutes, the limit it has
+    (or had) and what it used."""
+    turn = turns[index]
+    entry = {**follow.who(rows, turn), "planned": ros.format_clock(turn.planned)}
+    limit = used = over = None
+    if index == line.current:
+        state, limit, used = "running", line.limit, line.now - turn.actual_start
+    elif turn.waiting:
+        expected = line.expected_of(index)
+        state = "waiting"
+        limit = expected.limit if expected else turn.planned
+    elif turn.actual_start is None:
+        state = "skipped"
+    else:
+        state = "done"
+        limit = tk.limit_at_start(turns, index)
+        used, over = turn.held, tk.over_limit(turns, index)
+    entry.update(
+        state=state,
+        limit=ros.format_clock(limit) if limit is not None else "",
+        cut=limit is not None and limit < turn.planned,
+        used=ros.format_clock(used) if used is not None else "",
+        over=ros.format_clock(over) if over else "",
+    )
+    return entry
 
 
 def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
@@ -69,7 +146,7 @@ def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
         }
         for p in live.projected
     ]
-    return {
+    state = {
         "now": tz.format_instant(live.now),
         "phase": live.phase,
         "clocks": [clock(conference.timezone), clock(sheet.chair_zone)],
@@ -86,19 +163,45 @@ def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
         if live.projected_end
         else None,
         "projected": projected,
-        "version": ops.live_version(rows),
+        "version": conference.live_version,
+        "now_ms": follow.ms(live.now),
+        "message": conference.live_message,
     }
+    state["speaker"] = state["block"] = following = None
+    if live.timeline is not None:
+        view = timekeeping(rows, live, conference.timezone)
+        state.update(speaker=view["current"], block=view["block"])
+        following = ros.next_country(rows, live.timeline)
+    state["presets"] = ros.message_presets(following)
+    state["message_max"] = ros.MESSAGE_MAX
+    state["html"] = {
+        name: render_template(template, sheet=sheet, state=state)
+        for name, template in PANELS.items()
+    }
+    return state
 
 
 @route("/live")
 def live(slug, token):
     sheet = open_sheet(slug, token)
     rows = sheet_rows(sheet)
+    conference = sheet.conference
+    stage_url = None
+    if conference.stage_token:
+        stage_url = url_for(
+            "runofshow.stage",
+            slug=conference.slug,
+            token=conference.stage_token,
+            _external=True,
+        )
     return render_template(
         "runofshow/live.html",
         sheet=sheet,
-        conference=sheet.conference,
+        conference=conference,
         state=live_state(sheet, rows),
+        stage_url=stage_url,
+        panels=PANELS,
+        amber=tk.AMBER.total_seconds(),
     )
 
 
@@ -161,6 +264,57 @@ def live_next(slug, token):
         return f"Now: {item.title}."
 
     return _live_action(sheet, action)
+
+
+@route("/live/next-speaker", methods=["POST"])
+def live_next_speaker(slug, token):
+    sheet = open_sheet(slug, token)
+
+    def action():
+        speaker = ops.next_speaker(
+            sheet.conference, _item_id(), _id(posted().get("participant_id"))
+        )
+        return f"Now speaking: {speaker.participation.person.full_name}."
+
+    return _live_action(sheet, action)
+
+
+@route("/live/message", methods=["POST"])
+def live_message(slug, token):
+    """Show a message on the stage screen (a preset, or typed), or clear it."""
+    sheet = open_sheet(slug, token)
+    values = posted()
+
+    def action():
+        asked = (
+            "" if values.get("clear") else values.get("preset") or values.get("text")
+        )
+        shown = ops.show_message(sheet.conference, asked or "")
+        if not shown:
+            return "Message cleared from the stage screen."
+        return f"On the stage screen: {shown}"
+
+    return _live_action(sheet, action)
+
+
+@route("/live/stage-link", methods=["POST"])
+def live_stage_link(slug, token):
+    """Create or replace the stage screen's link, or turn it off."""
+    sheet = open_sheet(slug, token)
+    if posted().get("action") == "revoke":
+        ops.revoke_stage_link(sheet.conference)
+        message = "The stage screen link is off: the old link shows nothing now."
+    else:
+        replaced = sheet.conference.stage_token is not None
+        ops.issue_stage_link(sheet.conference)
+        message = (
+            "New stage screen link: the old one shows nothing now."
+            if replaced
+            else "Stage screen link created."
+        )
+    db.session.commit()
+    flash(message, "success")
+    return redirect(sheet.url("live"))
 
 
 @route("/live/reset", methods=["POST"])

@@ -2,7 +2,10 @@
 
 The live actions write with guarded UPDATEs (``WHERE actual_start_at IS NULL`` …):
 when two chairs press "next" at once the database lets exactly one of them end the
-running item, and the other is told what happened instead.
+running item (or speaker), and the other is told what happened instead. Each
+also raises the conference's ``live_version`` in SQL, in the same transaction:
+followers keep what they computed from the live record under it
+(:mod:`silkmeet.runofshow.follow`).
 """
 
 from __future__ import annotations
@@ -10,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Integer
+from sqlalchemy import literal
 from sqlalchemy import select
+from sqlalchemy import union_all
 from sqlalchemy import update
 
 from silkmeet import timetable
@@ -21,9 +27,11 @@ from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
+from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.models import RunOfShowPrint
+from silkmeet.models.conference import new_token
 
 
 def now() -> datetime:
@@ -59,14 +67,13 @@ def item_facts(item: AgendaItem) -> ros.ItemFacts:
         technical_cue=item.technical_cue,
         technical_note=item.technical_note,
         interpretation_language=item.interpretation_language,
-        speakers=tuple(
-            introduction(s.participation)
-            for s in item.speakers
-            if s.participation.removed_at is None
-        ),
-        actual_start=item.actual_start_at,
-        actual_end=item.actual_end_at,
+        speakers=tuple(introduction(s.participation) for s in active_speakers(item)),
     )
+
+
+def active_speakers(item: AgendaItem) -> list[AgendaItemSpeaker]:
+    """The item's speakers who still take part, in their order."""
+    return [s for s in item.speakers if s.participation.removed_at is None]
 
 
 def planned_end(conference: Conference) -> datetime | None:
@@ -75,13 +82,74 @@ def planned_end(conference: Conference) -> datetime | None:
     return schedule.planned_end(conference.start_at, conference.duration_minutes)
 
 
-def rows_for(conference: Conference, chair_zone: str) -> list[ros.Row]:
-    """The run-of-show rows of a conference loaded with timetable.graph_options."""
+def planned_rows(conference: Conference, chair_zone: str) -> list[ros.Row]:
+    """The run-of-show rows as planned (nothing recorded) of a conference loaded
+    with its lineup and speakers' people."""
     scheduled = timetable.schedule_for(conference)
     facts = {item.id: item_facts(item) for item in conference.items}
     return ros.build_rows(
         scheduled, facts, conference.timezone, chair_zone, planned_end(conference)
     )
+
+
+def rows_for(conference: Conference, chair_zone: str) -> list[ros.Row]:
+    """The run-of-show rows of a conference loaded with timetable.graph_options,
+    with what the chair recorded."""
+    return ros.with_record(
+        planned_rows(conference, chair_zone), loaded_record(conference)
+    )
+
+
+def loaded_record(conference: Conference) -> ros.Record:
+    """The live record of a conference whose items and speakers are loaded."""
+    return ros.Record(
+        items={
+            item.id: (item.actual_start_at, item.actual_end_at)
+            for item in conference.items
+            if item.actual_start_at is not None
+        },
+        speakers={
+            (item.id, s.participation_id): (s.actual_start_at, s.actual_end_at)
+            for item in conference.items
+            for s in item.speakers
+            if s.actual_start_at is not None
+        },
+    )
+
+
+def read_record(conference_id: int) -> ros.Record:
+    """The live record of a conference, read as rows in one statement: the
+    items' times (no participant) and the speakers' times, as far as recorded."""
+    items = select(
+        AgendaItem.id.label("item_id"),
+        literal(None, Integer).label("participation_id"),
+        AgendaItem.actual_start_at,
+        AgendaItem.actual_end_at,
+    ).where(
+        AgendaItem.conference_id == conference_id,
+        AgendaItem.actual_start_at.is_not(None),
+    )
+    speakers = (
+        select(
+            AgendaItemSpeaker.item_id,
+            AgendaItemSpeaker.participation_id,
+            AgendaItemSpeaker.actual_start_at,
+            AgendaItemSpeaker.actual_end_at,
+        )
+        .join(AgendaItem, AgendaItem.id == AgendaItemSpeaker.item_id)
+        .where(
+            AgendaItem.conference_id == conference_id,
+            AgendaItemSpeaker.actual_start_at.is_not(None),
+        )
+    )
+    record: dict = {"items": {}, "speakers": {}}
+    for row in db.session.execute(union_all(items, speakers)):
+        span = (row.actual_start_at, row.actual_end_at)
+        if row.participation_id is None:
+            record["items"][row.item_id] = span
+        else:
+            record["speakers"][(row.item_id, row.participation_id)] = span
+    return ros.Record(**record)
 
 
 @dataclass(frozen=True)
@@ -166,6 +234,35 @@ def _guarded(statement) -> int:
     ).rowcount
 
 
+def _recorded(conference: Conference, **values) -> None:
+    """Raise the live version (and set ``values``) in SQL: every live action
+    calls it in its transaction. ``updated_at`` stays: this is not an edit."""
+    db.session.execute(
+        update(Conference)
+        .where(Conference.id == conference.id)
+        .values(
+            live_version=Conference.live_version + 1,
+            updated_at=Conference.updated_at,
+            **values,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _give_floor(item: AgendaItem, moment: datetime) -> None:
+    """Start the turn of an item's first speaker (if anyone speaks in it)."""
+    speakers = active_speakers(item)
+    if speakers:
+        _guarded(
+            update(AgendaItemSpeaker)
+            .where(
+                AgendaItemSpeaker.id == speakers[0].id,
+                AgendaItemSpeaker.actual_start_at.is_(None),
+            )
+            .values(actual_start_at=moment)
+        )
+
+
 def start(conference: Conference, item_id: int | None) -> AgendaItem:
     """Start the first item not started yet, when nothing is running.
 
@@ -202,7 +299,21 @@ def start(conference: Conference, item_id: int | None) -> AgendaItem:
             f"{item.title} was started by someone else a moment ago; "
             "the page now shows it."
         )
+    _give_floor(item, moment)
+    _recorded(conference)
     return item
+
+
+def _running(conference: Conference, items: list[AgendaItem]) -> AgendaItem:
+    running = [i for i in items if i.actual_start_at and not i.actual_end_at]
+    if not running:
+        if items and all(i.actual_end_at for i in items):
+            raise LiveConflict(
+                "The last item is over: there is no next item. "
+                "The planned-versus-actual report is ready."
+            )
+        raise LiveConflict("Nothing is running yet: press Start first.")
+    return running[-1]
 
 
 def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
@@ -219,15 +330,7 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
             "reload the live view and press Next again."
         )
     items = list(conference.items)
-    running = [i for i in items if i.actual_start_at and not i.actual_end_at]
-    if not running:
-        if items and all(i.actual_end_at for i in items):
-            raise LiveConflict(
-                "The last item is over: there is no next item. "
-                "The planned-versus-actual report is ready."
-            )
-        raise LiveConflict("Nothing is running yet: press Start first.")
-    item = running[-1]
+    item = _running(conference, items)
     if item_id != item.id:
         raise LiveConflict(
             f"Someone else already moved on: {_title(item, items)} is running now."
@@ -248,6 +351,16 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
             "Someone else pressed Next at the same moment; "
             "their press counted and the page now shows the new item."
         )
+    # The speaker who had the floor ends with the item.
+    _guarded(
+        update(AgendaItemSpeaker)
+        .where(
+            AgendaItemSpeaker.item_id == item.id,
+            AgendaItemSpeaker.actual_start_at.is_not(None),
+            AgendaItemSpeaker.actual_end_at.is_(None),
+        )
+        .values(actual_end_at=moment)
+    )
     following = next(
         (i for i in items[items.index(item) + 1 :] if i.actual_start_at is None), None
     )
@@ -257,21 +370,119 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
             .where(AgendaItem.id == following.id, AgendaItem.actual_start_at.is_(None))
             .values(actual_start_at=moment)
         )
+        _give_floor(following, moment)
+    _recorded(conference)
     return following
 
 
+def next_speaker(
+    conference: Conference, item_id: int | None, participation_id: int | None
+) -> AgendaItemSpeaker:
+    """End the running speaker's turn and give the floor to the next speaker of
+    the same item.
+
+    Like Next, it names what the chair saw: the running item and the speaker
+    who had the floor. A press from a page that is out of date (someone moved
+    on) writes nothing.
+    """
+    if item_id is None or participation_id is None:
+        raise LiveRequestError(
+            "Next speaker did not say whose turn it ends, so nothing was changed: "
+            "reload the live view and press it again."
+        )
+    items = list(conference.items)
+    item = _running(conference, items)
+    if item_id != item.id:
+        raise LiveConflict(
+            f"Someone else already moved on: {_title(item, items)} is running now."
+        )
+    speakers = active_speakers(item)
+    speaking = [s for s in speakers if s.actual_start_at and not s.actual_end_at]
+    if not speaking or speaking[-1].participation_id != participation_id:
+        who = speaking[-1].participation.person.full_name if speaking else "nobody"
+        raise LiveConflict(
+            f"Someone else already moved on: {who} has the floor in {item.title}."
+        )
+    current = speaking[-1]
+    following = next(
+        (
+            s
+            for s in speakers[speakers.index(current) + 1 :]
+            if s.actual_start_at is None
+        ),
+        None,
+    )
+    if following is None:
+        raise LiveConflict(
+            f"{current.participation.person.full_name} is the last speaker of "
+            f"{item.title}: press Next to move on."
+        )
+    moment = now()
+    ended = _guarded(
+        update(AgendaItemSpeaker)
+        .where(
+            AgendaItemSpeaker.id == current.id,
+            AgendaItemSpeaker.actual_start_at.is_not(None),
+            AgendaItemSpeaker.actual_end_at.is_(None),
+        )
+        .values(actual_end_at=moment)
+    )
+    if ended != 1:
+        db.session.rollback()
+        raise LiveConflict(
+            "Someone else pressed Next speaker at the same moment; "
+            "their press counted and the page now shows the new speaker."
+        )
+    _guarded(
+        update(AgendaItemSpeaker)
+        .where(
+            AgendaItemSpeaker.id == following.id,
+            AgendaItemSpeaker.actual_start_at.is_(None),
+        )
+        .values(actual_start_at=moment)
+    )
+    _recorded(conference)
+    return following
+
+
+def show_message(conference: Conference, text: str) -> str:
+    """Show ``text`` on the stage screen until it is cleared ("" clears)."""
+    try:
+        message = ros.clean_message(text)
+    except ValueError as refused:
+        raise LiveRequestError(str(refused)) from None
+    _recorded(conference, live_message=message)
+    return message
+
+
+def issue_stage_link(conference: Conference) -> str:
+    """A new key for the stage screen; the old link stops working."""
+    conference.stage_token = new_token()
+    db.session.flush()
+    return conference.stage_token
+
+
+def revoke_stage_link(conference: Conference) -> None:
+    conference.stage_token = None
+    db.session.flush()
+
+
 def reset(conference: Conference) -> None:
-    """Forget every recorded actual time (after a rehearsal)."""
+    """Forget every recorded actual time and the message (after a rehearsal)."""
     db.session.execute(
         update(AgendaItem)
         .where(AgendaItem.conference_id == conference.id)
         .values(actual_start_at=None, actual_end_at=None)
         .execution_options(synchronize_session=False)
     )
-
-
-def live_version(rows: list[ros.Row]) -> str:
-    """Changes whenever a live action is recorded: lets the page skip redraws."""
-    started = sum(1 for row in rows if row.actual_start is not None)
-    ended = sum(1 for row in rows if row.actual_end is not None)
-    return f"{started}.{ended}"
+    db.session.execute(
+        update(AgendaItemSpeaker)
+        .where(
+            AgendaItemSpeaker.item_id.in_(
+                select(AgendaItem.id).where(AgendaItem.conference_id == conference.id)
+            )
+        )
+        .values(actual_start_at=None, actual_end_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    _recorded(conference, live_message="")

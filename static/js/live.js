@@ -1,11 +1,17 @@
-// The chair's live view: polls the state every few seconds and redraws it, so a
-// second screen follows without reloading. Start/Next work without this script.
+// The chair's live view: polls the state every two seconds and redraws it, so
+// a second screen follows without reloading; the speaker's and the block's
+// countdowns tick in between (static/js/follow.js). Every button works
+// without this script.
 (function () {
   "use strict";
   var root = document.getElementById("live");
   if (!root || !window.fetch) { return; }
-  var POLL_MS = 3000;
+  var POLL_MS = 2000;
   var csrf = document.querySelector('meta[name="csrf-token"]');
+  var F = window.silkmeetFollow;
+  var amber = Number(root.getAttribute("data-amber"));
+  var panels = {};
+  if (F) { F.setServerNow(Number(root.getAttribute("data-now"))); }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -59,20 +65,20 @@
   }
 
   function renderAction(state) {
-    var form = root.querySelector("form[data-live-action]");
+    var form = root.querySelector("form[data-live-step]");
     var holder = root.querySelector(".live-actions");
     if (!state.current && !state.next) { if (form) { form.remove(); } return; }
     if (!form) {
       form = el("form");
       form.method = "post";
       form.setAttribute("data-live-action", "");
+      form.setAttribute("data-live-step", "");
       var token = el("input"); token.type = "hidden"; token.name = "csrf_token";
       token.value = csrf ? csrf.content : "";
       var item = el("input"); item.type = "hidden"; item.name = "item_id";
       form.appendChild(token); form.appendChild(item);
       form.appendChild(el("button", "primary big"));
       form.querySelector("button").type = "submit";
-      form.addEventListener("submit", submit);
       holder.insertBefore(form, holder.firstChild);
     }
     var button = form.querySelector("button");
@@ -121,7 +127,21 @@
     renderNext(root.querySelector('[data-panel="next"]'), state);
     renderAction(state);
     renderProjection(state);
+    renderPanels(state);
     root.setAttribute("data-version", state.version);
+    if (F) { F.setServerNow(state.now_ms); F.tick(root, amber); }
+  }
+
+  // The speaker, block and message panels come rendered by the server; one
+  // the chair is typing in is left alone.
+  function renderPanels(state) {
+    Object.keys(state.html || {}).forEach(function (name) {
+      var panel = root.querySelector('[data-html="' + name + '"]');
+      if (!panel || panels[name] === state.html[name]) { return; }
+      if (panel.contains(document.activeElement) && document.activeElement.tagName === "INPUT") { return; }
+      panel.innerHTML = state.html[name];
+      panels[name] = state.html[name];
+    });
   }
 
   function say(message) {
@@ -141,30 +161,42 @@
   }
 
   function submit(event) {
+    var form = event.target.closest("form[data-live-action]");
+    if (!form) { return; }
     event.preventDefault();
-    var form = event.currentTarget;
-    var button = form.querySelector("button");
+    var button = event.submitter || form.querySelector("button");
+    var body = new FormData(form, event.submitter || undefined);
     button.disabled = true;
     fetch(form.action, {
       method: "POST",
-      body: new FormData(form),
+      body: body,
       headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.content : "" },
       credentials: "same-origin"
     }).then(function (response) {
       return response.json();
     }).then(function (data) {
+      // The panel the chair typed in is redrawn with what they sent.
+      if (form.contains(document.activeElement)) { document.activeElement.blur(); }
       if (data.state) { render(data.state); }
       // A refused press (out of date, or not naming its item) says why.
       say(data.category === "success" ? "" : data.message);
     }).catch(function () {
+      // Without the script's request, the form posts itself, with the button
+      // that was pressed (a preset's message, say).
+      if (event.submitter && event.submitter.name) {
+        var pressed = el("input");
+        pressed.type = "hidden";
+        pressed.name = event.submitter.name;
+        pressed.value = event.submitter.value;
+        form.appendChild(pressed);
+      }
       form.submit();
     }).finally(function () {
       button.disabled = false;
     });
   }
 
-  root.querySelectorAll("form[data-live-action]").forEach(function (form) {
-    form.addEventListener("submit", submit);
-  });
+  root.addEventListener("submit", submit);
   window.setInterval(poll, POLL_MS);
+  if (F) { window.setInterval(function () { F.tick(root, amber); }, 250); }
 })();

@@ -118,18 +118,24 @@ def test_gunicorn_access_log_redacts():
 def test_token_pages_send_no_referrer_and_are_not_cached(app, client, demo):
     from sqlalchemy import select
 
+    from silkmeet.models import Conference
     from silkmeet.models import Participation
+    from silkmeet.runofshow import operations as ops
 
     with app.app_context():
         token = db.session.scalar(
             select(Participation.token).where(Participation.role == "chair")
         )
+        # The stage screen's key is a token too.
+        stage_key = ops.issue_stage_link(db.session.get(Conference, demo))
+        db.session.commit()
     token_rules = [r for r in app.url_map.iter_rules() if "token" in r._converters]
     assert token_rules
     for rule in token_rules:
         if "GET" not in rule.methods:
             continue
-        url = rule.build({"slug": "silk-cities-2020", "token": token})[1]
+        key = stage_key if rule.endpoint.startswith("runofshow.stage") else token
+        url = rule.build({"slug": "silk-cities-2020", "token": key})[1]
         with client.get(url) as response:
             assert response.status_code == 200, url
             assert response.headers["Referrer-Policy"] == "no-referrer", url
