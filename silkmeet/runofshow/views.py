@@ -324,6 +324,8 @@ def report_csv(slug, token):
             "planned_min",
             "actual_min",
             "difference_min",
+            "limit_min",
+            "over_limit_min",
         ]
     ]
     for level, comparisons in (
@@ -341,6 +343,8 @@ def report_csv(slug, token):
                     _minutes(c.planned),
                     _minutes(c.actual),
                     _minutes(c.difference),
+                    _minutes(c.limit),
+                    _minutes(c.over),
                 ]
             )
     return csv_response(table, f"{sheet.conference.slug}-planned-vs-actual.csv")

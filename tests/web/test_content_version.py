@@ -24,6 +24,7 @@ from silkmeet.models import ConferenceHost
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
 from silkmeet.models import Participation
+from silkmeet.runofshow import operations as ros_ops
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 SPEAKERS = [
@@ -188,6 +189,14 @@ BOOKKEEPING = {
     "live start of an item": lambda c: set_(
         first_of(AgendaItem, c), actual_start_at=NOW
     ),
+    "live turn of a speaker": lambda c: set_(
+        speaker_link(c), actual_start_at=NOW, actual_end_at=NOW
+    ),
+    "stage message": lambda c: ros_ops.show_message(
+        db.session.get(Conference, c), "Please wrap up"
+    ),
+    "stage link": lambda c: ros_ops.issue_stage_link(db.session.get(Conference, c)),
+    "live version": lambda c: set_(db.session.get(Conference, c), live_version=7),
     "nothing changed": lambda c: set_(
         db.session.get(Conference, c), title="Test conference"
     ),

@@ -88,6 +88,33 @@ def test_hostile_text_is_escaped_everywhere(app, client, auth, make_conference):
             assert "&lt;script&gt;alert" in body, f"{url} does not show the text"
 
 
+def test_hostile_text_is_escaped_on_the_stage_screen(
+    app, client, make_conference, monkeypatch
+):
+    from silkmeet.models import Conference
+    from silkmeet.runofshow import operations as ops
+
+    conference_id = make_conference(data=hostile_doc())
+    with app.app_context():
+        conference = db.session.get(Conference, conference_id)
+        start = conference.start_at
+        monkeypatch.setattr(ops, "now", lambda: start)
+        ops.start(conference, None)
+        ops.show_message(conference, PAYLOAD)
+        key = ops.issue_stage_link(conference)
+        db.session.commit()
+        speaker = db.session.scalar(
+            select(Participation.token).where(Participation.role == "speaker")
+        )
+    for url in (f"/c/test-conf/stage/{key}", f"/c/test-conf/me/{speaker}"):
+        body = client.get(url).get_data(as_text=True)
+        assert "<script>alert" not in body and "<img src=x" not in body, url
+        assert "&lt;script&gt;alert" in body, url
+    state = client.get(f"/c/test-conf/stage/{key}/state")
+    assert state.mimetype == "application/json"
+    assert state.get_json()["message"] == PAYLOAD
+
+
 def test_csv_exports_neutralise_formulas(app, client, auth, make_conference):
     conference_id = make_conference(data=hostile_doc())
     auth.login_as(conferences=[conference_id])
