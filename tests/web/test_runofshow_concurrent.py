@@ -79,3 +79,83 @@ def test_simultaneous_nexts_for_one_item_count_once(app, demo, monkeypatch):
         assert all(r.actual_end_at is not None for r in rows[:n])
         assert rows[n].actual_start_at is not None and rows[n].actual_end_at is None
         assert all(r.actual_start_at is None for r in rows[n + 1 :])
+
+
+def press_at_once(screens, url, data) -> list:
+    barrier = threading.Barrier(len(screens))
+    answers: list = [None] * len(screens)
+
+    def press(k):
+        barrier.wait()
+        with screens[k].post(
+            url, data=data, headers={"Accept": "application/json"}
+        ) as r:
+            answers[k] = (r.status_code, r.get_json())
+
+    threads = [threading.Thread(target=press, args=(k,)) for k in range(len(screens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    return answers
+
+
+def test_simultaneous_next_speakers_count_once(app, demo, monkeypatch):
+    """Two speakers in one item: three screens press Next speaker for the first
+    at once; exactly one press ends her turn, and the live version is raised
+    once per press that counted (in SQL, not lost)."""
+    from silkmeet.models import AgendaItemSpeaker
+
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        start = conference.start_at
+        opening = conference.items[0]
+        guest = next(p for p in conference.participations if p.role == "speaker")
+        db.session.add(AgendaItemSpeaker(item=opening, participation=guest, position=1))
+        db.session.commit()
+        item_id, first = opening.id, opening.speakers[0].participation_id
+        guest_id = guest.id
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.role == "chair")
+        )
+        version = conference.live_version
+    clock = {"now": start}
+    monkeypatch.setattr(ops, "now", lambda: clock["now"])
+    url = f"/c/{SLUG}/me/{token}/run-of-show/live"
+    screens = [app.test_client() for _ in range(PRESSES)]
+    screens[0].post(url + "/start", data={"item_id": item_id})
+    clock["now"] = start + timedelta(minutes=2)
+    answers = press_at_once(
+        screens, url + "/next-speaker", {"item_id": item_id, "participant_id": first}
+    )
+    codes = sorted(code for code, _body in answers)
+    assert codes == [200] + [409] * (PRESSES - 1), answers
+    for _code, body in answers:
+        assert body["state"]["speaker"]["participant_id"] == guest_id, body
+    with app.app_context():
+        links = db.session.execute(
+            select(AgendaItemSpeaker.actual_start_at, AgendaItemSpeaker.actual_end_at)
+            .where(AgendaItemSpeaker.item_id == item_id)
+            .order_by(AgendaItemSpeaker.position)
+        ).all()
+        assert links[0].actual_end_at == links[1].actual_start_at is not None
+        assert links[1].actual_end_at is None
+        # Start and the one Next speaker that counted.
+        assert db.session.get(Conference, demo).live_version == version + 2
+
+
+def test_simultaneous_messages_each_raise_the_live_version(app, demo):
+    with app.app_context():
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.role == "chair")
+        )
+        version = db.session.get(Conference, demo).live_version
+    screens = [app.test_client() for _ in range(PRESSES)]
+    answers = press_at_once(
+        screens, f"/c/{SLUG}/me/{token}/run-of-show/live/message", {"text": "Hello"}
+    )
+    assert sorted(code for code, _body in answers) == [200] * PRESSES
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        assert conference.live_version == version + PRESSES
+        assert conference.live_message == "Hello"
