@@ -34,8 +34,9 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare_database(url: str, items: int, people: int) -> tuple[str, list[str]]:
-    """Create the schema and a synthetic conference; return its slug and tokens."""
+def prepare_database(url: str, items: int, people: int) -> tuple[str, list[str], str]:
+    """Create the schema and a synthetic conference whose meeting is running
+    (its first item started now); return its slug, tokens and stage key."""
     from sqlalchemy import select
 
     from silkmeet import create_app
@@ -43,6 +44,7 @@ def prepare_database(url: str, items: int, people: int) -> tuple[str, list[str]]
     from silkmeet.exchange.operations import import_conference
     from silkmeet.extensions import db
     from silkmeet.models import Participation
+    from silkmeet.runofshow import operations as ros_ops
     from silkmeet.synthetic import synthetic_document
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load"})
@@ -51,6 +53,9 @@ def prepare_database(url: str, items: int, people: int) -> tuple[str, list[str]]
         db.create_all()
         doc = fmt.parse(synthetic_document("congress", items, people))
         conference = import_conference(doc)
+        db.session.commit()
+        ros_ops.start(conference, None)
+        stage_key = ros_ops.issue_stage_link(conference)
         db.session.commit()
         tokens = list(
             db.session.scalars(
@@ -61,7 +66,7 @@ def prepare_database(url: str, items: int, people: int) -> tuple[str, list[str]]
         )
         db.session.remove()
         db.engine.dispose()
-    return "congress", tokens
+    return "congress", tokens, stage_key
 
 
 def rss_kib(pid: int) -> int:
@@ -126,18 +131,31 @@ class Server:
             self.proc.kill()
 
 
-def get(port: int, path: str) -> tuple[int, int]:
+def get(port: int, path: str, headers: dict | None = None) -> tuple[int, int]:
+    status, body, _etag = fetch(port, path, headers)
+    return status, len(body)
+
+
+def fetch(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes, str]:
+    """(status, body, ETag) of one GET."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers=headers or {})
         response = conn.getresponse()
         body = response.read()
-        return response.status, len(body)
+        return response.status, body, response.getheader("ETag") or ""
     finally:
         conn.close()
 
 
-def drive(port: int, paths: list[str], seconds: float, concurrency: int = 4) -> dict:
+# A request: a path, or a path and its headers (a conditional GET, whose 304
+# is a success like a 200).
+Request = str | tuple[str, dict]
+
+
+def drive(
+    port: int, paths: list[Request], seconds: float, concurrency: int = 4
+) -> dict:
     """Request random paths from ``concurrency`` threads for ``seconds``."""
     latencies: list[float] = []
     errors = 0
@@ -150,10 +168,11 @@ def drive(port: int, paths: list[str], seconds: float, concurrency: int = 4) -> 
         local, bad = [], 0
         while time.monotonic() < stop_at:
             path = rng.choice(paths)
+            path, headers = (path, None) if isinstance(path, str) else path
             t0 = time.perf_counter()
             try:
-                status, _ = get(port, path)
-                if status != 200:
+                status, _ = get(port, path, headers)
+                if status not in (200, 304):
                     bad += 1
             except OSError:
                 bad += 1
@@ -237,13 +256,19 @@ HEADER = (
 def bench(args) -> int:
     url, where = database_url("silkmeet_bench_http", require_pg=False)
     print(f"database: {where}; conference M ({args.items} items, {args.people} people)")
-    slug, tokens = prepare_database(url, args.items, args.people)
+    slug, tokens, stage_key = prepare_database(url, args.items, args.people)
     server = Server(url)
     try:
+        # What every stage screen and speaker's page polls during the meeting:
+        # a state kept per version (200), and the same state asked again (304).
+        live_state = f"/c/{slug}/stage/{stage_key}/state"
+        _status, _body, etag = fetch(server.port, live_state)
         phases = {
             "trivial (/healthz)": ["/healthz"],
             "invite (.ics)": [f"/c/{slug}/invites/{t}.ics" for t in tokens],
             "agenda page": [f"/c/{slug}/agenda"],
+            "live state (200)": [live_state],
+            "live state (304)": [(live_state, {"If-None-Match": etag})],
         }
         for paths in phases.values():  # warm-up
             drive(server.port, paths, 1.0)
@@ -268,7 +293,7 @@ def bench(args) -> int:
 def soak(args) -> int:
     url, where = database_url("silkmeet_load", require_pg=True)
     print(f"database: {where}; {args.items} items, {args.people} people")
-    slug, tokens = prepare_database(url, args.items, args.people)
+    slug, tokens, _stage_key = prepare_database(url, args.items, args.people)
     server = Server(url)
     try:
         paths = [f"/c/{slug}/agenda"]

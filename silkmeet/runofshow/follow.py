@@ -238,7 +238,7 @@ def moment(
                 "minutes": ros.format_clock(expected.limit),
                 "cut": expected.limit < turn.planned,
                 "planned": ros.format_clock(turn.planned),
-                "at": f"{local.wall:%H:%M}",
+                "at": f"{local.wall:%H:%M} {local.abbreviation}",
             }
         )
     return view
@@ -339,6 +339,8 @@ def turn_view(
             zone=local.abbreviation,
             slip=ros.slip_words(expected.start - state.turns[expected.index].start),
             minutes=ros.format_clock(expected.limit),
+            planned=ros.format_clock(state.turns[expected.index].planned),
+            cut=expected.limit < state.turns[expected.index].planned,
         )
     return view
 

@@ -34,7 +34,10 @@
     field("at").textContent = F.hhmm(start, state.offset);
     field("zone").textContent = state.zone;
     field("slip").textContent = F.slipWords((start - state.planned_start) / 1000, state.on_time);
-    field("minutes").textContent = F.clock(F.at(state.samples, state.limit, t));
+    var limit = F.at(state.samples, state.limit, t);
+    field("minutes").textContent = F.clock(limit);
+    field("planned").textContent = F.clock(state.planned);
+    field("cut").hidden = limit >= state.planned - 0.5;
   }
 
   F.poll(root.getAttribute("data-state-url"), 2000, draw);

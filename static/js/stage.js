@@ -70,7 +70,7 @@
       minutes.textContent = F.clock(limit);
       minutes.classList.toggle("cut", limit < turn.planned - 0.5);
       li.querySelector('[data-part="at"]').textContent =
-        F.hhmm(F.at(state.samples, turn.start, t), turn.offset);
+        F.hhmm(F.at(state.samples, turn.start, t), turn.offset) + " " + turn.zone;
     });
   }
 
