@@ -69,7 +69,7 @@ def participation_by_token(
     return participation
 
 
-def conference_by_stage_key(slug: str, key: str) -> Conference:
+def conference_by_stage_key(slug: str, key: str, options=()) -> Conference:
     """The conference whose stage screen ``key`` opens, else 404.
 
     As for a personal link: the same 404 for an unknown conference, an unknown
@@ -77,7 +77,7 @@ def conference_by_stage_key(slug: str, key: str) -> Conference:
     """
     _plausible_token(key)
     conference = db.session.scalar(
-        select(Conference).where(Conference.stage_token == key)
+        select(Conference).where(Conference.stage_token == key).options(*options)
     )
     if conference is None:
         abort(404)

@@ -22,6 +22,7 @@ from dataclasses import field
 from datetime import datetime
 
 from flask import url_for
+from sqlalchemy.orm import load_only
 
 from silkmeet import timetable
 from silkmeet.cache import cached
@@ -59,6 +60,22 @@ class LiveState:
     @property
     def phase(self) -> str:
         return self.follow.timelines[0].phase if self.follow.timelines else "before"
+
+
+def follower_columns():
+    """Load options for a follower's conference row: what the key, the ETag
+    and a kept state need, and nothing else (the rest loads on a miss)."""
+    return (
+        load_only(
+            Conference.id,
+            Conference.slug,
+            Conference.stage_token,
+            Conference.created_at,
+            Conference.content_version,
+            Conference.live_version,
+            Conference.live_message,
+        ),
+    )
 
 
 def plan_rows(conference: Conference) -> list[ros.Row]:

@@ -57,7 +57,7 @@ def stage(slug: str, token: str):
 
 @bp.get("/c/<slug>/stage/<token>/state")
 def stage_state(slug: str, token: str):
-    conference = access.conference_by_stage_key(slug, token)
+    conference = access.conference_by_stage_key(slug, token, follow.follower_columns())
     return followed(conference, "stage", lambda state: state.stage)
 
 
