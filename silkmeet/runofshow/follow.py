@@ -2,7 +2,7 @@
 
 Many screens follow one meeting, so following is cheap. The planned rows are
 kept per content version (:mod:`silkmeet.cache`); what the chair recorded is
-read (two statements) once per ``live_version``, which every live action raises
+read (one statement) once per ``live_version``, which every live action raises
 in its transaction; the state built from both is kept under the two versions.
 A follower that has that state already gets a 304 from the conference row
 alone (:func:`etag`).
@@ -90,7 +90,13 @@ def plan_rows(conference: Conference) -> list[ros.Row]:
 
 
 def live_state(conference: Conference) -> LiveState:
-    """The followers' state of this version of the live record."""
+    """The followers' state of this version of the live record.
+
+    The record is read after the conference row: a live action committed in
+    between leaves a newer state under the older version, which no request
+    after it asks for (they read the newer version), and which the next poll
+    of the one that did replaces.
+    """
     return cached(
         "live-state",
         conference_key(conference),
@@ -177,13 +183,10 @@ def stage_json(state: LiveState, conference: Conference) -> dict:
             "deadline": ms(first.deadline),
         }
     block = None
-    if (
-        first is not None
-        and first.block is not None
-        and block_label(state.rows, first.block)
-    ):
+    label = block_label(state.rows, first.block) if first is not None else ""
+    if label:
         block = {
-            "label": block_label(state.rows, first.block),
+            "label": label,
             "budget": first.block.budget.total_seconds(),
             "deadline": ms(first.block.deadline) if first.block.deadline else None,
             "left": first.block.left(first.now).total_seconds(),
@@ -290,9 +293,11 @@ def turn_json(state: LiveState, participation_id: int, zone: str) -> dict:
 
 def _show(phase: str, status: str) -> str:
     """Which of the page's sentences to show: before and after the meeting,
-    the same for everyone still to speak."""
-    if phase in ("before", "finished") and status in ("next", "waiting"):
-        return phase
+    the same for everyone who has not spoken."""
+    if phase == "finished" and status != "done":
+        return "finished"
+    if phase == "before" and status in ("next", "waiting"):
+        return "before"
     return status
 
 
@@ -306,11 +311,12 @@ def _turn(state: LiveState, participation_id: int, zone: str, lines) -> dict:
     if first.current in mine:
         return {"status": "speaking", "deadline": ms(first.deadline)}
     waiting = [e.index for e in first.expected]
-    upcoming = [i for i in mine if i in waiting]
+    places = {index: place for place, index in enumerate(waiting)}
+    upcoming = [i for i in mine if i in places]
     if not upcoming:
         return {"status": "done" if any(state.turns[i].done for i in mine) else "none"}
     index = upcoming[0]
-    position = waiting.index(index)
+    position = places[index]
     ahead = waiting[:position] + ([first.current] if first.current is not None else [])
     turn = state.turns[index]
     local = tz.local_time(turn.start, zone)

@@ -214,10 +214,7 @@ def live_state_json(slug, token):
 def _item_id() -> int | None:
     """The item the chair's page showed (the running one for Next, the one to
     start for Start)."""
-    try:
-        return int(posted()["item_id"])
-    except (KeyError, TypeError, ValueError):
-        return None
+    return _id(posted().get("item_id"))
 
 
 def _live_action(sheet: Sheet, action) -> Response:
