@@ -156,7 +156,11 @@
     }).then(function (response) {
       return response.ok ? response.json() : null;
     }).then(function (state) {
-      if (state) { render(state); }
+      // A poll sent before a press that has answered since is older than
+      // what the page shows: drawing it would bring back a button for an
+      // item that is over (and a press on it would be refused).
+      var shown = Number(root.getAttribute("data-version"));
+      if (state && state.version >= shown) { render(state); }
     }).catch(function () { /* offline for a moment: the next poll tries again */ });
   }
 
