@@ -44,11 +44,17 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def app():
+def database_url():
+    """The tests' database; tests/browser/conftest.py overrides it."""
+    return TEST_DATABASE_URL
+
+
+@pytest.fixture
+def app(database_url):
     app = create_app(
         {
             "TESTING": True,
-            "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL,
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "SECRET_KEY": "test-secret",
             "WTF_CSRF_ENABLED": False,
             # Every cache hit is checked against a fresh build (silkmeet/cache.py).

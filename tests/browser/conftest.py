@@ -7,6 +7,7 @@ import shutil
 import threading
 
 import pytest
+from factories import TEST_DATABASE_URL
 from werkzeug.serving import make_server
 
 CHROMIUM = (
@@ -48,6 +49,17 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    """An SQLite file rather than memory: the live server answers on threads,
+    and in-memory SQLite gives them all one connection, so a screen's poll
+    ending its transaction could roll back a press another thread had not
+    committed yet (a press answered 200 that left nothing written)."""
+    if TEST_DATABASE_URL == "sqlite://":
+        return f"sqlite:///{tmp_path / 'browser.sqlite'}"
+    return TEST_DATABASE_URL
 
 
 @pytest.fixture
