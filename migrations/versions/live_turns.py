@@ -6,7 +6,7 @@ no message, and no conference has a stage link until a chair or organiser
 creates one.
 
 Revision ID: chair01
-Revises: answers01
+Revises: sendstate01
 Create Date: 2026-12-01
 
 """
@@ -18,7 +18,7 @@ import silkmeet.db
 
 # revision identifiers, used by Alembic.
 revision = 'chair01'
-down_revision = "answers01"
+down_revision = "sendstate01"
 branch_labels = None
 depends_on = None
 
