@@ -94,3 +94,24 @@ def import_confirmation(page: str) -> dict:
         for name in ("payload", "ticket")
         if (marker := f'name="{name}" type="hidden" value="') in page
     }
+
+
+def live_clock(monkeypatch, app, conference_id: int):
+    """A settable clock for the live run-of-show, starting at the conference's
+    start: ``tick(minutes=, seconds=)`` moves it on and returns the new now."""
+    from datetime import timedelta
+
+    from silkmeet.extensions import db
+    from silkmeet.models import Conference
+    from silkmeet.runofshow import operations
+
+    with app.app_context():
+        start = db.session.get(Conference, conference_id).start_at
+    state = {"now": start}
+    monkeypatch.setattr(operations, "now", lambda: state["now"])
+
+    def tick(minutes=0, seconds=0):
+        state["now"] += timedelta(minutes=minutes, seconds=seconds)
+        return state["now"]
+
+    return tick

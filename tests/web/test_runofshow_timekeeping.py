@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
 
 import pytest
 from factories import build_doc
+from factories import live_clock
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -93,16 +93,7 @@ def chair(app, conference):
 
 @pytest.fixture
 def clock(monkeypatch, app, conference):
-    with app.app_context():
-        start = db.session.get(Conference, conference).start_at
-    state = {"now": start}
-    monkeypatch.setattr(ops, "now", lambda: state["now"])
-
-    def tick(minutes=0, seconds=0):
-        state["now"] += timedelta(minutes=minutes, seconds=seconds)
-        return state["now"]
-
-    return tick
+    return live_clock(monkeypatch, app, conference)
 
 
 def live(client, chair):

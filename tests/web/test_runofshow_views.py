@@ -1,9 +1,9 @@
 import csv
 import io
 import json
-from datetime import timedelta
 
 import pytest
+from factories import live_clock
 from sqlalchemy import select
 from sqlalchemy import update
 
@@ -32,16 +32,7 @@ def chair_url(app, demo):
 @pytest.fixture
 def clock(monkeypatch, app, demo):
     """A settable clock for the live view, starting at the demo's start."""
-    with app.app_context():
-        start = db.session.get(Conference, demo).start_at
-    state = {"now": start}
-    monkeypatch.setattr(ops, "now", lambda: state["now"])
-
-    def tick(minutes=0, seconds=0):
-        state["now"] += timedelta(minutes=minutes, seconds=seconds)
-        return state["now"]
-
-    return tick
+    return live_clock(monkeypatch, app, demo)
 
 
 def test_chair_opens_the_run_of_show_by_personal_link(client, chair_url):
