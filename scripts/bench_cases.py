@@ -21,7 +21,7 @@ from sqlalchemy import select
 from silkmeet.bench_floor import floor_build
 from silkmeet.bench_floor import floor_parts
 from silkmeet.domain import conference_format as fmt
-from silkmeet.exchange.operations import export_chunks
+from silkmeet.exchange.exports import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import SQLAlchemyError
 
 from silkmeet.domain import fields
-from silkmeet.exchange.operations import ChangedDuringExport
+from silkmeet.exchange.exports import ChangedDuringExport
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 

@@ -20,7 +20,7 @@ from silkmeet.cli import fail
 from silkmeet.cli import find_conference
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import jsonstream
-from silkmeet.exchange.operations import export_chunks
+from silkmeet.exchange.exports import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference

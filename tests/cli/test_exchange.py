@@ -9,7 +9,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from silkmeet.cli import exchange as cli_exchange
-from silkmeet.exchange.operations import ChangedDuringExport
+from silkmeet.exchange.exports import ChangedDuringExport
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference

@@ -31,7 +31,7 @@ from silkmeet.domain import people_csv
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
-from silkmeet.exchange.operations import export_chunks
+from silkmeet.exchange.exports import export_chunks
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference

@@ -12,7 +12,7 @@ from factories import import_confirmation
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
-from silkmeet.exchange.operations import export_chunks
+from silkmeet.exchange.exports import export_chunks
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import Participation

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from silkmeet.exchange.operations import export_conference
+from silkmeet.exchange.exports import export_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 

@@ -457,7 +457,7 @@ def test_uids_survive_a_move_to_another_database(app, client, demo, tmp_path):
 
     from silkmeet import create_app
     from silkmeet.domain import conference_format as fmt
-    from silkmeet.exchange.operations import export_chunks
+    from silkmeet.exchange.exports import export_chunks
     from silkmeet.exchange.operations import import_conference
 
     def uids(some_client, token):

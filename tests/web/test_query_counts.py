@@ -96,7 +96,7 @@ def test_statements_do_not_grow_with_the_conference(client, sized, sql_statement
 
 
 def test_export_statements_do_not_grow(app, sized, sql_statements):
-    from silkmeet.exchange.operations import export_conference
+    from silkmeet.exchange.exports import export_conference
     from silkmeet.timetable import load_conference
 
     sized("small", items=4, people=12)
@@ -114,7 +114,7 @@ def test_export_statements_do_not_grow(app, sized, sql_statements):
 
 
 def test_streamed_export_statements_do_not_grow(app, sized, sql_statements):
-    from silkmeet.exchange.operations import export_chunks
+    from silkmeet.exchange.exports import export_chunks
     from silkmeet.models import Conference
 
     sized("small", items=4, people=12)

@@ -20,9 +20,9 @@ from silkmeet.domain import conference_format as fmt
 from silkmeet.domain import exports
 from silkmeet.domain import jsonstream
 from silkmeet.domain import timezones as tz
-from silkmeet.exchange.operations import ChangedDuringExport
-from silkmeet.exchange.operations import export_chunks
-from silkmeet.exchange.operations import export_conference
+from silkmeet.exchange.exports import ChangedDuringExport
+from silkmeet.exchange.exports import export_chunks
+from silkmeet.exchange.exports import export_conference
 from silkmeet.extensions import db
 from silkmeet.models import Conference
 from silkmeet.models import Organisation
@@ -282,7 +282,7 @@ def test_streams_given_up_halfway_close_their_cursors(app, conferences, monkeypa
     """On PostgreSQL the batches come from a server-side cursor: one left open
     would warn (an error under this suite's filterwarnings) and hold the
     transaction's resources."""
-    from silkmeet.exchange import operations as exchange
+    from silkmeet.exchange import exports as exchange
     from silkmeet.invites import operations as ops
     from silkmeet.invites import rows
 
