@@ -116,23 +116,29 @@ def make_app(url: str):
     )
 
 
+def fresh_conference(document: dict):
+    """An empty database holding ``document``'s conference, owned by the
+    bench's organiser (in the caller's app context); returns the conference."""
+    db.drop_all()
+    db.create_all()
+    conference = import_conference(fmt.parse(document))
+    organiser = Organiser(email="bench@example.org", name="Bench")
+    organiser.set_password("bench-password")
+    db.session.add(organiser)
+    db.session.flush()
+    db.session.add(
+        ConferenceOrganiser(conference=conference, organiser=organiser, access="owner")
+    )
+    db.session.commit()
+    return conference
+
+
 def setup(app, size: str, items_people: tuple[int, int] | None = None) -> dict:
     items, people = items_people or SIZES[size]
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        doc = fmt.parse(synthetic_document(f"bench-{size.lower()}", items, people))
-        conference = import_conference(doc)
-        organiser = Organiser(email="bench@example.org", name="Bench")
-        organiser.set_password("bench-password")
-        db.session.add(organiser)
-        db.session.flush()
-        db.session.add(
-            ConferenceOrganiser(
-                conference=conference, organiser=organiser, access="owner"
-            )
+        conference = fresh_conference(
+            synthetic_document(f"bench-{size.lower()}", items, people)
         )
-        db.session.commit()
         tokens = list(
             db.session.scalars(
                 select(Participation.token)

@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench import QueryCounter  # noqa: E402
+from bench import fresh_conference  # noqa: E402
 from bench import peak_extra_mib  # noqa: E402
 from bench import rss_kib  # noqa: E402
 from mailtest import free_port  # noqa: E402
@@ -49,14 +50,10 @@ from sqlalchemy import delete  # noqa: E402
 from sqlalchemy import update  # noqa: E402
 
 from silkmeet import create_app  # noqa: E402
-from silkmeet.domain import conference_format as fmt  # noqa: E402
-from silkmeet.exchange.operations import import_conference  # noqa: E402
 from silkmeet.extensions import db  # noqa: E402
 from silkmeet.mail.operations import enqueue  # noqa: E402
 from silkmeet.mail.operations import status_counts  # noqa: E402
 from silkmeet.mail.worker import deliver  # noqa: E402
-from silkmeet.models import ConferenceOrganiser  # noqa: E402
-from silkmeet.models import Organiser  # noqa: E402
 from silkmeet.models import OutboxMessage  # noqa: E402
 from silkmeet.synthetic import synthetic_document  # noqa: E402
 
@@ -101,20 +98,7 @@ def bench_invitations(url: str, port: int, people: int, batch: int) -> dict:
         }
     )
     with app.app_context():
-        db.drop_all()
-        db.create_all()
-        doc = fmt.parse(synthetic_document("bench-invites", 300, people))
-        conference = import_conference(doc)
-        organiser = Organiser(email="bench@example.org", name="Bench")
-        organiser.set_password("bench-password")
-        db.session.add(organiser)
-        db.session.flush()
-        db.session.add(
-            ConferenceOrganiser(
-                conference=conference, organiser=organiser, access="owner"
-            )
-        )
-        db.session.commit()
+        conference = fresh_conference(synthetic_document("bench-invites", 300, people))
         slug = conference.slug
         counter = QueryCounter(db.engine)
     client = app.test_client()
