@@ -13,7 +13,7 @@ PORT ?= 5000
 PG_ADMIN_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PG_TEST_DB ?= silkmeet_test
 
-.PHONY: install run test lint test-sqlite test-postgres bench bench-http load clean
+.PHONY: install messages run test lint test-sqlite test-postgres bench bench-http load clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "silkmeet needs Python 3.11 or newer: none found on PATH." >&2; exit 1; fi
@@ -22,7 +22,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+# Message catalogs: each .po compiles to the .mo Flask-Babel reads, whenever it changes.
+PO_FILES := $(wildcard silkmeet/translations/*/LC_MESSAGES/messages.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po $(STAMP)
+	@$(BIN)/pybabel -q compile -i $< -o $@
+
+install: $(STAMP) $(MO_FILES)
+
+# Re-extract the strings (babel.cfg) and bring every catalog up to date with them.
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output \
+		--project silkmeet --copyright-holder "silkmeet contributors" -o silkmeet/translations/messages.pot .
+	$(BIN)/pybabel -q update -i silkmeet/translations/messages.pot -d silkmeet/translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 
 run: install
 	$(FLASK) db upgrade

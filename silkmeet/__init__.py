@@ -72,6 +72,10 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
 
+    from silkmeet import i18n
+
+    i18n.init_app(app)
+
     from silkmeet import cache
 
     cache.init_app(app)

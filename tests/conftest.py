@@ -18,6 +18,25 @@ from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
 
 
+def pytest_sessionstart(session):
+    """Compile the message catalogs the tests read (``make install`` does the
+    same); only those whose ``.po`` changed since."""
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent / "silkmeet" / "translations"
+    for po in root.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as source:
+            catalog = read_po(source, locale=po.parent.parent.name)
+        with mo.open("wb") as target:
+            write_mo(target, catalog)
+
+
 def pytest_report_header(config):
     if TEST_DATABASE_URL.startswith("sqlite"):
         return "silkmeet test database: SQLite in memory (PostgreSQL: see make test)"

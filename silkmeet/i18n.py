@@ -1,0 +1,221 @@
+"""The languages silkmeet speaks, and which one each request is answered in.
+
+Every string a person reads goes through Flask-Babel: ``{{ _("…") }}`` or
+``{% trans %}`` in templates, :func:`gettext` / :func:`lazy_gettext` (forms,
+module-level constants) / :func:`ngettext` / :func:`pgettext` in Python, all
+imported from here. The catalogs are ``silkmeet/translations/<locale>/
+LC_MESSAGES/messages.po``; ``make install`` compiles them (``pybabel
+compile``), and ``babel.cfg`` tells ``pybabel extract`` where strings are.
+
+Which language a request is answered in (:func:`select_locale`), first match:
+
+1. ``?lang=`` on the URL (the language switcher's links);
+2. a language a view chose for this request (:func:`choose_locale`: a
+   participant's own page in their preferred language);
+3. the signed-in organiser's choice in their account;
+4. the browser's ``Accept-Language``;
+5. English.
+
+Outside a request (the mail worker, the CLI) render in a participant's
+language with ``with force_locale(code):``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from babel import Locale
+from babel import UnknownLocaleError
+from flask import Flask
+from flask import g
+from flask import request
+from flask_babel import Babel
+from flask_babel import force_locale
+from flask_babel import format_datetime
+from flask_babel import get_locale
+from flask_babel import gettext
+from flask_babel import lazy_gettext
+from flask_babel import ngettext
+from flask_babel import pgettext
+
+__all__ = [
+    "LANGUAGES",
+    "DEFAULT_LOCALE",
+    "force_locale",
+    "format_datetime",
+    "get_locale",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "pgettext",
+    "html_lang",
+    "supported_locale",
+    "select_locale",
+]
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # Babel's identifier, also the catalog's folder name
+    complete: bool  # a test holds complete catalogs to no missing entry
+
+    @property
+    def locale(self) -> Locale:
+        return Locale.parse(self.code)
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag (``zh-Hans``, ``pt-BR``): ``<html lang>``, ``?lang=``."""
+        return self.code.replace("_", "-")
+
+    @property
+    def native_name(self) -> str:
+        """The language's own name for itself (``français``, ``日本語``)."""
+        return self.locale.get_display_name(self.locale)
+
+
+DEFAULT_LOCALE = "en"
+
+LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        Language("en", complete=True),
+        Language("fr", complete=True),
+        Language("es", complete=True),
+        Language("it", complete=True),
+        Language("pt_BR", complete=True),
+        Language("zh_Hans", complete=True),
+        Language("ja", complete=True),
+        Language("ru", complete=True),
+        Language("ka", complete=False),
+        Language("uz_Latn", complete=False),
+    )
+}
+
+
+def supported_locale(tag: str | None) -> str | None:
+    """The supported locale closest to a language tag, or ``None``.
+
+    ``zh``, ``zh-CN`` and ``zh-Hans`` read Simplified Chinese (``zh-TW`` and
+    ``zh-Hant`` do not); every Portuguese reads ``pt_BR``; ``uz`` and
+    ``uz-Latn`` read Uzbek in Latin script (``uz-Cyrl`` does not); a region
+    never stops a match (``fr-CA`` → ``fr``). Accepts ``-`` or ``_``.
+    """
+    if not tag or not isinstance(tag, str) or len(tag) > 35:
+        return None
+    try:
+        wanted = Locale.parse(tag.strip().replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    for language in LANGUAGES.values():
+        have = language.locale
+        if have.language != wanted.language:
+            continue
+        if have.script and wanted.script and have.script != wanted.script:
+            continue
+        return language.code
+    return None
+
+
+def html_lang(locale: Locale | str | None = None) -> str:
+    """``<html lang>`` for a locale: its BCP 47 tag."""
+    locale = locale or get_locale() or DEFAULT_LOCALE
+    return str(locale).replace("_", "-")
+
+
+def text_direction(locale: Locale | str | None = None) -> str:
+    """``ltr`` or ``rtl``, for ``<html dir>``."""
+    locale = locale or get_locale() or DEFAULT_LOCALE
+    if isinstance(locale, str):
+        locale = Locale.parse(locale)
+    return locale.text_direction
+
+
+def forced_locale() -> str | None:
+    """A locale a view chose for this request (a participant's own page)."""
+    return g.get("silkmeet_locale")
+
+
+def choose_locale(code: str | None) -> None:
+    """Answer this request in ``code`` (a supported locale), whatever the
+    browser asks: a participant's page in their preferred language. ``?lang=``
+    still wins, so the page's switcher works."""
+    if code in LANGUAGES:
+        g.silkmeet_locale = code
+
+
+def _organisers_choice() -> str | None:
+    from flask_login import current_user
+
+    try:
+        if current_user and current_user.is_authenticated:
+            return getattr(current_user, "language", None)
+    except Exception:  # the database is away: the error page still renders
+        return None
+    return None
+
+
+def select_locale() -> str:
+    """Flask-Babel's locale selector (the order is in the module docstring)."""
+    asked = supported_locale(request.args.get("lang"))
+    if asked:
+        return asked
+    forced = forced_locale()
+    if forced:
+        return forced
+    chosen = supported_locale(_organisers_choice())
+    if chosen:
+        return chosen
+    for tag, _quality in request.accept_languages:
+        chosen = supported_locale(tag)
+        if chosen:
+            return chosen
+    return DEFAULT_LOCALE
+
+
+def language_url(code: str) -> str:
+    """This page in another language: its URL with ``?lang=`` set (the
+    switcher's links; other query arguments kept)."""
+    from flask import url_for
+
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [LANGUAGES[code].tag]
+    if request.endpoint and request.method in ("GET", "HEAD"):
+        try:
+            return url_for(request.endpoint, **(request.view_args or {}), **args)
+        except Exception:  # an endpoint that cannot be rebuilt: fall back to the path
+            pass
+    from urllib.parse import urlencode
+
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def select_timezone() -> str:
+    return "UTC"
+
+
+babel = Babel()
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        timezone_selector=select_timezone,
+        default_locale=DEFAULT_LOCALE,
+    )
+
+    @app.context_processor
+    def languages():
+        return {
+            "LANGUAGES": LANGUAGES,
+            "html_lang": html_lang,
+            "text_direction": text_direction,
+            "language_url": language_url,
+        }
+
+    @app.after_request
+    def vary_on_language(response):
+        if request.endpoint != "static" and response.mimetype == "text/html":
+            response.vary.add("Accept-Language")
+        return response

@@ -1,0 +1,68 @@
+"""Which language a page is answered in (silkmeet/i18n.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from silkmeet.i18n import LANGUAGES
+from silkmeet.i18n import html_lang
+from silkmeet.i18n import supported_locale
+
+
+@pytest.mark.parametrize(
+    ("tag", "expected"),
+    [
+        ("fr", "fr"),
+        ("fr-CA", "fr"),
+        ("FR-ca", "fr"),
+        ("zh", "zh_Hans"),
+        ("zh-CN", "zh_Hans"),
+        ("zh-Hans", "zh_Hans"),
+        ("zh_Hans_SG", "zh_Hans"),
+        ("zh-TW", None),
+        ("zh-Hant", None),
+        ("pt", "pt_BR"),
+        ("pt-PT", "pt_BR"),
+        ("uz", "uz_Latn"),
+        ("uz-Latn-UZ", "uz_Latn"),
+        ("uz-Cyrl", None),
+        ("ka-GE", "ka"),
+        ("en-GB", "en"),
+        ("de", None),
+        ("", None),
+        (None, None),
+        ("*", None),
+        ("not a tag", None),
+        ("x" * 200, None),
+    ],
+)
+def test_a_language_tag_finds_the_closest_supported_locale(tag, expected):
+    assert supported_locale(tag) == expected
+
+
+def test_every_language_names_itself_and_has_a_bcp47_tag():
+    assert LANGUAGES["fr"].native_name == "français"
+    assert LANGUAGES["ja"].native_name == "日本語"
+    assert LANGUAGES["zh_Hans"].tag == "zh-Hans"
+    assert html_lang("pt_BR") == "pt-BR"
+
+
+def test_a_page_follows_the_browser_then_lang_in_the_url(client):
+    page = client.get("/", headers={"Accept-Language": "de, ja;q=0.8, fr;q=0.5"})
+    assert '<html lang="ja" dir="ltr">' in page.text
+    assert "Accept-Language" in page.headers["Vary"]
+
+    page = client.get("/?lang=fr", headers={"Accept-Language": "ja"})
+    assert '<html lang="fr" dir="ltr">' in page.text
+
+    page = client.get("/?lang=klingon", headers={"Accept-Language": "zh-CN"})
+    assert '<html lang="zh-Hans"' in page.text
+
+    page = client.get("/")
+    assert '<html lang="en"' in page.text
+
+
+def test_the_switcher_links_keep_the_page_and_its_arguments(client):
+    page = client.get("/?lang=fr")
+    assert 'href="/?lang=ja" lang="ja" hreflang="ja"' in page.text
+    assert 'aria-current="true">français</a>' in page.text
