@@ -197,7 +197,28 @@ def select_timezone() -> str:
 babel = Babel()
 
 
+def _translate_outside_a_request(function):
+    """Flask-Babel's gettext outside any app context (a script, a pure test
+    that imports the app) gives the English text back."""
+    from flask import has_app_context
+
+    def translate(*args, **params):
+        if has_app_context():
+            return function(*args, **params)
+        text = args[-2] if function is ngettext and args[-1] != 1 else args[0]
+        if function is ngettext:
+            params.setdefault("num", args[-1])
+        return text % params if params else text
+
+    return translate
+
+
 def init_app(app: Flask) -> None:
+    from silkmeet.domain import words
+
+    words.install(
+        _translate_outside_a_request(gettext), _translate_outside_a_request(ngettext)
+    )
     babel.init_app(
         app,
         locale_selector=select_locale,

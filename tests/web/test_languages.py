@@ -66,3 +66,21 @@ def test_the_switcher_links_keep_the_page_and_its_arguments(client):
     page = client.get("/?lang=fr")
     assert 'href="/?lang=ja" lang="ja" hreflang="ja"' in page.text
     assert 'aria-current="true">français</a>' in page.text
+
+
+def test_domain_words_are_translated_in_the_request_language(app):
+    """silkmeet.domain.words goes through Flask-Babel once the app is made."""
+    from silkmeet.domain import words
+    from silkmeet.i18n import force_locale
+
+    with app.test_request_context("/?lang=fr"):
+        assert words._("Language") == "Langue"
+        assert words._("time-zone rules: tzdata %(version)s", version="2025b") == (
+            "règles des fuseaux horaires : tzdata 2025b"
+        )
+        assert words.ngettext("%(num)s item", "%(num)s items", 2) == "2 items"
+    with app.app_context(), force_locale("ja"):
+        assert words._("Language") == "言語"
+    with app.test_request_context("/"):
+        assert words._("Language") == "Language"
+    assert words._("%(n)s left", n=3) == "3 left"
