@@ -2,7 +2,7 @@
 
     python scripts/catalog.py todo fr > todo-fr.json     # what fr lacks
     python scripts/catalog.py fill fr done-fr.json        # write them into fr's .po
-    python scripts/catalog.py stats                       # translated / total per language
+    python scripts/catalog.py stats                  # translated / total, per language
 
 An entry in the JSON: ``{"id": msgid, "plural": msgid_plural or null,
 "context": msgctxt or null, "comments": [...], "str": "…" or ["…", "…"]}``;
