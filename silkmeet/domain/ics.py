@@ -34,8 +34,8 @@ from icalendar import vText
 from icalendar import vUri
 
 from silkmeet.domain import fields
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
-from silkmeet.domain import zoneview as zv
 
 PRODID = "-//silkmeet//silkmeet invites//EN"
 MEETING_ALARM = timedelta(minutes=15)
@@ -218,11 +218,11 @@ def _time_lines(
     """The participant's own time of ``start``–``end`` (when ``zone`` is
     given), then the conference's time and UTC of ``start``."""
     lines = [
-        f"Conference time ({meeting.zone}): {zv.when_label(start, meeting.zone)}",
-        f"UTC: {utc(start):%a %d %b %Y, %H:%M} UTC",
+        f"Conference time ({meeting.zone}): {tw.when_words(start, meeting.zone)}",
+        f"UTC: {tw.when_words(start, 'UTC')}",
     ]
     if zone and end is not None:
-        lines.insert(0, f"Your time ({zone}): {zv.range_label(start, end, zone)}")
+        lines.insert(0, f"Your time ({zone}): {tw.range_words(start, end, zone)}")
     return lines
 
 
@@ -243,7 +243,7 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
     lines += _time_lines(meeting, meeting.start, meeting.end, invitee.zone)
     for slot in invitee.slots:
         lines.append(
-            f"You speak: {zv.range_label(slot.start, slot.end, invitee.zone)}"
+            f"You speak: {tw.range_words(slot.start, slot.end, invitee.zone)}"
             f" in {one_line(slot.title)}"
         )
     lines.append("")

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from icalendar import Calendar
 
-from silkmeet.domain import zoneview as zv
+from silkmeet.domain import timewords as tw
 
 # The ATTENDEE/ORGANIZER parameters worth showing beside the address, in order.
 PARTY_PARAMS = ("ROLE", "PARTSTAT", "RSVP")
@@ -58,7 +58,7 @@ def time_label(value: object, zone: str) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             return f"{value:%a %d %b %Y, %H:%M} (floating: no time zone)"
-        return zv.when_label(value, zone)
+        return tw.when_words(value, zone)
     if isinstance(value, date):
         return f"{value:%a %d %b %Y} (all day)"
     return ""

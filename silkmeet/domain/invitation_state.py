@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from silkmeet.domain import ics
-from silkmeet.domain import zoneview as zv
+from silkmeet.domain import timewords as tw
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def changes(held: InviteState, now: InviteState, zone: str) -> list[str]:
     if held.title != now.title:
         found.append(f"Title changed: “{held.title}” → “{now.title}”")
     if (held.start, held.end) != (now.start, now.end):
-        moved = zv.moved_label(held.start, held.end, now.start, now.end, zone)
+        moved = tw.moved_words(held.start, held.end, now.start, now.end, zone)
         found.append(f"The conference moved: {moved}")
     if held.platform != now.platform:
         found.append(f"Video platform changed: {_was_is(held.platform, now.platform)}")
@@ -162,17 +162,17 @@ def _slot_changes(
         name = f"Your speaking slot {rank + 1}" if several else "Your speaking slot"
         if rank >= len(held):
             slot = now[rank]
-            when = zv.range_label(slot.start, slot.end, zone)
+            when = tw.range_words(slot.start, slot.end, zone)
             found.append(f"New speaking slot: {when}, in “{slot.title}”")
             continue
         old = held[rank]
         if rank >= len(now):
-            when = zv.range_label(old.start, old.end, zone)
+            when = tw.range_words(old.start, old.end, zone)
             found.append(f"{name} is cancelled: {when}, in “{old.title}”")
             continue
         new = now[rank]
         if (old.start, old.end) != (new.start, new.end):
-            moved = zv.moved_label(old.start, old.end, new.start, new.end, zone)
+            moved = tw.moved_words(old.start, old.end, new.start, new.end, zone)
             found.append(f"{name} moved: {moved}")
         if old.title != new.title:
             found.append(f"{name} is now in “{new.title}” (was “{old.title}”)")

@@ -31,8 +31,15 @@ from babel import dates as cldr
 
 from silkmeet.domain import timezones as tz
 
-DateStyle = Literal["long", "short"] | None
-ZoneStyle = Literal["full", "short"] | None
+# "long": weekday, date and year; "short": without the year; "auto": no date
+# unless the ends' dates differ (then both carry the short one); "none": no
+# date ever (the caller marks a change of date otherwise, as the agenda's
+# "+1 day" does).
+DateStyle = Literal["long", "short", "auto", "none"]
+# "full": name and offset, "CEST (UTC+02:00)"; "short": the name, or the offset
+# when the zone has none, "CEST", "UTC+05:45"; "auto": no zone unless the ends'
+# offsets differ (then both carry the short one).
+ZoneStyle = Literal["full", "short", "auto"]
 
 DEFAULT_LOCALE = "en"
 
@@ -162,15 +169,17 @@ def _clock_text(reader: _Reader, local: tz.LocalTime) -> str:
     )
 
 
-def _moment(reader: _Reader, local: tz.LocalTime, date_style: str | None) -> str:
+def _moment(reader: _Reader, local: tz.LocalTime, date_style: str) -> str:
     clock = _clock_text(reader, local)
-    if date_style is None:
+    if date_style not in ("long", "short"):
         return clock
     return _fill(reader.date_time, clock, _date_text(reader, local, date_style))
 
 
-def _with_zone(text: str, reader: _Reader, local: tz.LocalTime, style) -> str:
-    return f"{text} {_zone_text(reader, local, style)}" if style else text
+def _with_zone(text: str, reader: _Reader, local: tz.LocalTime, style: str) -> str:
+    if style not in ("full", "short"):
+        return text
+    return f"{text} {_zone_text(reader, local, style)}"
 
 
 def _same_offset(a: tz.LocalTime, b: tz.LocalTime) -> bool:
@@ -187,10 +196,8 @@ def when_words(
 ) -> str:
     """An instant as read in ``zone``: ``Fri 20 Nov 2020, 14:00 CET (UTC+01:00)``.
 
-    :param date_style: ``"long"`` (weekday, date, year), ``"short"`` (no year)
-        or ``None`` (the time alone).
-    :param zone_style: ``"full"`` (name and offset), ``"short"`` (name, or the
-        offset when the zone has no name) or ``None``.
+    With ``date_style`` "auto" or "none" the time has no date; with
+    ``zone_style`` "auto", no zone.
     """
     reader = _reader(locale)
     local = tz.local_time(instant, zone)
@@ -209,26 +216,28 @@ def range_words(
     """The interval ``start``–``end`` as read in ``zone``.
 
     ``Fri 20 Nov 2020, 14:00–16:00 CET (UTC+01:00)``. An end on another local
-    date carries its date, even with ``date_style=None`` (then both ends carry
-    the short date); an end in another offset carries its own zone, even with
-    ``zone_style=None`` (then both ends carry the short one).
+    date carries its date (unless ``date_style`` is "none"); an end in another
+    offset carries its own zone, whatever the ``zone_style``: the text never
+    reads "02:30–02:30 CEST" across a clock change.
     """
     reader = _reader(locale)
     first = tz.local_time(start, zone)
     last = tz.local_time(end, zone)
     one_date = first.wall.date() == last.wall.date()
     one_offset = _same_offset(first, last)
-    shown = date_style if date_style is not None or one_date else "short"
+    shown = date_style
+    if date_style == "auto":
+        shown = "none" if one_date else "short"
     opening = _moment(reader, first, shown)
     if one_date and one_offset:
         text = _fill(reader.tight, opening, _clock_text(reader, last))
         return _with_zone(text, reader, first, zone_style)
-    closing = _moment(reader, last, None if one_date else shown)
+    closing = _moment(reader, last, "none" if one_date else shown)
     if one_offset:
         return _with_zone(
             _fill(reader.interval, opening, closing), reader, first, zone_style
         )
-    style = zone_style or "short"
+    style = "short" if zone_style == "auto" else zone_style
     return _fill(
         reader.interval,
         _with_zone(opening, reader, first, style),

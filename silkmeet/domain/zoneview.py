@@ -104,62 +104,6 @@ def zoned(instant: datetime, zone: str, reference_day: date) -> ZonedTime:
     )
 
 
-def when_label(instant: datetime, zone: str) -> str:
-    """``Fri 20 Nov 2020, 14:00 CET (UTC+01:00)``: an instant as read in ``zone``."""
-    local = tz.local_time(instant, zone)
-    return f"{local.wall:%a %d %b %Y, %H:%M} {_zone_suffix(local)}"
-
-
-def range_label(start: datetime, end: datetime, zone: str) -> str:
-    """An interval as read in ``zone``, for text people read (mail, calendar
-    descriptions): ``Fri 20 Nov 2020, 18:45–20:45 +0545 (UTC+05:45)``.
-
-    The end carries its own date when the local date changes, and its own
-    abbreviation and offset when the clocks change in between:
-    ``Sun 29 Mar 2026, 00:30 GMT (UTC) – 03:00 BST (UTC+01:00)``.
-    """
-    first = tz.local_time(start, zone)
-    last = tz.local_time(end, zone)
-    same_day = first.wall.date() == last.wall.date()
-    end_text = last.wall.strftime("%H:%M" if same_day else "%a %d %b %Y, %H:%M")
-    start_text = f"{first.wall:%a %d %b %Y, %H:%M}"
-    if (first.abbreviation, first.offset_minutes) == (
-        last.abbreviation,
-        last.offset_minutes,
-    ):
-        return f"{start_text}–{end_text} {_zone_suffix(first)}"
-    return f"{start_text} {_zone_suffix(first)} – {end_text} {_zone_suffix(last)}"
-
-
-def moved_label(
-    old_start: datetime,
-    old_end: datetime,
-    new_start: datetime,
-    new_end: datetime,
-    zone: str,
-) -> str:
-    """An interval that moved, as read in ``zone``: ``Fri 20 Nov 2020,
-    14:20–14:25 → 14:40–14:45 CET (UTC+01:00)`` when both lie on one local date
-    and offset, else the two :func:`range_label` texts."""
-    points = [tz.local_time(t, zone) for t in (old_start, old_end, new_start, new_end)]
-    first = points[0]
-    if all(
-        (p.wall.date(), p.abbreviation, p.offset_minutes)
-        == (first.wall.date(), first.abbreviation, first.offset_minutes)
-        for p in points
-    ):
-        a, b, c, d = (f"{p.wall:%H:%M}" for p in points)
-        return f"{first.wall:%a %d %b %Y}, {a}–{b} → {c}–{d} {_zone_suffix(first)}"
-    return (
-        f"{range_label(old_start, old_end, zone)} → "
-        f"{range_label(new_start, new_end, zone)}"
-    )
-
-
-def _zone_suffix(local: tz.LocalTime) -> str:
-    return f"{local.abbreviation} ({local.offset_label})"
-
-
 @dataclass(frozen=True)
 class Span:
     """An interval seen in one zone, with how far it reaches into the night."""

@@ -159,7 +159,7 @@ def utc(*args):
 )
 def test_range_words(start, end, zone, full, short):
     assert tw.range_words(start, end, zone) == full
-    assert tw.range_words(start, end, zone, date_style=None, zone_style="short") == (
+    assert tw.range_words(start, end, zone, date_style="auto", zone_style="short") == (
         short
     )
 
@@ -182,17 +182,28 @@ def test_a_warning_names_the_whole_slot():
 def test_without_a_zone_the_text_still_says_a_change_of_offset():
     start, end = utc(2026, 10, 25, 0, 30), utc(2026, 10, 25, 1, 30)
     assert (
-        tw.range_words(start, end, "Europe/Paris", date_style=None, zone_style=None)
+        tw.range_words(start, end, "Europe/Paris", date_style="auto", zone_style="auto")
         == "02:30 CEST – 02:30 CET"
     )
     same = tw.range_words(
         utc(2026, 10, 26, 13),
         utc(2026, 10, 26, 14),
         "Europe/Paris",
-        date_style=None,
-        zone_style=None,
+        date_style="auto",
+        zone_style="auto",
     )
     assert same == "14:00–15:00"
+    # "none": the caller marks the change of date (the agenda's "+1 day").
+    assert (
+        tw.range_words(
+            utc(2026, 10, 25, 22, 30),
+            utc(2026, 10, 25, 23, 15),
+            "Europe/Paris",
+            date_style="none",
+            zone_style="auto",
+        )
+        == "23:30 – 00:15"
+    )
 
 
 def test_when_words():
@@ -205,7 +216,10 @@ def test_when_words():
     )
     assert (
         tw.when_words(
-            utc(2020, 11, 20, 13, 0), "Asia/Tokyo", date_style=None, zone_style="short"
+            utc(2020, 11, 20, 13, 0),
+            "Asia/Tokyo",
+            date_style="auto",
+            zone_style="short",
         )
         == "22:00 JST"
     )
@@ -300,7 +314,12 @@ def test_ranges_in_other_languages_keep_each_ends_offset():
     )
     assert (
         tw.range_words(
-            start, end, "Europe/Paris", date_style=None, zone_style="short", locale="ja"
+            start,
+            end,
+            "Europe/Paris",
+            date_style="auto",
+            zone_style="short",
+            locale="ja",
         )
         == "2:30 UTC+02:00～2:30 UTC+01:00"
     )
@@ -310,7 +329,7 @@ def test_ranges_in_other_languages_keep_each_ends_offset():
             utc(2020, 11, 20, 12),
             utc(2020, 11, 20, 14),
             "Asia/Tokyo",
-            date_style=None,
+            date_style="auto",
             zone_style="short",
             locale="ja",
         )
@@ -351,7 +370,7 @@ def test_every_range_says_the_offset_of_each_end(start, minutes, zone, locale):
         # Each end its own: the start's offset comes before the end's.
         assert text.index(first.offset_label) < text.rindex(last.offset_label)
     short = tw.range_words(
-        start, end, zone, date_style=None, zone_style=None, locale=locale
+        start, end, zone, date_style="auto", zone_style="auto", locale=locale
     )
     if first.wall.date() != last.wall.date():
         # The end's date is written (weekday and day of the month).
