@@ -21,6 +21,7 @@ from silkmeet.domain import exports
 from silkmeet.domain import filenames
 from silkmeet.domain import hours
 from silkmeet.domain import runofshow as ros
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
@@ -53,6 +54,8 @@ def register_converters(app: Flask) -> None:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["span_words"] = span_words
+    app.jinja_env.filters["range_words"] = range_words
     app.jinja_env.filters["country_name"] = tz.country_name
     app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
@@ -163,12 +166,59 @@ def load_organiser(user_id: str):
     return organiser
 
 
-def format_local(instant: datetime | None, zone: str, fmt: str = "%a %d %b %Y %H:%M"):
-    """``{{ start|localtime(zone) }}`` → ``Fri 20 Nov 2020 14:00 CET``."""
+def reader_locale() -> str:
+    """The locale dates and times are written in for this request.
+
+    English until the pages are translated (issue 16): the language chosen for
+    the request goes here, and every filter below follows it.
+    """
+    return tw.DEFAULT_LOCALE
+
+
+def format_local(instant: datetime | None, zone: str, fmt: str | None = None):
+    """``{{ start|localtime(zone) }}`` → ``Fri 20 Nov 2020, 14:00 CET``; with
+    ``fmt``, that strftime format and the abbreviation."""
     if instant is None:
         return "not set"
+    if fmt is None:
+        return tw.when_words(instant, zone, zone_style="short", locale=reader_locale())
     local = tz.to_local(instant, zone)
     return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def span_words(
+    span: zv.Span, date_style: tw.DateStyle = "long", zone_style: tw.ZoneStyle = "full"
+) -> str:
+    """``{{ row.viewer|span_words }}``: a span's interval in words
+    (:func:`silkmeet.domain.timewords.range_words`)."""
+    return tw.range_words(
+        span.start.instant,
+        span.end.instant,
+        span.start.zone,
+        date_style=date_style,
+        zone_style=zone_style,
+        locale=reader_locale(),
+    )
+
+
+def range_words(
+    start: datetime | None,
+    end: datetime | None,
+    zone: str,
+    date_style: tw.DateStyle = "long",
+    zone_style: tw.ZoneStyle = "full",
+) -> str:
+    """``{{ start|range_words(end, zone) }}``; empty when either end is unknown."""
+    if start is None or end is None:
+        return ""
+    return tw.range_words(
+        start,
+        end,
+        zone,
+        date_style=date_style,
+        zone_style=zone_style,
+        locale=reader_locale(),
+    )
 
 
 def content_disposition(filename: str, kind: str = "attachment") -> str:

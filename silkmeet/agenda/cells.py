@@ -1,8 +1,7 @@
 """The agenda table's time cells, written in Python.
 
 A 300-item agenda with 16 zone columns has about 5,000 cells; a Jinja macro
-call per cell cost more than all the time-zone work. These functions produce
-exactly what the ``when`` macro in ``templates/agenda/_macros.html`` did.
+call per cell cost more than all the time-zone work, so they are written here.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from markupsafe import Markup
 from markupsafe import escape
 
 from silkmeet.domain import hours
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import zoneview as zv
 
 NIGHT_MARK = (
@@ -22,12 +22,26 @@ NIGHT_MARK = (
 
 
 def when(s: zv.Span) -> str:
-    """A span's times, day shifts and night mark (the ``when`` macro)."""
+    """A span's times, day shifts and night mark."""
     start, end = s.start, s.end
-    html = (
-        '<span class="when">\n    <span class="range">'
-        f"{start.time_label}&ndash;{end.time_label}</span>"
-    )
+    if (start.offset_minutes, start.abbreviation) == (
+        end.offset_minutes,
+        end.abbreviation,
+    ):
+        # The column names the zone; the day shifts below name the dates.
+        times = f"{start.time_label}&ndash;{end.time_label}"
+    else:
+        # The clocks change inside: each end says its own offset.
+        times = escape(
+            tw.range_words(
+                start.instant,
+                end.instant,
+                start.zone,
+                date_style="none",
+                zone_style="auto",
+            )
+        )
+    html = f'<span class="when">\n    <span class="range">{times}</span>'
     marker = start.day_marker
     if marker:
         html += (

@@ -19,6 +19,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from silkmeet.domain import hours
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
@@ -545,12 +546,17 @@ def lineup_warnings(
             )
         for slot in row.slots:
             if hours.is_outside(slot.start, slot.end, slot.speaker.timezone):
-                local = tz.to_local(slot.start, slot.speaker.timezone)
+                when = tw.range_words(
+                    slot.start,
+                    slot.end,
+                    slot.speaker.timezone,
+                    date_style="short",
+                    zone_style="short",
+                )
                 warnings.append(
                     LineupWarning(
                         "night",
-                        f"{slot.speaker.name} speaks at {local:%H:%M} "
-                        f"({local.tzname()}, {local:%a %d %b}) in their own zone "
+                        f"{slot.speaker.name} speaks {when} in their own zone "
                         f"{slot.speaker.timezone}: outside {hours.DAY_WINDOW.label}.",
                         row.item.id,
                     )
@@ -596,6 +602,7 @@ class SpeakerRow:
     end: str
     date: str  # "Fri 20 Nov"
     abbreviation: str
+    when: str  # "23:45–00:05 JST", "02:30 CEST – 02:30 CET"
     day_shift: int  # -1, 0, +1 relative to the reference date of the item start
     night: bool
 
@@ -608,6 +615,7 @@ class Row:
     end: str
     date: str
     day_shift: int  # relative to the conference's first day, reference zone
+    when: str  # "14:00–14:20"; each end's abbreviation across a clock change
     gap_minutes: int
     unit_start: bool
     unit_size: int
@@ -647,6 +655,13 @@ def display_rows(
                     end=local_end.strftime("%H:%M"),
                     date=local.strftime("%a %d %b"),
                     abbreviation=local.tzname() or "",
+                    when=tw.range_words(
+                        slot.start,
+                        slot.end,
+                        slot.speaker.timezone,
+                        date_style="none",
+                        zone_style="short",
+                    ),
                     day_shift=_day_shift(local, ref),
                     night=hours.is_outside(slot.start, slot.end, slot.speaker.timezone),
                 )
@@ -660,6 +675,9 @@ def display_rows(
                 end=tz.to_local(row.end, zone).strftime("%H:%M"),
                 date=ref.strftime("%a %d %b"),
                 day_shift=_day_shift(ref, first_day),
+                when=tw.range_words(
+                    row.start, row.end, zone, date_style="none", zone_style="auto"
+                ),
                 gap_minutes=round(row.gap_minutes),
                 unit_start=unit.start == row.position,
                 unit_size=unit.size,

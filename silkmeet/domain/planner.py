@@ -17,6 +17,7 @@ from datetime import timedelta
 
 from silkmeet.domain import fields
 from silkmeet.domain import hours
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 
@@ -255,49 +256,136 @@ def strip(
     return rows
 
 
+_SECOND = timedelta(seconds=1)
+
+
 @dataclass(frozen=True)
 class DstWarning:
+    """A zone's clock change near the meeting, as the people there live it."""
+
     transition: tz.Transition
-    inside: bool
+    # The meeting, UTC instants.
+    start: datetime
+    end: datetime
     people: int
+    conference_zone: bool = False
+
+    @property
+    def zone(self) -> str:
+        return self.transition.zone
+
+    @property
+    def inside(self) -> bool:
+        """The change falls during the meeting (not at its very start: then the
+        whole meeting is on the new time)."""
+        return self.start < self.transition.instant < self.end
+
+    @property
+    def change_day(self) -> date:
+        """The local date the change belongs to: the clocks' last day on the old
+        time, so a change at midnight is the previous day's 24:00."""
+        return tz.to_local(self.transition.instant - _SECOND, self.zone).date()
+
+    @property
+    def meeting_day(self) -> date:
+        """The meeting's local date where these people are."""
+        return tz.to_local(self.start, self.zone).date()
+
+    @property
+    def when(self) -> str:
+        """``"during"`` the meeting, on the ``"meeting_day"`` before it starts,
+        or ``"earlier"`` (:attr:`days_before` days before the meeting day)."""
+        if self.inside:
+            return "during"
+        return "meeting_day" if self.days_before <= 0 else "earlier"
+
+    @property
+    def days_before(self) -> int:
+        return (self.meeting_day - self.change_day).days
+
+    @property
+    def clocks(self) -> str:
+        """The local clock before and after: ``02:00 → 03:00``; a date where
+        the change crosses midnight (``24:00 → Sun 06 Sep 2026, 01:00``)."""
+        t = self.transition
+        before = t.before.wall + _SECOND  # the old offset's wall at the change
+        after = tz.to_local(t.instant, self.zone)
+        old = "24:00" if before.date() != self.change_day else f"{before:%H:%M}"
+        new = f"{after:%H:%M}"
+        if after.date() != self.change_day:
+            new = f"{tw.date_words(t.instant, self.zone)}, {new}"
+        return f"{old} → {new}"
+
+    @property
+    def amount(self) -> str:
+        hours_, minutes = divmod(abs(self.transition.delta_minutes), 60)
+        parts = []
+        if hours_:
+            parts.append(f"{hours_} hour" + ("" if hours_ == 1 else "s"))
+        if minutes:
+            parts.append(f"{minutes} minutes")
+        return " ".join(parts)
 
     @property
     def message(self) -> str:
         t = self.transition
-        after = tz.to_local(t.instant, t.zone)
-        hours = abs(t.delta_minutes) / 60
-        amount = f"{hours:g} hour" + ("" if hours == 1 else "s")
+        who = []
+        if self.conference_zone:
+            who.append("the conference's zone")
+        if self.people:
+            who.append(f"{self.people} " + ("person" if self.people == 1 else "people"))
         direction = "forward" if t.delta_minutes > 0 else "back"
-        change = (
-            f"{t.zone}: clocks go {direction} {amount} on "
-            f"{after:%a %d %b %Y} at {after:%H:%M} local time "
-            f"({t.before.offset_label} → {t.after.offset_label})"
+        day = tw.date_words(t.instant - _SECOND, self.zone)
+        meeting = tw.range_words(
+            self.start,
+            self.end,
+            self.zone,
+            # A change days before: say which day the meeting is.
+            date_style="short" if self.when == "earlier" else "auto",
+            zone_style="short",
         )
-        if self.inside:
+        text = (
+            f"{self.zone}{' (' + ', '.join(who) + ')' if who else ''}: clocks go "
+            f"{direction} {self.amount} on {day}, {self.clocks} local time "
+            f"({t.before.offset_label} → {t.after.offset_label}), "
+        )
+        if self.when == "during":
             return (
-                f"{change}, during the meeting: its local end is not its local "
-                "start plus its duration there."
+                f"{text}during the meeting ({meeting} there): its local end is not "
+                "its local start plus its duration."
             )
+        if self.when == "meeting_day":
+            where = "on the meeting day, before it starts"
+        elif self.days_before == 1:
+            where = "the day before the meeting day"
+        else:
+            where = f"{self.days_before} days before the meeting day"
         return (
-            f"{change}, in the week before the meeting: the gap to other zones "
-            "changes, so check what everyone's calendar shows."
+            f"{text}{where} ({meeting} there): the gap to other zones is not what "
+            "it was the days before, so check what everyone's calendar shows."
         )
 
 
 def dst_warnings(
     start: datetime, end: datetime, groups: Sequence[ZoneGroup], reference_zone: str
 ) -> list[DstWarning]:
-    """Offset changes inside the meeting, or within the week before it."""
+    """Offset changes in every participant's zone, and the conference's, during
+    the meeting or within the week before it."""
     people: dict[str, int] = {reference_zone: 0}
     for group in groups:
         people[group.zone] = people.get(group.zone, 0) + group.count
-    warnings = []
-    for zone in sorted(people):
-        for t in tz.transitions(zone, start - WARN_BEFORE, end):
-            warnings.append(
-                DstWarning(transition=t, inside=t.instant >= start, people=people[zone])
-            )
-    warnings.sort(key=lambda w: (not w.inside, w.transition.instant, w.transition.zone))
+    warnings = [
+        DstWarning(
+            transition=t,
+            start=start,
+            end=end,
+            people=people[zone],
+            conference_zone=zone == reference_zone,
+        )
+        for zone in sorted(people)
+        for t in tz.transitions(zone, start - WARN_BEFORE, end)
+    ]
+    warnings.sort(key=lambda w: (not w.inside, w.transition.instant, w.zone))
     return warnings
 
 

@@ -371,6 +371,9 @@ def test_lineup_crossing_local_midnight():
     rows = lu.display_rows(start, "Europe/Paris", scheduled)
     tokyo = rows[1].speakers[0]
     assert (tokyo.start, tokyo.end, tokyo.date) == ("23:45", "00:15", "Fri 20 Nov")
+    # The row's date column names the day; the range says both ends.
+    assert tokyo.when == "23:45 – 00:15 JST"
+    assert rows[1].when == "15:45–16:15"
     assert (tokyo.day_shift, tokyo.night) == (0, True)
     after = rows[2].speakers[0]
     assert (after.start, after.date, rows[2].date) == (
@@ -381,9 +384,9 @@ def test_lineup_crossing_local_midnight():
     assert after.day_shift == +1  # Paris is still on Friday (16:15)
     found = lu.lineup_warnings(start, 60, "Europe/Paris", scheduled)
     assert [w.message for w in found if w.code == "night"] == [
-        "speaker 2 speaks at 23:45 (JST, Fri 20 Nov) in their own zone "
-        "Asia/Tokyo: outside 07:00–22:00.",
-        "speaker 3 speaks at 00:15 (JST, Sat 21 Nov) in their own zone "
+        "speaker 2 speaks Fri 20 Nov, 23:45 – Sat 21 Nov, 00:15 JST in their own"
+        " zone Asia/Tokyo: outside 07:00–22:00.",
+        "speaker 3 speaks Sat 21 Nov, 00:15–00:25 JST in their own zone "
         "Asia/Tokyo: outside 07:00–22:00.",
     ]
 

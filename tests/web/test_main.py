@@ -11,7 +11,7 @@ def test_home_lists_published_conferences(client, demo, make_conference):
     make_conference(slug="by-link", title="Link only", agenda_visibility="link")
     page = client.get("/").get_data(as_text=True)
     assert "Video Conference of the International Network of Silk Cities" in page
-    assert "Fri 20 Nov 2020 14:00 CET" in page
+    assert "Fri 20 Nov 2020, 14:00 CET" in page
     assert "Hidden draft" not in page
     assert "Link only" not in page
     assert 'href="/c/silk-cities-2020/agenda"' in page
