@@ -26,6 +26,7 @@ from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
+from silkmeet.domain.words import _
 
 COUNTRY_KIND = "country_presentation"
 HELPERS = (
@@ -556,8 +557,14 @@ def lineup_warnings(
                 warnings.append(
                     LineupWarning(
                         "night",
-                        f"{slot.speaker.name} speaks {when} in their own zone "
-                        f"{slot.speaker.timezone}: outside {hours.DAY_WINDOW.label}.",
+                        _(
+                            "%(name)s speaks %(when)s in their own zone %(zone)s:"
+                            " outside %(window)s.",
+                            name=slot.speaker.name,
+                            when=when,
+                            zone=slot.speaker.timezone,
+                            window=hours.DAY_WINDOW.label,
+                        ),
                         row.item.id,
                     )
                 )

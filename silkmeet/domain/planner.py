@@ -20,6 +20,8 @@ from silkmeet.domain import hours
 from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
+from silkmeet.domain.words import _
+from silkmeet.domain.words import ngettext
 
 STEP = timedelta(minutes=15)
 MAX_DAYS = 31
@@ -321,9 +323,9 @@ class DstWarning:
         hours_, minutes = divmod(abs(self.transition.delta_minutes), 60)
         parts = []
         if hours_:
-            parts.append(f"{hours_} hour" + ("" if hours_ == 1 else "s"))
+            parts.append(ngettext("%(num)d hour", "%(num)d hours", hours_))
         if minutes:
-            parts.append(f"{minutes} minutes")
+            parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
         return " ".join(parts)
 
     @property
@@ -331,11 +333,30 @@ class DstWarning:
         t = self.transition
         who = []
         if self.conference_zone:
-            who.append("the conference's zone")
+            who.append(_("the conference's zone"))
         if self.people:
-            who.append(f"{self.people} " + ("person" if self.people == 1 else "people"))
-        direction = "forward" if t.delta_minutes > 0 else "back"
-        day = tw.date_words(t.instant - _SECOND, self.zone)
+            who.append(ngettext("%(num)d person", "%(num)d people", self.people))
+        zone = f"{self.zone} ({', '.join(who)})" if who else self.zone
+        change = dict(
+            zone=zone,
+            amount=self.amount,
+            day=tw.date_words(t.instant - _SECOND, self.zone),
+            clocks=self.clocks,
+            before=t.before.offset_label,
+            after=t.after.offset_label,
+        )
+        if t.delta_minutes > 0:
+            head = _(
+                "%(zone)s: clocks go forward %(amount)s on %(day)s, %(clocks)s local"
+                " time (%(before)s → %(after)s)",
+                **change,
+            )
+        else:
+            head = _(
+                "%(zone)s: clocks go back %(amount)s on %(day)s, %(clocks)s local"
+                " time (%(before)s → %(after)s)",
+                **change,
+            )
         meeting = tw.range_words(
             self.start,
             self.end,
@@ -344,26 +365,31 @@ class DstWarning:
             date_style="short" if self.when == "earlier" else "auto",
             zone_style="short",
         )
-        text = (
-            f"{self.zone}{' (' + ', '.join(who) + ')' if who else ''}: clocks go "
-            f"{direction} {self.amount} on {day}, {self.clocks} local time "
-            f"({t.before.offset_label} → {t.after.offset_label}), "
-        )
         if self.when == "during":
-            return (
-                f"{text}during the meeting ({meeting} there): its local end is not "
-                "its local start plus its duration."
+            tail = _(
+                "during the meeting (%(meeting)s there): its local end is not its"
+                " local start plus its duration.",
+                meeting=meeting,
             )
-        if self.when == "meeting_day":
-            where = "on the meeting day, before it starts"
-        elif self.days_before == 1:
-            where = "the day before the meeting day"
+        elif self.when == "meeting_day":
+            tail = _(
+                "on the meeting day, before it starts (%(meeting)s there): the gap"
+                " to other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                meeting=meeting,
+            )
         else:
-            where = f"{self.days_before} days before the meeting day"
-        return (
-            f"{text}{where} ({meeting} there): the gap to other zones is not what "
-            "it was the days before, so check what everyone's calendar shows."
-        )
+            tail = ngettext(
+                "the day before the meeting day (%(meeting)s there): the gap to"
+                " other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                "%(num)d days before the meeting day (%(meeting)s there): the gap"
+                " to other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                self.days_before,
+                meeting=meeting,
+            )
+        return f"{head}, {tail}"
 
 
 def dst_warnings(
