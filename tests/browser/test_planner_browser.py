@@ -47,3 +47,28 @@ def test_the_clock_change_notice_for_rome(
     shots = Path(os.environ.get("SILKMEET_SCREENSHOTS") or tmp_path)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=shots / "planner-rome.png", full_page=True)
+
+
+def test_a_delegate_page_across_the_october_clock_change(
+    app, page, live_server, make_conference, tmp_path
+):
+    from silkmeet.extensions import db
+    from silkmeet.models import Conference
+
+    cid = make_conference(
+        slug="night",
+        timezone="UTC",
+        start="2026-10-25T00:30:00",
+        duration=60,
+        speakers=[("Claire Martin", "FR", "Europe/Paris")],
+        item_minutes=60,
+    )
+    with app.app_context():
+        (token,) = [p.token for p in db.session.get(Conference, cid).participations]
+    page.goto(f"{live_server}/c/night/me/{token}")
+    both = "Sun 25 Oct 2026, 02:30 CEST (UTC+02:00) – 02:30 CET (UTC+01:00)"
+    expect(page.locator("#my-meeting")).to_contain_text(both)
+    expect(page.locator(".my-slot")).to_contain_text(both)
+    shots = Path(os.environ.get("SILKMEET_SCREENSHOTS") or tmp_path)
+    page.set_viewport_size({"width": 1000, "height": 700})
+    page.screenshot(path=shots / "delegate-october.png")
