@@ -14,6 +14,32 @@ TEST_DATABASE_URL = os.environ.get("SILKMEET_TEST_DATABASE_URL", "sqlite://")
 # The uid of a conference imported as a copy of another (another meeting).
 COPY_UID = "0b9cf2a4-3c1e-4f5e-9d7a-2f6b8c1d4e30"
 
+# ``make_conference(**ROME_2027)``: issue 14's newcomer, Rome on Sunday 28 March
+# 2027 at 10:00, the night the EU clocks go forward, 150 minutes.
+ROME_2027 = dict(
+    slug="rome",
+    title="Rome on the night of the clock change",
+    timezone="Europe/Rome",
+    start="2027-03-28T10:00:00",
+    duration=150,
+    speakers=[
+        ("Giulia Rossi", "IT", "Europe/Rome"),
+        ("Shavkat Umurzakov", "UZ", "Asia/Tashkent"),
+        ("Ana Souza", "BR", "America/Sao_Paulo"),
+        ("山田 太郎", "JP", "Asia/Tokyo"),
+    ],
+    item_minutes=25,
+)
+# One Paris speaker, 00:30–01:30 UTC on 25 October 2026: 02:30 CEST to 02:30 CET.
+OCTOBER_NIGHT = dict(
+    slug="night",
+    timezone="UTC",
+    start="2026-10-25T00:30:00",
+    duration=60,
+    speakers=[("Claire Martin", "FR", "Europe/Paris")],
+    item_minutes=60,
+)
+
 
 def demo_data() -> dict:
     text = (

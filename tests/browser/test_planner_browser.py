@@ -5,6 +5,8 @@ import os
 from pathlib import Path
 
 import pytest
+from factories import OCTOBER_NIGHT
+from factories import ROME_2027
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
@@ -13,20 +15,7 @@ pytestmark = pytest.mark.browser
 def test_the_clock_change_notice_for_rome(
     page, live_server, auth, make_conference, tmp_path
 ):
-    cid = make_conference(
-        slug="rome",
-        title="Rome on the night of the clock change",
-        timezone="Europe/Rome",
-        start="2027-03-28T10:00:00",
-        duration=150,
-        speakers=[
-            ("Giulia Rossi", "IT", "Europe/Rome"),
-            ("Shavkat Umurzakov", "UZ", "Asia/Tashkent"),
-            ("Ana Souza", "BR", "America/Sao_Paulo"),
-            ("山田 太郎", "JP", "Asia/Tokyo"),
-        ],
-        item_minutes=25,
-    )
+    cid = make_conference(**ROME_2027)
     auth.create(conferences=[cid])
     page.goto(live_server + "/auth/login")
     page.get_by_label("Email").fill("org@example.org")
@@ -55,14 +44,7 @@ def test_a_delegate_page_across_the_october_clock_change(
     from silkmeet.extensions import db
     from silkmeet.models import Conference
 
-    cid = make_conference(
-        slug="night",
-        timezone="UTC",
-        start="2026-10-25T00:30:00",
-        duration=60,
-        speakers=[("Claire Martin", "FR", "Europe/Paris")],
-        item_minutes=60,
-    )
+    cid = make_conference(**OCTOBER_NIGHT)
     with app.app_context():
         (token,) = [p.token for p in db.session.get(Conference, cid).participations]
     page.goto(f"{live_server}/c/night/me/{token}")

@@ -5,16 +5,11 @@ clock-change notice for the newcomer's Rome meeting on 28 March 2027."""
 import html
 
 import icalendar
+from factories import OCTOBER_NIGHT
+from factories import ROME_2027
 
 from silkmeet.extensions import db
 from silkmeet.models import Conference
-
-ROME = [
-    ("Giulia Rossi", "IT", "Europe/Rome"),
-    ("Shavkat Umurzakov", "UZ", "Asia/Tashkent"),
-    ("Ana Souza", "BR", "America/Sao_Paulo"),
-    ("山田 太郎", "JP", "Asia/Tokyo"),
-]
 
 
 def tokens(app, conference_id):
@@ -24,14 +19,7 @@ def tokens(app, conference_id):
 
 
 def test_the_rome_planner_says_when_the_clocks_change(client, auth, make_conference):
-    cid = make_conference(
-        slug="rome",
-        timezone="Europe/Rome",
-        start="2027-03-28T10:00:00",
-        duration=150,
-        speakers=ROME,
-        item_minutes=25,
-    )
+    cid = make_conference(**ROME_2027)
     auth.login_as(conferences=[cid])
     text = html.unescape(client.get("/organiser/c/rome/planner").get_data(as_text=True))
     assert (
@@ -52,14 +40,7 @@ def test_a_slot_across_the_clock_change_names_both_offsets(
     app, client, auth, make_conference
 ):
     # 00:30–01:30 UTC on 25 October 2026: 02:30 CEST to 02:30 CET in Paris.
-    cid = make_conference(
-        slug="night",
-        timezone="UTC",
-        start="2026-10-25T00:30:00",
-        duration=60,
-        speakers=[("Claire Martin", "FR", "Europe/Paris")],
-        item_minutes=60,
-    )
+    cid = make_conference(**OCTOBER_NIGHT)
     token = tokens(app, cid)["Claire Martin"]
     both = "Sun 25 Oct 2026, 02:30 CEST (UTC+02:00) – 02:30 CET (UTC+01:00)"
 
