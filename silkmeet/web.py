@@ -60,8 +60,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
-    # The day window's labels (``{{ day_window.label }}`` is "07:00–22:00").
-    app.jinja_env.globals["day_window"] = hours.DAY_WINDOW
+    # The working hours' labels; the day window is each conference's own
+    # (``{{ conference.day_window.label }}`` is "07:00–22:00").
     app.jinja_env.globals["work_window"] = hours.WORK_WINDOW
     app.jinja_env.globals["zone_data_version"] = tz.ZONE_DATA_VERSION
     app.jinja_env.globals["ros_span"] = ros.format_span

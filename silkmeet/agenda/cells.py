@@ -2,6 +2,7 @@
 
 A 300-item agenda with 16 zone columns has about 5,000 cells; a Jinja macro
 call per cell cost more than all the time-zone work, so they are written here.
+A night mark says which day window it means: the conference's.
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from silkmeet.domain import hours
 from silkmeet.domain import timewords as tw
 from silkmeet.domain import zoneview as zv
 
-NIGHT_MARK = (
-    f' <span class="night-mark" title="outside {hours.DAY_WINDOW.label} local time">'
-    '&#9790;<span class="visually-hidden"> night</span></span>'
-)
+
+def night_mark(day: hours.Window) -> str:
+    return (
+        f' <span class="night-mark" title="outside {day.label} local time">'
+        '&#9790;<span class="visually-hidden"> night</span></span>'
+    )
 
 
-def when(s: zv.Span) -> str:
-    """A span's times, day shifts and night mark."""
+def when(s: zv.Span, mark: str) -> str:
+    """A span's times, day shifts and night ``mark``."""
     start, end = s.start, s.end
     if (start.offset_minutes, start.abbreviation) == (
         end.offset_minutes,
@@ -54,13 +57,13 @@ def when(s: zv.Span) -> str:
             f"ends {escape(end.day_marker or 'on the conference date')}</span>"
         )
     if s.outside:
-        html += NIGHT_MARK
+        html += mark
     return html + "\n  </span>"
 
 
-def cell(s: zv.Span, css: str, label: str) -> str:
+def cell(s: zv.Span, css: str, label: str, mark: str) -> str:
     night = " is-night" if s.outside else ""
-    return f'<td class="t{css}{night}" data-label="{label}">{when(s)}</td>'
+    return f'<td class="t{css}{night}" data-label="{label}">{when(s, mark)}</td>'
 
 
 def time_cells(
@@ -68,21 +71,24 @@ def time_cells(
     columns: Sequence[zv.ZoneColumn],
     reference_zone: str,
     viewer_zone: str,
+    day: hours.Window,
     viewer_title: str = "Your zone",
 ) -> list[Markup]:
     """Per row, its time cells: reference zone, viewer's zone (when it differs),
-    then one per column."""
+    then one per column; a night mark where a span leaves the day window."""
+    mark = night_mark(day)
     show_viewer = viewer_zone != reference_zone
     reference_label = escape(zv.city(reference_zone))
     viewer_label = escape(viewer_title)
     labels = [escape(c.label) for c in columns]
     out = []
     for row in rows:
-        parts = [cell(row.reference, " col-ref", reference_label)]
+        parts = [cell(row.reference, " col-ref", reference_label, mark)]
         if show_viewer:
-            parts.append(cell(row.viewer, " col-viewer", viewer_label))
+            parts.append(cell(row.viewer, " col-viewer", viewer_label, mark))
         parts.extend(
-            cell(s, "", label) for s, label in zip(row.columns, labels, strict=True)
+            cell(s, "", label, mark)
+            for s, label in zip(row.columns, labels, strict=True)
         )
         out.append(Markup("\n            ".join(parts)))
     return out

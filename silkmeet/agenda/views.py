@@ -119,6 +119,7 @@ class AgendaView:
         # The rendered table, UTF-8: sent as it is, never copied again.
         self.table = b""
         if conference.start_at is not None:
+            window = conference.day_window
             day = tz.to_local(conference.start_at, conference.timezone).date()
             end = meeting_end(
                 conference.start_at, conference.duration_minutes, self.scheduled
@@ -130,15 +131,21 @@ class AgendaView:
                 skip={conference.timezone, viewer_zone},
             )
             rows = zv.agenda_rows(
-                self.scheduled, conference.timezone, viewer_zone, columns, day
+                self.scheduled, conference.timezone, viewer_zone, columns, day, window
             )
-            self.meeting = zv.span(conference.start_at, end, conference.timezone, day)
-            self.meeting_viewer = zv.span(conference.start_at, end, viewer_zone, day)
+            self.meeting = zv.span(
+                conference.start_at, end, conference.timezone, day, window
+            )
+            self.meeting_viewer = zv.span(
+                conference.start_at, end, viewer_zone, day, window
+            )
             if rows:
                 macros = current_app.jinja_env.get_template("agenda/_macros.html")
                 self.table = macros.module.agenda_table(
                     rows,
-                    cells.time_cells(rows, columns, conference.timezone, viewer_zone),
+                    cells.time_cells(
+                        rows, columns, conference.timezone, viewer_zone, window
+                    ),
                     columns,
                     self.meeting,
                     self.meeting_viewer,
@@ -245,7 +252,13 @@ def delegate_page(slug: str, token: str):
         if conference.start_at
         else None
     )
-    slots = my_slots(context["scheduled"], participation.id, person.timezone, day)
+    slots = my_slots(
+        context["scheduled"],
+        participation.id,
+        person.timezone,
+        day,
+        conference.day_window,
+    )
     page = render_template(
         "agenda/delegate.html",
         participation=participation,
@@ -263,12 +276,14 @@ def delegate_page(slug: str, token: str):
     return response
 
 
-def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> list:
+def my_slots(
+    scheduled, participation_id: int, zone: str, day: date | None, window
+) -> list:
     """The person's speaking slots, each with what comes just before it."""
     return [
         {
             "item": turn.item,
-            "span": zv.span(turn.slot.start, turn.slot.end, zone, day),
+            "span": zv.span(turn.slot.start, turn.slot.end, zone, day, window),
             "before": turn.before,
         }
         for turn in turns_of(scheduled, participation_id)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 
+from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 from silkmeet.domain.jsonstream import Lazy
@@ -40,6 +41,8 @@ class ConferenceInfo:
     languages: tuple[str, ...] = ()
     # The conference's uid: frab guids derive from it, never from the slug.
     uid: str = ""
+    # Outside it, a time is flagged ``outside_hours``.
+    day_window: hours.Window = hours.DAY_WINDOW
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,12 @@ def local_iso(instant: datetime, zone: str) -> str:
     return tz.to_local(instant, zone).isoformat(timespec="seconds")
 
 
-def times(start: datetime, end: datetime, zone: str) -> dict:
-    """The fields every timed part carries in the schedule JSON."""
-    local = zv.span(start, end, zone, tz.to_local(start, zone).date())
+def times(
+    start: datetime, end: datetime, zone: str, day: hours.Window = hours.DAY_WINDOW
+) -> dict:
+    """The fields every timed part carries in the schedule JSON; ``day`` is the
+    conference's day window."""
+    local = zv.span(start, end, zone, tz.to_local(start, zone).date(), day)
     return {
         "start_utc": tz.format_instant(start),
         "end_utc": tz.format_instant(end),
@@ -104,6 +110,11 @@ def schedule_stream(
             "timezone": info.timezone,
             "start_utc": None,
             "end_utc": None,
+            # What "outside_hours" means: local times outside this window.
+            "day_window": {
+                "start": info.day_window.start_time,
+                "end": info.day_window.end_time,
+            },
         },
         "items": Lazy(()),
         "participants": Lazy(()),
@@ -120,7 +131,7 @@ def schedule_stream(
         key = (start, end, zone)
         found = seen.get(key)
         if found is None:
-            found = seen[key] = times(start, end, zone)
+            found = seen[key] = times(start, end, zone, info.day_window)
         return found
 
     def items() -> Iterator[dict]:
@@ -171,7 +182,7 @@ def schedule_stream(
                 ],
             }
 
-    doc["conference"].update(times(start, end, info.timezone))
+    doc["conference"].update(times(start, end, info.timezone, info.day_window))
     doc["items"] = Lazy(items())
     doc["participants"] = Lazy(people())
     return doc
@@ -243,7 +254,9 @@ def _schedule_rows(
             yield base + [""] * 8
         for slot in entry.slots:
             zone = slot.speaker.timezone
-            local = zv.span(slot.start, slot.end, zone, slot.start.date())
+            local = zv.span(
+                slot.start, slot.end, zone, slot.start.date(), info.day_window
+            )
             yield base + [
                 slot.speaker.name,
                 slot.speaker.country,

@@ -25,6 +25,7 @@ from email_validator import EmailNotValidError
 from email_validator import validate_email
 
 from silkmeet.domain import answers
+from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -259,6 +260,7 @@ def choice(value: Any, choices: tuple[tuple[str, str], ...]) -> str:
 
 DURATION = (v.MIN_DURATION, v.MAX_DURATION)
 BUFFER = (0, 240)
+SPEAKING = v.SPEAKING_MINUTES
 INVITE_REVISION = (0, 10**9)
 
 
@@ -307,6 +309,42 @@ def nudge_offset(value: Any) -> int | None:
         return reminders.check_offset(value)
     except reminders.OffsetError as exc:
         raise FieldError(str(exc)) from None
+
+
+# -- the day window --------------------------------------------------------------
+
+HOUR_RE = re.compile(r"([01]\d|2[0-4]):00")
+
+
+def day_hour(value: Any) -> int:
+    """A whole hour of the day, 0 to 24: a number (the form) or ``"07:00"``
+    (the JSON, as :func:`day_window_text` writes it)."""
+    if isinstance(value, str):
+        if not HOUR_RE.fullmatch(value.strip()):
+            raise FieldError(f"{shown(value)} is not a whole hour written HH:00")
+        return int(value.strip()[:2])
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError("expected a whole hour written HH:00")
+    if not 0 <= value <= 24:
+        raise FieldError(f"{value} is not an hour of the day (0 to 24)")
+    return value
+
+
+def day_window(start: Any, end: Any) -> tuple[int, int]:
+    """The conference's day window as (start hour, end hour): outside it is
+    night (:func:`silkmeet.domain.hours.window`'s rule)."""
+    first, last = day_hour(start), day_hour(end)
+    try:
+        hours.window(first, last)
+    except hours.WindowError as exc:
+        raise FieldError(str(exc)) from None
+    return first, last
+
+
+def day_window_text(start_hour: int, end_hour: int) -> dict[str, str]:
+    """``{"start": "07:00", "end": "22:00"}``: the window as documents write it."""
+    window = hours.window(start_hour, end_hour)
+    return {"start": window.start_time, "end": window.end_time}
 
 
 # -- answers ---------------------------------------------------------------------

@@ -291,13 +291,16 @@ def order_by_offset(
     return _reorder_blocks(items, arrange)
 
 
-def fairness(scheduled: Sequence[ScheduledItem]) -> tuple[int, int]:
-    """(speakers outside the day window in their own zone, how far the worst
-    placed one is into their night, in minutes): what a night warning counts."""
+def fairness(
+    scheduled: Sequence[ScheduledItem], day: hours.Window = hours.DAY_WINDOW
+) -> tuple[int, int]:
+    """(speakers outside the day window ``day`` in their own zone, how far the
+    worst placed one is into their night, in minutes): what a night warning
+    counts."""
     count = worst = 0
     for row in scheduled:
         for slot in row.slots:
-            depth = hours.depth(slot.start, slot.end, slot.speaker.timezone)
+            depth = hours.depth(slot.start, slot.end, slot.speaker.timezone, day)
             if depth:
                 count += 1
                 worst = max(worst, depth)
@@ -314,7 +317,10 @@ MAX_EXACT_BLOCKS = 14
 
 
 def order_fairest(
-    items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+    items: Sequence[ItemIn],
+    start: datetime,
+    buffer_minutes: int = 0,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[ItemIn]:
     """The order of the country blocks that puts the fewest speakers outside the
     day window in their own zone (:func:`fairness`, the night warnings' rule);
@@ -324,14 +330,14 @@ def order_fairest(
     It never proposes an order that :func:`is_fairer` does not prefer to the
     current one: when none is, the current order comes back unchanged.
     """
-    proposed = _search_fairest(items, start, buffer_minutes)
-    now = fairness(compute_schedule(start, items, buffer_minutes))
-    new = fairness(compute_schedule(start, proposed, buffer_minutes))
+    proposed = _search_fairest(items, start, buffer_minutes, day)
+    now = fairness(compute_schedule(start, items, buffer_minutes), day)
+    new = fairness(compute_schedule(start, proposed, buffer_minutes), day)
     return proposed if is_fairer(new, now) else list(items)
 
 
 def _search_fairest(
-    items: Sequence[ItemIn], start: datetime, buffer_minutes: int
+    items: Sequence[ItemIn], start: datetime, buffer_minutes: int, day: hours.Window
 ) -> list[ItemIn]:
     """Exact (dynamic programming over sets of blocks) for up to 14 blocks per
     segment; beyond that it keeps the current order. The timing model lays
@@ -374,7 +380,7 @@ def _search_fairest(
             sched = compute_schedule(
                 at, [items[i] for i in range(unit.start, unit.end)], buffer_minutes
             )
-            return fairness(sched)
+            return fairness(sched, day)
 
         n = len(blocks)
         best: dict[int, tuple] = {0: (0, 0, ())}
@@ -407,7 +413,11 @@ def _rank(value: tuple, names: list[str]) -> tuple:
 
 
 def apply_helper(
-    helper: str, items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+    helper: str,
+    items: Sequence[ItemIn],
+    start: datetime,
+    buffer_minutes: int = 0,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[ItemIn]:
     if helper == "alphabetical":
         return order_alphabetical(items)
@@ -416,7 +426,7 @@ def apply_helper(
     if helper == "west_to_east":
         return order_by_offset(items, start, east_first=False)
     if helper == "fairest":
-        return order_fairest(items, start, buffer_minutes)
+        return order_fairest(items, start, buffer_minutes, day)
     raise LineupError(f"Unknown ordering helper {helper!r}.")
 
 
@@ -431,15 +441,19 @@ class HelperPreview:
 
 
 def preview_helper(
-    helper: str, items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+    helper: str,
+    items: Sequence[ItemIn],
+    start: datetime,
+    buffer_minutes: int = 0,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> HelperPreview:
-    proposed = apply_helper(helper, items, start, buffer_minutes)
+    proposed = apply_helper(helper, items, start, buffer_minutes, day)
     scheduled = compute_schedule(start, proposed, buffer_minutes)
     return HelperPreview(
         scheduled=scheduled,
         unchanged=[i.id for i in proposed] == [i.id for i in items],
-        fairness_now=fairness(compute_schedule(start, items, buffer_minutes)),
-        fairness_new=fairness(scheduled),
+        fairness_now=fairness(compute_schedule(start, items, buffer_minutes), day),
+        fairness_new=fairness(scheduled, day),
     )
 
 
@@ -463,8 +477,10 @@ def lineup_warnings(
     zone: str,
     scheduled: Sequence[ScheduledItem],
     has_chair: bool = True,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[LineupWarning]:
-    """Everything the organisers should look at, in lineup order."""
+    """Everything the organisers should look at, in lineup order; night is
+    outside the conference's day window ``day``."""
     warnings: list[LineupWarning] = []
     if not has_chair:
         warnings.append(
@@ -546,7 +562,7 @@ def lineup_warnings(
                 )
             )
         for slot in row.slots:
-            if hours.is_outside(slot.start, slot.end, slot.speaker.timezone):
+            if hours.is_outside(slot.start, slot.end, slot.speaker.timezone, day):
                 when = tw.range_words(
                     slot.start,
                     slot.end,
@@ -563,7 +579,7 @@ def lineup_warnings(
                             name=slot.speaker.name,
                             when=when,
                             zone=slot.speaker.timezone,
-                            window=hours.DAY_WINDOW.label,
+                            window=day.label,
                         ),
                         row.item.id,
                     )
@@ -637,7 +653,10 @@ def _day_shift(local: datetime, reference: datetime) -> int:
 
 
 def display_rows(
-    start: datetime, zone: str, scheduled: Sequence[ScheduledItem]
+    start: datetime,
+    zone: str,
+    scheduled: Sequence[ScheduledItem],
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[Row]:
     """Ready-to-show rows: times in the reference zone and in each speaker's."""
     first_day = tz.to_local(start, zone)
@@ -670,7 +689,9 @@ def display_rows(
                         zone_style="short",
                     ),
                     day_shift=_day_shift(local, ref),
-                    night=hours.is_outside(slot.start, slot.end, slot.speaker.timezone),
+                    night=hours.is_outside(
+                        slot.start, slot.end, slot.speaker.timezone, day
+                    ),
                 )
             )
         unit = unit_at[row.position]

@@ -126,11 +126,13 @@ class Candidate:
         return (self.outside_people, self.worst_depth, self.total_depth, self.start)
 
 
-def _depths(start: datetime, end: datetime, groups: Sequence[ZoneGroup]):
+def _depths(
+    start: datetime, end: datetime, groups: Sequence[ZoneGroup], day: hours.Window
+):
     by_zone = {}
     for group in groups:
         if group.zone not in by_zone:
-            by_zone[group.zone] = hours.depth(start, end, group.zone)
+            by_zone[group.zone] = hours.depth(start, end, group.zone, day)
     return by_zone
 
 
@@ -140,11 +142,16 @@ def evaluate(
     groups: Sequence[ZoneGroup],
     reference_zone: str,
     reference_day: date | None = None,
+    window: hours.Window = hours.DAY_WINDOW,
 ) -> Candidate:
-    """Score one start time, with every group's local span."""
+    """Score one start time against the day window ``window``, with every
+    group's local span."""
     end = start + timedelta(minutes=duration_minutes)
     day = reference_day or tz.to_local(start, reference_zone).date()
-    spans = [Affected(group=g, span=zv.span(start, end, g.zone, day)) for g in groups]
+    spans = [
+        Affected(group=g, span=zv.span(start, end, g.zone, day, window))
+        for g in groups
+    ]
     spans.sort(key=lambda a: (-a.span.depth, a.group.country, a.group.zone))
     return Candidate(
         start=start,
@@ -152,7 +159,7 @@ def evaluate(
         outside_people=sum(a.group.count for a in spans if a.span.outside),
         worst_depth=max((a.span.depth for a in spans), default=0),
         total_depth=sum(a.span.depth * a.group.count for a in spans),
-        reference=zv.span(start, end, reference_zone, day),
+        reference=zv.span(start, end, reference_zone, day, window),
         spans=tuple(spans),
     )
 
@@ -164,13 +171,14 @@ def rank(
     groups: Sequence[ZoneGroup],
     reference_zone: str,
     limit: int = 10,
+    window: hours.Window = hours.DAY_WINDOW,
 ) -> list[Candidate]:
     """The best ``limit`` starts over the days, best first."""
     check_request(first_day, last_day, duration_minutes)
     length = timedelta(minutes=duration_minutes)
     scored = []
     for start in candidate_starts(first_day, last_day, reference_zone):
-        depths = _depths(start, start + length, groups)
+        depths = _depths(start, start + length, groups, window)
         per_group = [depths[g.zone] for g in groups]
         key = (
             sum(g.count for g, d in zip(groups, per_group, strict=True) if d > 0),
@@ -181,7 +189,7 @@ def rank(
         scored.append(key)
     scored.sort()
     return [
-        evaluate(key[3], duration_minutes, groups, reference_zone)
+        evaluate(key[3], duration_minutes, groups, reference_zone, window=window)
         for key in scored[:limit]
     ]
 
@@ -192,10 +200,11 @@ class Cell:
     local: zv.ZonedTime
     in_meeting: bool
     in_choice: bool
+    window: hours.Window = hours.DAY_WINDOW
 
     @property
     def band(self) -> str:
-        return self.local.band
+        return hours.band(self.local.minute_of_day, self.window)
 
     @property
     def hour_label(self) -> str:
@@ -224,6 +233,7 @@ def strip(
     groups: Sequence[ZoneGroup],
     meeting: tuple[datetime, datetime] | None = None,
     choice: tuple[datetime, datetime] | None = None,
+    window: hours.Window = hours.DAY_WINDOW,
 ) -> list[StripRow]:
     """96 quarter-hour cells from the reference zone's midnight, one row per group.
 
@@ -248,6 +258,7 @@ def strip(
                     local=zv.zoned(instant, zone, day),
                     in_meeting=inside(instant, meeting),
                     in_choice=inside(instant, choice),
+                    window=window,
                 )
                 for instant in instants
             ),

@@ -109,6 +109,10 @@ RSVP_SOURCES = (
 MIN_DURATION = 1
 MAX_DURATION = 1440
 
+# Each speaker's minutes in the items the lineup builder creates.
+DEFAULT_SPEAKING_MINUTES = 7
+SPEAKING_MINUTES = (1, 240)
+
 
 def values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
     return tuple(value for value, _label in choices)

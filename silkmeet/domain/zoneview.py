@@ -66,14 +66,6 @@ class ZonedTime:
     def minute_of_day(self) -> int:
         return self.wall.hour * 60 + self.wall.minute
 
-    @property
-    def band(self) -> str:
-        return hours.band(self.minute_of_day)
-
-    @property
-    def is_night(self) -> bool:
-        return self.band == "night"
-
     @cached_property
     def day_marker(self) -> str:
         if self.day_shift == 0:
@@ -110,7 +102,8 @@ class Span:
 
     start: ZonedTime
     end: ZonedTime
-    # ``hours.depth`` of the interval, and where it is reached.
+    # ``hours.depth`` of the interval in the conference's day window, and
+    # where it is reached.
     depth: int
     worst: ZonedTime
 
@@ -120,12 +113,8 @@ class Span:
 
     @property
     def outside(self) -> bool:
-        """Whether any part falls outside the day window (``hours.DAY_WINDOW``)."""
+        """Whether any part falls outside the conference's day window."""
         return self.depth > 0
-
-    @property
-    def is_night(self) -> bool:
-        return self.start.is_night or self.end.is_night or self.outside
 
     @property
     def crosses_midnight(self) -> bool:
@@ -134,17 +123,25 @@ class Span:
         )
 
 
-def span(start: datetime, end: datetime, zone: str, reference_day: date) -> Span:
+def span(
+    start: datetime,
+    end: datetime,
+    zone: str,
+    reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
+) -> Span:
+    """``start``-``end`` as read in ``zone``, measured against the day window
+    ``day`` (the conference's)."""
     first = zoned(start, zone, reference_day)
     last = zoned(end, zone, reference_day)
     if tz.fast_zone(zone).offset_changes(start, end):
-        depth, at = hours.worst_point(start, end, zone)
+        depth, at = hours.worst_point(start, end, zone, day)
     else:
         # One offset throughout (the usual case): hours' rule for one piece,
         # from the wall time already converted.
         wall = first.wall
         la = wall.hour * 60 + wall.minute + wall.second / 60
-        depth, at = hours.piece_depth(la, start, end)
+        depth, at = hours.piece_depth(la, start, end, day)
     # The worst point is usually an end: reuse its conversion.
     if at == start:
         worst = first
@@ -225,7 +222,11 @@ def agenda_rows(
     viewer_zone: str,
     columns: Sequence[ZoneColumn],
     reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[AgendaRow]:
+    def in_zone(start: datetime, end: datetime, zone: str) -> Span:
+        return span(start, end, zone, reference_day, day)
+
     rows = []
     for entry in scheduled:
         rows.append(
@@ -234,22 +235,19 @@ def agenda_rows(
                 title=entry.item.title,
                 kind=entry.item.kind,
                 duration_minutes=entry.item.duration_minutes,
-                reference=span(entry.start, entry.end, reference_zone, reference_day),
-                viewer=span(entry.start, entry.end, viewer_zone, reference_day),
+                reference=in_zone(entry.start, entry.end, reference_zone),
+                viewer=in_zone(entry.start, entry.end, viewer_zone),
                 speakers=tuple(
                     SpeakerLine(
                         name=slot.speaker.name,
                         country=slot.speaker.country,
                         zone=slot.speaker.timezone,
-                        span=span(
-                            slot.start, slot.end, slot.speaker.timezone, reference_day
-                        ),
+                        span=in_zone(slot.start, slot.end, slot.speaker.timezone),
                     )
                     for slot in entry.slots
                 ),
                 columns=tuple(
-                    span(entry.start, entry.end, column.zone, reference_day)
-                    for column in columns
+                    in_zone(entry.start, entry.end, column.zone) for column in columns
                 ),
                 gap_minutes=entry.gap_minutes,
             )

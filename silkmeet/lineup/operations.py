@@ -136,7 +136,11 @@ def apply_helper(
     sentence to announce."""
     items = lineup_items(conference)
     new = lu.apply_helper(
-        helper, items, conference.start_at or utcnow(), conference.buffer_minutes
+        helper,
+        items,
+        conference.start_at or utcnow(),
+        conference.buffer_minutes,
+        conference.day_window,
     )
     claim_version(conference, version)
     _write_positions(conference, [i.id for i in new])

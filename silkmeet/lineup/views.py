@@ -55,13 +55,15 @@ def number(value) -> int | None:
 
 def rows_and_warnings(conference: Conference, scheduled) -> tuple[list, list]:
     start = conference.start_at
-    rows = lu.display_rows(start, conference.timezone, scheduled)
+    window = conference.day_window
+    rows = lu.display_rows(start, conference.timezone, scheduled, window)
     warnings = lu.lineup_warnings(
         start,
         conference.duration_minutes,
         conference.timezone,
         scheduled,
         timetable.has_chair(conference.id),
+        window,
     )
     return rows, warnings
 
@@ -113,7 +115,9 @@ def lineup_json(conference, status=200, error=None, message=None):
         "rows_html": render_template(
             "lineup/_rows.html", conference=conference, rows=rows
         ),
-        "warnings_html": render_template("lineup/_warnings.html", warnings=warnings),
+        "warnings_html": render_template(
+            "lineup/_warnings.html", conference=conference, warnings=warnings
+        ),
     }
     if error:
         body["error"] = error
@@ -204,6 +208,7 @@ def preview_helper(slug):
         timetable.lineup_items(conference),
         conference.start_at,
         conference.buffer_minutes,
+        conference.day_window,
     )
     rows, warnings = rows_and_warnings(conference, preview.scheduled)
     return render_template(

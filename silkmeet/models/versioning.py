@@ -51,6 +51,7 @@ NOT_CONTENT: dict[type, frozenset[str]] = {
             "lineup_undo",
             "reminder_offsets",
             "nudge_offset",
+            "speaking_minutes",
             "live_version",
             "live_message",
             "stage_token",

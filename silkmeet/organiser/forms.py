@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Optional
 
 from silkmeet.domain import fields
+from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -120,6 +121,23 @@ class ConferenceForm(FlaskForm):
         default=0,
         validators=[InputRequired(), checked(fields.minutes, fields.BUFFER)],
     )
+    day_start_hour = SelectField(
+        "Day starts at (everyone's local time)",
+        coerce=int,
+        default=hours.DEFAULT_START_HOUR,
+        choices=[SelectChoice(h, f"{h:02d}:00") for h in range(0, 24)],
+    )
+    day_end_hour = SelectField(
+        "Night starts at",
+        coerce=int,
+        default=hours.DEFAULT_END_HOUR,
+        choices=[SelectChoice(h, f"{h:02d}:00") for h in range(1, 25)],
+    )
+    speaking_minutes = IntegerField(
+        "Default speaking time per speaker (minutes)",
+        default=v.DEFAULT_SPEAKING_MINUTES,
+        validators=[Optional(), checked(fields.minutes, fields.SPEAKING)],
+    )
     status = SelectField("Status", choices=choices(v.CONFERENCE_STATUSES))
     video_platform = StringField(
         "Video platform", validators=[text("conference.video_platform")]
@@ -167,6 +185,15 @@ class ConferenceForm(FlaskForm):
                 "Another conference used this short name before, and its old links "
                 "still lead there: choose another."
             )
+
+    def validate_day_end_hour(self, field):
+        """The window as a whole: :func:`fields.day_window`'s rule."""
+        if field.errors or self.day_start_hour.errors:
+            return
+        try:
+            fields.day_window(self.day_start_hour.data, field.data)
+        except fields.FieldError as exc:
+            raise ValidationError(str(exc)) from None
 
     def validate_timezone(self, field):
         try:

@@ -44,6 +44,9 @@ CONFERENCE_FIELDS = (
     "timezone",
     "duration_minutes",
     "buffer_minutes",
+    "day_start_hour",
+    "day_end_hour",
+    "speaking_minutes",
     "status",
     "video_platform",
     "join_url",
@@ -89,6 +92,8 @@ def conference_fields(form: forms.ConferenceForm) -> dict:
     fields["passcode"] = fields["passcode"] or ""
     fields["dial_in"] = fields["dial_in"] or ""
     fields["reminder_offsets"] = list(fields["reminder_offsets"] or ())
+    if fields["speaking_minutes"] is None:  # left empty: the default
+        fields["speaking_minutes"] = v.DEFAULT_SPEAKING_MINUTES
     fields["languages"] = list(rules.language_list(form.languages.data))
     fields["interpretation_channels"] = list(
         rules.language_list(form.interpretation_channels.data)
