@@ -16,9 +16,10 @@ Format 2 documents may also carry the conference's mail and reminder settings
 (``mail_from``, ``mail_reply_to``, ``reminder_offsets``, ``nudge_offset``; every
 export writes them), its day window (``day_window``: ``{"start": "07:00",
 "end": "22:00"}``, outside it is night) and each speaker's default time in the
-items the lineup builder creates (``speaking_minutes``) and, in backups, each participant's answer (``rsvp``,
-``rsvp_comment``, ``rsvp_at``, ``rsvp_source``). A document without them
-imports with the defaults, as it did before they existed.
+items the lineup builder creates (``speaking_minutes``) and, in backups, each
+participant's answer (``rsvp``, ``rsvp_comment``, ``rsvp_at``, ``rsvp_source``).
+A document without them imports with the defaults, as it did before they
+existed.
 """
 
 from __future__ import annotations

@@ -97,7 +97,9 @@ def window(start_hour: int, end_hour: int) -> Window:
     of the day). It must hold at least one hour and leave at least one hour of
     night: a window of the whole day would hide every night warning."""
     if not 0 <= start_hour <= 23 or not 1 <= end_hour <= 24:
-        raise WindowError("the day starts at an hour from 0 to 23 and ends from 1 to 24")
+        raise WindowError(
+            "the day starts at an hour from 0 to 23 and ends at one from 1 to 24"
+        )
     if end_hour <= start_hour:
         raise WindowError(
             f"the day must end after it starts ({start_hour:02d}:00–{end_hour:02d}:00)"
@@ -161,9 +163,7 @@ def worst_point(
     best = (-1.0, start)
     for a, b in zip(edges, edges[1:], strict=False):
         wall = clock.wall(a)
-        piece = piece_depth(
-            wall.hour * 60 + wall.minute + wall.second / 60, a, b, day
-        )
+        piece = piece_depth(wall.hour * 60 + wall.minute + wall.second / 60, a, b, day)
         if piece[0] > best[0]:
             best = piece
     return best

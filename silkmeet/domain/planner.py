@@ -149,8 +149,7 @@ def evaluate(
     end = start + timedelta(minutes=duration_minutes)
     day = reference_day or tz.to_local(start, reference_zone).date()
     spans = [
-        Affected(group=g, span=zv.span(start, end, g.zone, day, window))
-        for g in groups
+        Affected(group=g, span=zv.span(start, end, g.zone, day, window)) for g in groups
     ]
     spans.sort(key=lambda a: (-a.span.depth, a.group.country, a.group.zone))
     return Candidate(

@@ -15,7 +15,6 @@ from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
-from wtforms import ValidationError
 from wtforms.validators import InputRequired
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
@@ -45,7 +44,9 @@ class ItemForm(FlaskForm):
     )
     kind = SelectField("Kind", choices=choices(v.ITEM_KINDS), default="other")
     country = SelectField(
-        "Country (for country blocks)", choices=country_choices(), default=""
+        "Country (for country blocks)",
+        choices=country_choices("— the speakers' country —"),
+        default="",
     )
     duration_minutes = IntegerField(
         "Duration (minutes)", default=10, validators=[InputRequired(), DURATION]
@@ -71,11 +72,6 @@ class ItemForm(FlaskForm):
         validators=[checked(fields.interpretation_language)],
     )
     speakers = FieldList(FormField(SpeakerEntry), min_entries=1)
-
-    def validate_country(self, field):
-        problem = item_rules.country_problem(self.kind.data, field.data)
-        if problem:
-            raise ValidationError(problem)
 
     def show_item(self, item, zone: str, lineup_version: int) -> None:
         """Fill a fresh form with ``item`` (None: a new one) and a blank speaker
@@ -133,6 +129,15 @@ class ItemForm(FlaskForm):
             else:
                 target = self[problem.field]
             target.errors.append(problem.message)
+
+
+class BuildForm(FlaskForm):
+    """One action from the people to a lineup (domain/builder.py)."""
+
+    frame = BooleanField(
+        "Also add the opening, the welcome by the hosts, a keynote and the closing"
+    )
+    lineup_version = HiddenField()
 
 
 class HelperForm(FlaskForm):

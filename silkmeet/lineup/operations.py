@@ -11,7 +11,9 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from silkmeet.agenda.build import country_of
 from silkmeet.db import utcnow
+from silkmeet.domain import builder
 from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
@@ -210,13 +212,17 @@ def save_item(
 ) -> AgendaItem:
     """Create or update an item and its speakers after checking the item's
     rules (:class:`item_rules.ItemError`) and the version (:class:`StaleLineup`)."""
-    participants = {p.id for p in conference.participations if p.removed_at is None}
+    participants = {
+        p.id: country_of(p) for p in conference.participations if p.removed_at is None
+    }
     checked = item_rules.check_item(
         draft, participants, conference.timezone, conference.start_at
     )
     before = invite_snapshot(conference)
     claim_version(conference, version)
-    fields = dict(draft.fields, fixed_start_at=checked.fixed_start)
+    fields = dict(
+        draft.fields, fixed_start_at=checked.fixed_start, country=checked.country
+    )
     if item is None:
         item = AgendaItem(position=len(conference.items), **fields)
         conference.items.append(item)
@@ -248,3 +254,86 @@ def remove_item(conference: Conference, item: AgendaItem, version: int | None) -
     for position, other in enumerate(conference.items):
         other.position = position
     raise_invite_revision_if_changed(conference, before)
+
+
+# The builder -------------------------------------------------------------------
+
+
+def build_lineup(
+    conference: Conference, version: int | None, frame: bool
+) -> builder.Plan:
+    """Add what :func:`builder.plan_lineup` says the lineup lacks (a country
+    block per delegation with speakers, and the frame when asked), after
+    checking the version; existing items keep their order. Returns the plan;
+    a plan with nothing new changes nothing, not even the version."""
+    people = [
+        builder.Person(p.id, p.role, country_of(p) or None)
+        for p in conference.participations
+        if p.removed_at is None
+    ]
+    existing = list(conference.items)
+    plan = builder.plan_lineup(
+        people,
+        [
+            builder.Existing(
+                item.kind,
+                item.country,
+                tuple(s.participation_id for s in item.speakers),
+            )
+            for item in existing
+        ],
+        conference.speaking_minutes,
+        tz.country_name,
+        frame=frame,
+    )
+    if not plan.new_items:
+        return plan  # nothing changes, so nothing can conflict
+    before = invite_snapshot(conference)
+    claim_version(conference, version)
+    for position, entry in enumerate(plan.order):
+        if isinstance(entry, int):
+            existing[entry].position = position
+            continue
+        item = AgendaItem(
+            position=position,
+            kind=entry.kind,
+            title=entry.title,
+            country=entry.country,
+            duration_minutes=entry.duration_minutes,
+            pinned=entry.pinned,
+        )
+        item.speakers = [
+            AgendaItemSpeaker(participation_id=pid, position=n)
+            for n, pid in enumerate(entry.speakers)
+        ]
+        conference.items.append(item)
+    raise_invite_revision_if_changed(conference, before)
+    return plan
+
+
+def built_message(plan: builder.Plan, frame: bool) -> str:
+    """What the builder did, in a sentence."""
+    if not plan.new_items:
+        return (
+            "Nothing to add: every delegation with speakers has its country block"
+            + (
+                ", and the lineup has its opening, welcome, keynote and closing"
+                if frame
+                else ""
+            )
+            + ". A speaker is someone with the role “Speaker” and a delegation "
+            "country who speaks in no item yet."
+        )
+    parts = []
+    if plan.blocks:
+        names = ", ".join(item.title for item in plan.blocks)
+        count = len(plan.blocks)
+        parts.append(f"{count} country block{'s' if count != 1 else ''} ({names})")
+    if plan.frame:
+        kinds = [item.kind for item in plan.frame]
+        listed = ", ".join(kinds[:-1]) + " and " if len(kinds) > 1 else ""
+        parts.append(f"the {listed}{kinds[-1]}")
+    return (
+        f"Lineup built: added {' and '.join(parts)}. "
+        "Adjust the order, times and speakers below."
+    )

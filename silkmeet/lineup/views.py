@@ -81,6 +81,9 @@ def render_lineup(conference, status=200, error=None):
     rows, warnings, items = lineup_state(conference)
     helper_form = forms.HelperForm(formdata=None)
     helper_form.lineup_version.data = conference.lineup_version
+    build_form = forms.BuildForm(formdata=None)
+    build_form.lineup_version.data = conference.lineup_version
+    build_form.frame.data = not items
     return (
         render_template(
             "lineup/lineup.html",
@@ -89,6 +92,7 @@ def render_lineup(conference, status=200, error=None):
             warnings=warnings,
             items=items,
             helper_form=helper_form,
+            build_form=build_form,
             helpers=lu.HELPERS,
             error=error,
             undo=ops.pending_undo(conference, organiser_id()),
@@ -239,6 +243,26 @@ def apply_helper(slug):
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
+    flash(message)
+    return redirect(url_for("lineup.show_lineup", slug=slug))
+
+
+@bp.post("/c/<slug>/lineup/build")
+@login_required
+def build_lineup(slug):
+    """Country blocks for every delegation with speakers and no block yet, and
+    the frame when asked: from imported people to a lineup in one action."""
+    conference = timetable.for_organiser(slug)
+    data = posted()
+    frame = str(data.get("frame", "")).lower() in ("y", "yes", "on", "true", "1")
+    try:
+        plan = ops.build_lineup(conference, number(data.get("lineup_version")), frame)
+    except ops.StaleLineup as exc:
+        return lineup_failure(slug, exc)
+    db.session.commit()
+    message = ops.built_message(plan, frame)
+    if wants_json():
+        return lineup_json(reload_lineup(slug), message=message)
     flash(message)
     return redirect(url_for("lineup.show_lineup", slug=slug))
 
