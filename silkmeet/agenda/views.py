@@ -4,7 +4,6 @@ import functools
 import itertools
 import json
 from datetime import date
-from typing import NamedTuple
 
 from flask import Blueprint
 from flask import Response
@@ -98,11 +97,6 @@ def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
         )
 
 
-class Host(NamedTuple):
-    name: str
-    role: str
-
-
 class AgendaView:
     """What the agenda and the delegate's page show of a conference in one
     zone, the table rendered already. Kept per content version and zone
@@ -110,11 +104,17 @@ class AgendaView:
 
     def __init__(self, conference: Conference, viewer_zone: str):
         self.scheduled = schedule_for(conference)
-        self.chair_names = [
-            display_name(r.full_name, r.latin_name)
-            for r in active_people(conference.id, v.CHAIR_ROLES)
-        ]
-        self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
+        # ("Chair", [name]), ("Co-chairs", [names]): each role as it is.
+        self.chairs = v.by_role(
+            v.PARTICIPANT_ROLES,
+            [
+                (r.role, display_name(r.full_name, r.latin_name))
+                for r in active_people(conference.id, v.CHAIR_ROLES)
+            ],
+        )
+        self.hosts = v.by_role(
+            v.HOST_ROLES, [(h.role, h.organisation.name) for h in conference.hosts]
+        )
         self.meeting = self.meeting_viewer = None
         # The rendered table, UTF-8: sent as it is, never copied again.
         self.table = b""
@@ -194,7 +194,7 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
         "table_bytes": view.table,
         "meeting": view.meeting,
         "meeting_viewer": view.meeting_viewer,
-        "chair_names": view.chair_names,
+        "chairs": view.chairs,
         "hosts": view.hosts,
         "scheduled": view.scheduled,
     }

@@ -32,8 +32,23 @@ PARTICIPANT_ROLES = (
     ("observer", "Observer"),
 )
 
-# Who presides: sees the run-of-show, is named as chair on the agenda.
+# Who presides: sees the run-of-show, is named as chair or co-chair on the agenda.
 CHAIR_ROLES = ("chair", "co_chair")
+
+# The labels of the roles people see in lists, for two or more.
+PLURAL_LABELS = {
+    "host": "Hosts",
+    "co_host": "Co-hosts",
+    "partner": "Partners",
+    "host_representative": "Host representatives",
+    "chair": "Chairs",
+    "co_chair": "Co-chairs",
+    "speaker": "Speakers",
+    "delegate": "Delegates",
+    "interpreter": "Interpreters",
+    "technical_host": "Technical hosts",
+    "observer": "Observers",
+}
 
 ITEM_KINDS = (
     ("opening", "Opening"),
@@ -120,3 +135,28 @@ def values(choices: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
 
 def label(choices: tuple[tuple[str, str], ...], value: str) -> str:
     return dict(choices).get(value, value)
+
+
+def role_label(choices: tuple[tuple[str, str], ...], value: str, count: int = 1) -> str:
+    """A role as people read it: ``Co-chair``, or ``Co-chairs`` for several."""
+    if count != 1 and value in PLURAL_LABELS:
+        return PLURAL_LABELS[value]
+    return label(choices, value)
+
+
+def by_role(
+    choices: tuple[tuple[str, str], ...], pairs: list[tuple[str, str]]
+) -> list[tuple[str, list[str]]]:
+    """``(role, name)`` pairs as ``(label, names)`` groups, one per role, in
+    the order of ``choices``: ``[("Chair", ["A"]), ("Co-chairs", ["B", "C"])]``."""
+    groups: dict[str, list[str]] = {}
+    for role, name in pairs:
+        groups.setdefault(role, []).append(name)
+    order = [value for value, _label in choices]
+    return [
+        (role_label(choices, role, len(names)), names)
+        for role, names in sorted(
+            groups.items(),
+            key=lambda g: order.index(g[0]) if g[0] in order else len(order),
+        )
+    ]

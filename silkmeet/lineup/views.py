@@ -95,7 +95,9 @@ def render_lineup(conference, status=200, error=None):
             build_form=build_form,
             helpers=lu.HELPERS,
             error=error,
-            undo=ops.pending_undo(conference, organiser_id()),
+            # A refused change shows its error alone: no Undo of an earlier
+            # change beside it, which would read as if this one was made.
+            undo=None if error else ops.pending_undo(conference, organiser_id()),
         ),
         status,
     )
@@ -127,6 +129,9 @@ def lineup_json(conference, status=200, error=None, message=None):
         body["error"] = error
     if message:
         body["message"] = message
+    # What the Undo button would undo (None: no button), as render_lineup says.
+    undo = None if error else ops.pending_undo(conference, organiser_id())
+    body["undo"] = undo["what"] if undo else None
     return jsonify(body), status
 
 

@@ -217,7 +217,8 @@ def edit_hosts(slug):
                     host_form.role.data,
                 )
                 db.session.commit()
-                flash(f"{host_form.name.data} added as {host_form.role.data}.")
+                role = v.label(v.HOST_ROLES, host_form.role.data)
+                flash(f"{host_form.name.data} added as {role.lower()}.")
                 return redirect(url_for("organiser.edit_hosts", slug=slug))
         else:
             chairs = chair_form(conference, request.form)

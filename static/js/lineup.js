@@ -21,9 +21,19 @@
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
+  // One place says what went wrong (an alert, so it is announced too); the
+  // status line stays for what was done.
   function showError(text) {
-    errorBox.textContent = text || "";
+    errorBox.textContent = "";
     errorBox.hidden = !text;
+    if (text) window.setTimeout(function () { errorBox.textContent = text; }, 50);
+  }
+
+  // The Undo button offers what the server says can be undone, or nothing.
+  function showUndo(what) {
+    if (!undoForm) return;
+    undoWhat.textContent = what || "";
+    undoForm.hidden = !what;
   }
 
   function units() {
@@ -69,19 +79,18 @@
     }).then(function (response) {
       return response.json().then(function (body) {
         if (body.rows_html !== undefined) render(body, focusUnit);
+        showUndo(body.undo);
         if (!response.ok) {
+          status.textContent = "";
           showError(body.error || "The change was not saved.");
-          announce("Not saved: " + (body.error || "error"));
           return;
         }
         showError("");
         announce(body.message || "Saved.");
-        if (undoForm && body.message) {
-          undoWhat.textContent = body.message;
-          undoForm.hidden = false;
-        }
       });
     }).catch(function () {
+      status.textContent = "";
+      showUndo(null);
       showError("The server did not answer; nothing was saved. Reload the page.");
     }).finally(function () {
       busy = false;
