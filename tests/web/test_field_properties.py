@@ -476,3 +476,26 @@ def test_a_sender_is_checked_by_the_mail_codes_rule(name, value, problem):
     assert getattr(fmt.parse(fine), name) == "Silk desk <desk@silk.example>"
     fine["conference"][name] = ""
     assert getattr(fmt.parse(fine), name) is None
+
+
+@SETTINGS
+@given(st.integers(0, 23), st.integers(1, 24))
+def test_a_day_window_gets_one_verdict_and_one_message(app, start, end):
+    """The conference form's two hours and the JSON's ``day_window`` pass
+    through the one rule (fields.day_window, hours.window)."""
+    data = {**CONFERENCE, "day_start_hour": str(start), "day_end_hour": str(end)}
+    by_form = form_problem(app, ConferenceForm, data, "day_end_hour")
+    by_json = settings_json_problem(
+        "day_window", {"start": f"{start:02d}:00", "end": f"{end:02d}:00"}
+    )
+    assert by_form == by_json, (start, end)
+    assert (by_json is None) == (start < end and end - start <= 23)
+
+
+@SETTINGS
+@given(st.integers(-5, 300))
+def test_a_speaking_time_gets_one_verdict_and_one_message(app, minutes):
+    data = {**CONFERENCE, "speaking_minutes": str(minutes)}
+    by_form = form_problem(app, ConferenceForm, data, "speaking_minutes")
+    assert by_form == settings_json_problem("speaking_minutes", minutes)
+    assert (by_form is None) == (1 <= minutes <= 240)
