@@ -25,15 +25,18 @@ from dataclasses import dataclass
 
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.lineup import COUNTRY_KIND
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 OPENING, WELCOME, KEYNOTE, CLOSING = "opening", "welcome", "keynote", "closing"
 # The frame's head, in the order it opens a meeting.
 HEAD_KINDS = (OPENING, WELCOME, KEYNOTE)
+# Titles in the organiser's language when the item is created; theirs after.
 FRAME_TITLES = {
-    OPENING: "Opening of the conference",
-    WELCOME: "Welcome by the hosts",
-    KEYNOTE: "Keynote",
-    CLOSING: "Closing words",
+    OPENING: N_("Opening of the conference"),
+    WELCOME: N_("Welcome by the hosts"),
+    KEYNOTE: N_("Keynote"),
+    CLOSING: N_("Closing words"),
 }
 SPEAKER_ROLE = "speaker"
 HOST_ROLE = "host_representative"
@@ -129,7 +132,7 @@ def plan_lineup(
                 continue
             item = NewItem(
                 kind=kind,
-                title=FRAME_TITLES[kind],
+                title=_(FRAME_TITLES[kind]),
                 duration_minutes=speaking_minutes * max(1, len(speakers[kind])),
                 speakers=speakers[kind],
                 pinned=True,

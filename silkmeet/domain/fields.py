@@ -32,6 +32,7 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain.emails import email_key
 from silkmeet.domain.mailbox import MailboxError
 from silkmeet.domain.mailbox import parse_mailbox
+from silkmeet.domain.words import _
 
 
 class FieldError(ValueError):
@@ -321,12 +322,16 @@ def day_hour(value: Any) -> int:
     (the JSON, as :func:`day_window_text` writes it)."""
     if isinstance(value, str):
         if not HOUR_RE.fullmatch(value.strip()):
-            raise FieldError(f"{shown(value)} is not a whole hour written HH:00")
+            raise FieldError(
+                _("%(value)s is not a whole hour written HH:00", value=shown(value))
+            )
         return int(value.strip()[:2])
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("expected a whole hour written HH:00")
+        raise FieldError(_("expected a whole hour written HH:00"))
     if not 0 <= value <= 24:
-        raise FieldError(f"{value} is not an hour of the day (0 to 24)")
+        raise FieldError(
+            _("%(value)s is not an hour of the day (0 to 24)", value=value)
+        )
     return value
 
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from silkmeet.domain import timezones as tz
+from silkmeet.domain.words import _
 
 DAY = 24 * 60
 
@@ -98,14 +99,18 @@ def window(start_hour: int, end_hour: int) -> Window:
     night: a window of the whole day would hide every night warning."""
     if not 0 <= start_hour <= 23 or not 1 <= end_hour <= 24:
         raise WindowError(
-            "the day starts at an hour from 0 to 23 and ends at one from 1 to 24"
+            _("the day starts at an hour from 0 to 23 and ends at one from 1 to 24")
         )
     if end_hour <= start_hour:
         raise WindowError(
-            f"the day must end after it starts ({start_hour:02d}:00–{end_hour:02d}:00)"
+            _(
+                "the day must end after it starts (%(start)s–%(end)s)",
+                start=f"{start_hour:02d}:00",
+                end=f"{end_hour:02d}:00",
+            )
         )
     if end_hour - start_hour > 23:
-        raise WindowError("leave at least one hour of night")
+        raise WindowError(_("leave at least one hour of night"))
     return Window(start_hour * 60, end_hour * 60)
 
 

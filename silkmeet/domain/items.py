@@ -14,6 +14,7 @@ from typing import Any
 
 from silkmeet.domain import fields
 from silkmeet.domain.lineup import COUNTRY_KIND
+from silkmeet.domain.words import _
 
 
 @dataclass(frozen=True)
@@ -71,11 +72,13 @@ def country_problem(
 ) -> str | None:
     if kind == COUNTRY_KIND and not country:
         if len({c for c in speaker_countries if c}) > 1:
-            return (
+            return _(
                 "The speakers come from several countries: choose the country "
                 "of this presentation."
             )
-        return "A country presentation needs its country, or a speaker to take it from."
+        return _(
+            "A country presentation needs its country, or a speaker to take it from."
+        )
     return None
 
 

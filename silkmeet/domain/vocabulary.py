@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from silkmeet.domain.words import N_
+
 CONFERENCE_STATUSES = (
     ("draft", "Draft"),
     ("published", "Published"),
@@ -37,17 +39,17 @@ CHAIR_ROLES = ("chair", "co_chair")
 
 # The labels of the roles people see in lists, for two or more.
 PLURAL_LABELS = {
-    "host": "Hosts",
-    "co_host": "Co-hosts",
-    "partner": "Partners",
-    "host_representative": "Host representatives",
-    "chair": "Chairs",
-    "co_chair": "Co-chairs",
-    "speaker": "Speakers",
-    "delegate": "Delegates",
-    "interpreter": "Interpreters",
-    "technical_host": "Technical hosts",
-    "observer": "Observers",
+    "host": N_("Hosts"),
+    "co_host": N_("Co-hosts"),
+    "partner": N_("Partners"),
+    "host_representative": N_("Host representatives"),
+    "chair": N_("Chairs"),
+    "co_chair": N_("Co-chairs"),
+    "speaker": N_("Speakers"),
+    "delegate": N_("Delegates"),
+    "interpreter": N_("Interpreters"),
+    "technical_host": N_("Technical hosts"),
+    "observer": N_("Observers"),
 }
 
 ITEM_KINDS = (

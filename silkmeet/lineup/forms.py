@@ -24,6 +24,7 @@ from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.i18n import lazy_gettext
 from silkmeet.organiser.forms import DURATION
 from silkmeet.organiser.forms import REQUIRED
 from silkmeet.organiser.forms import checked
@@ -45,7 +46,7 @@ class ItemForm(FlaskForm):
     kind = SelectField("Kind", choices=choices(v.ITEM_KINDS), default="other")
     country = SelectField(
         "Country (for country blocks)",
-        choices=country_choices("— the speakers' country —"),
+        choices=country_choices(lazy_gettext("— the speakers' country —")),
         default="",
     )
     duration_minutes = IntegerField(
@@ -135,7 +136,9 @@ class BuildForm(FlaskForm):
     """One action from the people to a lineup (domain/builder.py)."""
 
     frame = BooleanField(
-        "Also add the opening, the welcome by the hosts, a keynote and the closing"
+        lazy_gettext(
+            "Also add the opening, the welcome by the hosts, a keynote and the closing"
+        )
     )
     lineup_version = HiddenField()
 

@@ -18,6 +18,9 @@ from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext
+from silkmeet.i18n import lazy_gettext
+from silkmeet.i18n import ngettext
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
@@ -258,6 +261,14 @@ def remove_item(conference: Conference, item: AgendaItem, version: int | None) -
 
 # The builder -------------------------------------------------------------------
 
+# How the built message names the frame's parts.
+FRAME_WORDS = {
+    builder.OPENING: lazy_gettext("opening"),
+    builder.WELCOME: lazy_gettext("welcome"),
+    builder.KEYNOTE: lazy_gettext("keynote"),
+    builder.CLOSING: lazy_gettext("closing"),
+}
+
 
 def build_lineup(
     conference: Conference, version: int | None, frame: bool
@@ -314,26 +325,45 @@ def build_lineup(
 def built_message(plan: builder.Plan, frame: bool) -> str:
     """What the builder did, in a sentence."""
     if not plan.new_items:
-        return (
-            "Nothing to add: every delegation with speakers has its country block"
-            + (
-                ", and the lineup has its opening, welcome, keynote and closing"
-                if frame
-                else ""
+        if frame:
+            nothing = gettext(
+                "Nothing to add: every delegation with speakers has its country "
+                "block, and the lineup has its opening, welcome, keynote and closing."
             )
-            + ". A speaker is someone with the role “Speaker” and a delegation "
-            "country who speaks in no item yet."
+        else:
+            nothing = gettext(
+                "Nothing to add: every delegation with speakers has its country block."
+            )
+        return (
+            nothing
+            + " "
+            + gettext(
+                "A speaker is someone with the role “Speaker” and a delegation "
+                "country who speaks in no item yet."
+            )
         )
-    parts = []
-    if plan.blocks:
-        names = ", ".join(item.title for item in plan.blocks)
-        count = len(plan.blocks)
-        parts.append(f"{count} country block{'s' if count != 1 else ''} ({names})")
-    if plan.frame:
-        kinds = [item.kind for item in plan.frame]
-        listed = ", ".join(kinds[:-1]) + " and " if len(kinds) > 1 else ""
-        parts.append(f"the {listed}{kinds[-1]}")
-    return (
-        f"Lineup built: added {' and '.join(parts)}. "
-        "Adjust the order, times and speakers below."
+    blocks = ngettext(
+        "%(num)d country block (%(names)s)",
+        "%(num)d country blocks (%(names)s)",
+        len(plan.blocks),
+        names=", ".join(item.title for item in plan.blocks),
     )
+    kinds = [str(FRAME_WORDS[item.kind]) for item in plan.frame]
+    frame_text = ""
+    if len(kinds) > 1:
+        frame_text = gettext(
+            "the %(items)s and %(last)s", items=", ".join(kinds[:-1]), last=kinds[-1]
+        )
+    elif kinds:
+        frame_text = gettext("the %(last)s", last=kinds[0])
+    if plan.blocks and kinds:
+        done = gettext(
+            "Lineup built: added %(blocks)s and %(frame)s.",
+            blocks=blocks,
+            frame=frame_text,
+        )
+    elif plan.blocks:
+        done = gettext("Lineup built: added %(blocks)s.", blocks=blocks)
+    else:
+        done = gettext("Lineup built: added %(frame)s.", frame=frame_text)
+    return done + " " + gettext("Adjust the order, times and speakers below.")

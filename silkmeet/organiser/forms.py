@@ -22,6 +22,7 @@ from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.i18n import lazy_gettext
 
 
 def checked(rule, *args, store: bool = True, **kwargs):
@@ -122,19 +123,19 @@ class ConferenceForm(FlaskForm):
         validators=[InputRequired(), checked(fields.minutes, fields.BUFFER)],
     )
     day_start_hour = SelectField(
-        "Day starts at (everyone's local time)",
+        lazy_gettext("Day starts at (everyone's local time)"),
         coerce=int,
         default=hours.DEFAULT_START_HOUR,
         choices=[SelectChoice(h, f"{h:02d}:00") for h in range(0, 24)],
     )
     day_end_hour = SelectField(
-        "Night starts at",
+        lazy_gettext("Night starts at"),
         coerce=int,
         default=hours.DEFAULT_END_HOUR,
         choices=[SelectChoice(h, f"{h:02d}:00") for h in range(1, 25)],
     )
     speaking_minutes = IntegerField(
-        "Default speaking time per speaker (minutes)",
+        lazy_gettext("Default speaking time per speaker (minutes)"),
         default=v.DEFAULT_SPEAKING_MINUTES,
         validators=[Optional(), checked(fields.minutes, fields.SPEAKING)],
     )

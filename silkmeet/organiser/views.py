@@ -26,6 +26,7 @@ from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext
 from silkmeet.mail import operations as outbox
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -218,7 +219,13 @@ def edit_hosts(slug):
                 )
                 db.session.commit()
                 role = v.label(v.HOST_ROLES, host_form.role.data)
-                flash(f"{host_form.name.data} added as {role.lower()}.")
+                flash(
+                    gettext(
+                        "%(name)s added as %(role)s.",
+                        name=host_form.name.data,
+                        role=role.lower(),
+                    )
+                )
                 return redirect(url_for("organiser.edit_hosts", slug=slug))
         else:
             chairs = chair_form(conference, request.form)
