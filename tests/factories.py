@@ -141,3 +141,18 @@ def live_clock(monkeypatch, app, conference_id: int):
         return state["now"]
 
     return tick
+
+
+# The newcomer's seven people of issue 14 (Rome, 28 March 2027): Italy,
+# Uzbekistan, Brazil and Japan; a chair and a host representative among them.
+NEWCOMER_CSV = (
+    "full_name,latin_name,country,timezone,role,delegation_country,email\n"
+    "Giulia Conti,,IT,Europe/Rome,chair,IT,giulia@example.it\n"
+    "Marco Rossi,,IT,Europe/Rome,host_representative,IT,marco@example.it\n"
+    "Luca Bianchi,,IT,Europe/Rome,speaker,IT,luca@example.it\n"
+    "Шавкат Умурзаков,Shavkat Umurzakov,UZ,Asia/Tashkent,speaker,UZ,"
+    "shavkat@example.uz\n"
+    "Dilnoza Karimova,,UZ,Asia/Tashkent,speaker,UZ,dilnoza@example.uz\n"
+    "Ana Souza,,BR,America/Sao_Paulo,speaker,BR,ana@example.br\n"
+    "山田 太郎,Yamada Taro,JP,,speaker,JP,yamada@example.jp\n"
+)

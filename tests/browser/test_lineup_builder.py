@@ -5,21 +5,12 @@ with JavaScript and without."""
 import os
 
 import pytest
+from factories import NEWCOMER_CSV as CSV
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
 SLUG = "rome-2027"
-CSV = (
-    "full_name,latin_name,country,timezone,role,delegation_country,email\n"
-    "Giulia Conti,,IT,Europe/Rome,chair,IT,giulia@example.it\n"
-    "Marco Rossi,,IT,Europe/Rome,host_representative,IT,marco@example.it\n"
-    "Luca Bianchi,,IT,Europe/Rome,speaker,IT,luca@example.it\n"
-    "Шавкат Умурзаков,Shavkat Umurzakov,UZ,Asia/Tashkent,speaker,UZ,"
-    "shavkat@example.uz\n"
-    "Ana Souza,,BR,America/Sao_Paulo,speaker,BR,ana@example.br\n"
-    "山田 太郎,Yamada Taro,JP,,speaker,JP,yamada@example.jp\n"
-)
 # Where the screenshots go, to be looked at (SILKMEET_SCREENSHOTS=dir).
 SHOTS = os.environ.get("SILKMEET_SCREENSHOTS")
 
@@ -50,7 +41,7 @@ def import_and_build(page, base):
         files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_text("Preview: 6 row(s)")).to_be_visible()
+    expect(page.get_by_text("Preview: 7 row(s)")).to_be_visible()
     page.get_by_role("button", name="Import").click()
     page.goto(f"{base}/organiser/c/{SLUG}/lineup")
     # An empty lineup: the frame is offered, ticked.

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from factories import NEWCOMER_CSV as CSV
 from factories import import_confirmation
 from sqlalchemy import select
 
@@ -14,19 +15,6 @@ from silkmeet.models import Conference
 
 SLUG = "rome-2027"
 BASE = f"/organiser/c/{SLUG}"
-
-# The newcomer's seven people: Italy, Uzbekistan, Brazil and Japan.
-CSV = (
-    "full_name,latin_name,country,timezone,role,delegation_country,email\n"
-    "Giulia Conti,,IT,Europe/Rome,chair,IT,giulia@example.it\n"
-    "Marco Rossi,,IT,Europe/Rome,host_representative,IT,marco@example.it\n"
-    "Luca Bianchi,,IT,Europe/Rome,speaker,IT,luca@example.it\n"
-    "Шавкат Умурзаков,Shavkat Umurzakov,UZ,Asia/Tashkent,speaker,UZ,"
-    "shavkat@example.uz\n"
-    "Dilnoza Karimova,,UZ,Asia/Tashkent,speaker,UZ,dilnoza@example.uz\n"
-    "Ana Souza,,BR,America/Sao_Paulo,speaker,BR,ana@example.br\n"
-    "山田 太郎,Yamada Taro,JP,,speaker,JP,yamada@example.jp\n"
-)
 
 
 class Browser:
@@ -219,7 +207,8 @@ def test_a_second_build_only_adds_the_new_delegation(
     ]
 
 
-def test_a_stale_build_is_refused_and_writes_nothing(client, app, rome):
+def add_ana(client):
+    """One Brazilian speaker, added by the people form."""
     client.post(
         f"{BASE}/people/new",
         data={
@@ -230,6 +219,10 @@ def test_a_stale_build_is_refused_and_writes_nothing(client, app, rome):
             "delegation_country": "BR",
         },
     )
+
+
+def test_a_stale_build_is_refused_and_writes_nothing(client, app, rome):
+    add_ana(client)
     response = client.post(f"{BASE}/lineup/build", data={"lineup_version": "0"})
     assert response.status_code == 409
     assert "Another organiser changed this lineup" in response.get_data(as_text=True)
@@ -237,16 +230,7 @@ def test_a_stale_build_is_refused_and_writes_nothing(client, app, rome):
 
 
 def test_the_build_as_json(client, app, rome):
-    client.post(
-        f"{BASE}/people/new",
-        data={
-            "full_name": "Ana",
-            "country": "BR",
-            "timezone": "America/Sao_Paulo",
-            "role": "speaker",
-            "delegation_country": "BR",
-        },
-    )
+    add_ana(client)
     response = client.post(
         f"{BASE}/lineup/build", json={"lineup_version": 1, "frame": True}
     )
