@@ -156,7 +156,13 @@ def _organisers_choice() -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector (the order is in the module docstring)."""
+    """Flask-Babel's locale selector (the order is in the module docstring).
+    Outside a request (a command, the mail worker, a test in an app context)
+    there is nobody to ask: English, unless ``force_locale`` chose."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return DEFAULT_LOCALE
     asked = supported_locale(request.args.get("lang"))
     if asked:
         return asked
