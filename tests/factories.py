@@ -143,6 +143,8 @@ def live_clock(monkeypatch, app, conference_id: int):
     return tick
 
 
+# The same conference before its people are in: for the lineup builder.
+ROME_2027_NO_PEOPLE = {**ROME_2027, "speakers": []}
 # The newcomer's seven people of issue 14 (Rome, 28 March 2027): Italy,
 # Uzbekistan, Brazil and Japan; a chair and a host representative among them.
 NEWCOMER_CSV = (

@@ -6,20 +6,19 @@ import os
 
 import pytest
 from factories import NEWCOMER_CSV as CSV
+from factories import ROME_2027_NO_PEOPLE
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
-SLUG = "rome-2027"
+SLUG = ROME_2027_NO_PEOPLE["slug"]
 # Where the screenshots go, to be looked at (SILKMEET_SCREENSHOTS=dir).
 SHOTS = os.environ.get("SILKMEET_SCREENSHOTS")
 
 
 @pytest.fixture
 def rome(make_conference, auth):
-    cid = make_conference(
-        slug=SLUG, timezone="Europe/Rome", start="2027-03-28T13:00:00", duration=150
-    )
+    cid = make_conference(**ROME_2027_NO_PEOPLE)
     auth.create(conferences=[cid])
     return cid
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from factories import NEWCOMER_CSV as CSV
+from factories import ROME_2027_NO_PEOPLE
 from factories import import_confirmation
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 
-SLUG = "rome-2027"
+SLUG = ROME_2027_NO_PEOPLE["slug"]
 BASE = f"/organiser/c/{SLUG}"
 
 
@@ -36,9 +37,7 @@ class Browser:
 
 @pytest.fixture
 def rome(make_conference, auth):
-    cid = make_conference(
-        slug=SLUG, timezone="Europe/Rome", start="2027-03-28T13:00:00", duration=150
-    )
+    cid = make_conference(**ROME_2027_NO_PEOPLE)
     auth.login_as(conferences=[cid])
     return cid
 
