@@ -88,7 +88,7 @@ def test_the_lineup_warns_and_badges_with_the_conference_window(client, app, con
     set_window(app, 8, 21)
     page = client.get(f"{BASE}/lineup").get_data(as_text=True)
     assert (
-        "Aiko Sato speaks at 21:00 (JST, Fri 20 Nov) in their own zone "
+        "Aiko Sato speaks Fri 20 Nov, 21:00–21:25 JST in their own zone "
         "Asia/Tokyo: outside 08:00–21:00."
     ) in page
     assert "outside 08:00–21:00 in their own zone (the night warnings)" in page
