@@ -156,7 +156,14 @@ def _organisers_choice() -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector (the order is in the module docstring)."""
+    """Flask-Babel's locale selector (the order is in the module docstring).
+
+    Outside a request (the mail worker, the CLI, a test building a message in
+    an app context) English, unless ``force_locale`` chose another."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return DEFAULT_LOCALE
     asked = supported_locale(request.args.get("lang"))
     if asked:
         return asked
