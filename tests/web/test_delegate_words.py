@@ -207,3 +207,28 @@ def test_an_invite_carries_the_words_of_the_language_it_was_built_in(
 def label(data: bytes) -> str:
     calendar = icalendar.Calendar.from_ical(data)
     return next(iter(calendar.walk("VEVENT")))["CONFERENCE"].params["LABEL"]
+
+
+def test_a_speaker_with_the_floor_reads_their_page_in_french(
+    app, client, demo, monkeypatch
+):
+    # While they speak, the page still holds the (hidden) "N speakers before
+    # you" line, with no count to give: French's plural rule must not be asked
+    # about a missing number.
+    from silkmeet.models import Person
+    from silkmeet.runofshow import operations as ros_ops
+
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        opening = db.session.scalar(  # the demo's opening speaker
+            select(Participation.token)
+            .join(Person)
+            .where(Person.full_name == "Xavier Lepingle")
+        )
+        start_at = conference.start_at
+        monkeypatch.setattr(ros_ops, "now", lambda: start_at)
+        ros_ops.start(conference, None)
+        db.session.commit()
+    page = get(client, f"/c/{SLUG}/me/{opening}?lang=fr")
+    assert '<html lang="fr"' in page
+    assert '<p class="live-turn-big" data-show="speaking">' in page
