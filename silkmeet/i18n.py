@@ -220,11 +220,21 @@ def _translate_outside_a_request(function):
     return translate
 
 
+def _language_now():
+    """The language messages are translated into now (``force_locale``'s
+    included); None outside an application, where they stay English."""
+    from flask import has_app_context
+
+    return get_locale() if has_app_context() else None
+
+
 def init_app(app: Flask) -> None:
     from silkmeet.domain import words
 
     words.install(
-        _translate_outside_a_request(gettext), _translate_outside_a_request(ngettext)
+        _translate_outside_a_request(gettext),
+        _translate_outside_a_request(ngettext),
+        _language_now,
     )
     babel.init_app(
         app,

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -34,8 +35,9 @@ from icalendar import vText
 from icalendar import vUri
 
 from silkmeet.domain import fields
-from silkmeet.domain import timezones as tz
 from silkmeet.domain import timewords as tw
+from silkmeet.domain import timezones as tz
+from silkmeet.domain import words
 from silkmeet.domain.words import _
 from silkmeet.domain.words import ngettext
 
@@ -215,10 +217,15 @@ def utc(instant: datetime) -> datetime:
 
 
 def _time_lines(
-    meeting: Meeting, start: datetime, end: datetime | None = None, zone: str = ""
+    meeting: Meeting,
+    start: datetime,
+    end: datetime | None = None,
+    zone: str = "",
+    _: Callable[..., str] = _,
 ) -> list[str]:
     """The participant's own time of ``start``–``end`` (when ``zone`` is
-    given), then the conference's time and UTC of ``start``."""
+    given), then the conference's time and UTC of ``start``; ``_``: the
+    caller's :func:`words.bound` translator."""
     lines = [
         _(
             "Conference time (%(zone)s): %(time)s",
@@ -241,6 +248,7 @@ def _time_lines(
 
 def invite_text(meeting: Meeting, invitee: Invitee) -> str:
     """The invite's DESCRIPTION: role, times in three zones, how to join, agenda."""
+    _ = words.bound()  # a dozen messages for every participant: one look-up
     lines = []
     if invitee.removed or meeting.cancelled:
         lines += [
@@ -258,7 +266,7 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
             delegation=invitee.delegation,
         )
     lines.append(_("Your role: %(role)s", role=role))
-    lines += _time_lines(meeting, meeting.start, meeting.end, invitee.zone)
+    lines += _time_lines(meeting, meeting.start, meeting.end, invitee.zone, _)
     for slot in invitee.slots:
         lines.append(
             _(
@@ -270,18 +278,18 @@ def invite_text(meeting: Meeting, invitee: Invitee) -> str:
     lines.append("")
     join = meeting.safe_join_url
     if join:
-        lines.append(_join_line(meeting.platform, join))
+        lines.append(_join_line(meeting.platform, join, _))
     if meeting.meeting_id:
         lines.append(_("Meeting ID: %(id)s", id=meeting.meeting_id))
     if meeting.passcode:
         lines.append(_("Passcode: %(passcode)s", passcode=meeting.passcode))
     if meeting.dial_in:
         lines.append(_("Dial-in: %(numbers)s", numbers=meeting.dial_in))
-    lines += _agenda_lines(meeting, invitee)
+    lines += _agenda_lines(meeting, invitee, _)
     return "\n".join(lines)
 
 
-def _join_line(platform: str, join: str) -> str:
+def _join_line(platform: str, join: str, _: Callable[..., str] = _) -> str:
     """``Join (Zoom): https://…``: how to join, in the reader's language."""
     if platform:
         return _("Join (%(platform)s): %(url)s", platform=platform, url=join)
@@ -312,7 +320,9 @@ def short_agenda(meeting: Meeting, invitee: Invitee) -> list[tuple[Slot, bool]]:
 _MINUTE = timedelta(minutes=1)
 
 
-def _agenda_lines(meeting: Meeting, invitee: Invitee) -> list[str]:
+def _agenda_lines(
+    meeting: Meeting, invitee: Invitee, _: Callable[..., str] = _
+) -> list[str]:
     if not meeting.agenda:
         return []
     total = max(meeting.agenda_total, len(meeting.agenda))
@@ -644,6 +654,7 @@ def _slot_parts(
     cancelled: bool = False,
 ) -> tuple[str, str, datetime, datetime, datetime, str]:
     """A speaking slot's UID, summary, start, end, stamp and description."""
+    _ = words.bound()
     summary = _("You speak: %(title)s", title=slot.title)
     if cancelled:
         summary = cancelled_summary(summary)
@@ -651,7 +662,7 @@ def _slot_parts(
     description = "\n".join(
         [
             _("Your speaking slot in %(title)s.", title=one_line(meeting.title)),
-            *_time_lines(meeting, slot.start, slot.end, invitee.zone),
+            *_time_lines(meeting, slot.start, slot.end, invitee.zone, _),
             *([slot.detail] if slot.detail else []),
             *([_("Join: %(url)s", url=join)] if join else []),
         ]
@@ -752,10 +763,11 @@ def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
     """The whole conference: one event per agenda item (METHOD:PUBLISH)."""
     cal = _calendar(meeting.title, "PUBLISH")
     join = meeting.safe_join_url
+    _ = words.bound()  # one event per item, each with its text
     for item in meeting.agenda:
         lines = [
             _("Part of %(title)s.", title=one_line(meeting.title)),
-            *_time_lines(meeting, item.start),
+            *_time_lines(meeting, item.start, _=_),
         ]
         if item.detail:
             lines.append(one_line(item.detail))
