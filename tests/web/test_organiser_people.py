@@ -134,7 +134,7 @@ def test_csv_preview_then_confirm(client, conf, app, bom):
     response = upload(client, CSV_OK, bom=bom)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Preview: 2 row(s)" in page
+    assert "Preview: 2 rows" in page
     assert "Asia/Tbilisi" in page  # filled in: Georgia has one zone
     assert "Zhang Wei" not in people(app)  # nothing written yet
     confirmation = import_confirmation(page)
