@@ -13,6 +13,7 @@ from typing import Any
 
 from silkmeet.domain import fields
 from silkmeet.domain.lineup import COUNTRY_KIND
+from silkmeet.domain.words import _
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ class CheckedItem:
 
 def country_problem(kind: str, country: str | None) -> str | None:
     if kind == COUNTRY_KIND and not country:
-        return "A country presentation needs its country."
+        return _("A country presentation needs its country.")
     return None
 
 
@@ -65,9 +66,9 @@ def fixed_start_problem(
     if fixed is None:
         return None
     if conference_start is None:
-        return "Set the conference's start before locking an item to a clock time."
+        return _("Set the conference's start before locking an item to a clock time.")
     if fixed < conference_start:
-        return "A fixed start cannot be before the conference starts."
+        return _("A fixed start cannot be before the conference starts.")
     return None
 
 
@@ -85,9 +86,9 @@ def check_speakers(
             continue
         chosen = str(chosen)
         if chosen not in allowed:
-            message = "This person is not a participant of the conference."
+            message = _("This person is not a participant of the conference.")
         elif chosen in seen:
-            message = "Already a speaker of this item."
+            message = _("Already a speaker of this item.")
         else:
             seen.add(chosen)
             speakers.append((int(chosen), minutes))
