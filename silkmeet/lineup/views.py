@@ -20,6 +20,7 @@ from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.lineup import forms
 from silkmeet.lineup import operations as ops
 from silkmeet.models import AgendaItem
@@ -87,7 +88,7 @@ def render_lineup(conference, status=200, error=None):
             warnings=warnings,
             items=items,
             helper_form=helper_form,
-            helpers=lu.HELPERS,
+            helpers=[(value, _(text)) for value, text in lu.HELPERS],
             error=error,
             undo=ops.pending_undo(conference, organiser_id()),
         ),
@@ -171,11 +172,11 @@ def save_order(slug):
     conference = load_lineup(slug)
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict) or not isinstance(data.get("order"), list):
-        return jsonify(error='Send JSON {"order": [ids], "lineup_version": n}.'), 400
+        return jsonify(error=_('Send JSON {"order": [ids], "lineup_version": n}.')), 400
     order = [number(i) for i in data["order"]]
     if None in order:
-        return lineup_failure(slug, lu.LineupError("The order must list item ids."))
-    message = str(data.get("message") or "New order saved.")[:200]
+        return lineup_failure(slug, lu.LineupError(_("The order must list item ids.")))
+    message = str(data.get("message") or _("New order saved."))[:200]
     try:
         ops.save_order(
             conference,
@@ -197,7 +198,7 @@ def preview_helper(slug):
     helper = request.args.get("helper", "")
     if helper not in dict(lu.HELPERS) or conference.start_at is None:
         return render_lineup(
-            conference, 400, error="Choose an ordering helper (and set a start)."
+            conference, 400, error=_("Choose an ordering helper (and set a start).")
         )
     preview = lu.preview_helper(
         helper,
@@ -210,7 +211,7 @@ def preview_helper(slug):
         "lineup/helper_preview.html",
         conference=conference,
         helper=helper,
-        helper_label=dict(lu.HELPERS)[helper],
+        helper_label=_(dict(lu.HELPERS)[helper]),
         rows=rows,
         warnings=warnings,
         preview=preview,
@@ -223,7 +224,7 @@ def apply_helper(slug):
     conference = load_lineup(slug)
     helper = request.form.get("helper", "")
     if helper not in dict(lu.HELPERS):
-        return render_lineup(conference, 400, error="Unknown ordering helper.")
+        return render_lineup(conference, 400, error=_("Unknown ordering helper."))
     try:
         message = ops.apply_helper(
             conference,
@@ -251,7 +252,7 @@ def undo_lineup(slug):
     except ops.StaleLineup as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
-    flash(f"Undone: {what}")
+    flash(_("Undone: %(what)s", what=what))
     return redirect(url_for("lineup.show_lineup", slug=slug))
 
 
@@ -301,7 +302,7 @@ def edit_item(slug, item_id=None):
             error, status = exc.message, 409
         else:
             db.session.commit()
-            flash(f"“{saved.title}” saved.")
+            flash(_("“%(title)s” saved.", title=saved.title))
             return redirect(
                 url_for("lineup.show_lineup", slug=slug, _anchor=f"item-{saved.id}")
             )
@@ -330,5 +331,5 @@ def remove_item(slug, item_id):
     except ops.StaleLineup as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
-    flash(f"“{title}” removed from the lineup.")
+    flash(_("“%(title)s” removed from the lineup.", title=title))
     return redirect(url_for("lineup.show_lineup", slug=slug))
