@@ -77,6 +77,8 @@ def register(app: Flask) -> None:
     login_manager.login_message = lazy_gettext(
         "Please log in as an organiser to open that page."
     )
+    # Flashed in the session: plain text in the request's language.
+    login_manager.localize_callback = str
     login_manager.user_loader(load_organiser)
 
 

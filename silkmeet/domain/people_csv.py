@@ -129,7 +129,7 @@ def parse(text: str, existing: fields.Roster | None = None) -> list[PersonRow]:
         if raw is None:
             error = _(
                 "a cell is longer than %(most)s characters",
-                most=f"{csv.field_size_limit():,}",
+                most=format(csv.field_size_limit(), ","),
             )
             rows.append(PersonRow(line=number, values=values, errors=(error,)))
             continue

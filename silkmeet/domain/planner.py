@@ -440,7 +440,7 @@ def read_typed_start(wall: datetime, zone: str) -> TypedStart:
             message=_(
                 "%(wall)s does not exist in %(zone)s: the clocks skip it when "
                 "summer time starts. Choose another time.",
-                wall=f"{wall:%Y-%m-%d %H:%M}",
+                wall=format(wall, "%Y-%m-%d %H:%M"),
                 zone=zone,
             ),
         )
@@ -454,7 +454,7 @@ def read_typed_start(wall: datetime, zone: str) -> TypedStart:
             message=_(
                 "%(wall)s happens twice in %(zone)s: the clocks go back. It can "
                 "mean %(options)s; choose one.",
-                wall=f"{wall:%Y-%m-%d %H:%M}",
+                wall=format(wall, "%Y-%m-%d %H:%M"),
                 zone=zone,
                 options=options,
             ),

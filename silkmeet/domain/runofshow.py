@@ -526,7 +526,7 @@ def _minutes_words(span: timedelta) -> str:
     if minutes < 60:
         return _("%(minutes)s min", minutes=minutes)
     hours, mins = divmod(minutes, 60)
-    return _("%(hours)s h %(minutes)s min", hours=hours, minutes=f"{mins:02d}")
+    return _("%(hours)s h %(minutes)s min", hours=hours, minutes=format(mins, "02d"))
 
 
 def drift_words(drift: timedelta, finished: bool = False) -> str:

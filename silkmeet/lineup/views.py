@@ -128,7 +128,7 @@ def lineup_failure(slug, exc):
     organiser saved first, 400 when the change breaks a rule."""
     conference = reload_lineup(slug)
     if isinstance(exc, ops.StaleLineup):
-        code, text = 409, exc.message
+        code, text = 409, str(exc.message)
     else:
         code, text = 400, str(exc)
     if wants_json():

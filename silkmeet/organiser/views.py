@@ -484,7 +484,7 @@ def confirm_import(slug):
         count = imports.import_people(conference, rows)
     except imports.AlreadyImported as exc:
         db.session.rollback()
-        flash(exc.message)
+        flash(str(exc.message))
         return redirect(url_for("organiser.list_people", slug=slug))
     except (imports.ImportRefused, people_csv.CsvError) as exc:
         db.session.rollback()
