@@ -239,3 +239,25 @@ def test_pages_render_under_another_language(auth, client, make_conference):
     page = client.get("/organiser/?lang=fr")
     assert page.status_code == 200
     assert '<html lang="fr"' in page.text
+
+
+def test_domain_words_outside_a_request_are_english(app):
+    """The CLI and the mail worker run in an app context without a request:
+    a domain message is English there, never an error (no locale to read)."""
+    from silkmeet.domain import fields
+
+    with app.app_context():
+        with pytest.raises(fields.FieldError, match="unknown country 'ZZ'"):
+            fields.country("ZZ")
+
+
+def test_a_field_error_is_worded_in_the_request(app):
+    from silkmeet.domain import fields
+
+    with app.test_request_context("/?lang=fr"):
+        with pytest.raises(fields.FieldError) as refused:
+            fields.minutes(0)
+    # English until the French catalog has it: built, formatted, no error.
+    assert str(refused.value) == (
+        "0 is out of range: give a number of minutes from 1 to 1440"
+    )
