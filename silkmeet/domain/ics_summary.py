@@ -58,12 +58,12 @@ def time_label(value: object, zone: str) -> str:
     say what they are, since no zone applies to them."""
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            return _(
-                "%(time)s (floating: no time zone)", time=f"{value:%a %d %b %Y, %H:%M}"
-            )
+            written = f"{value:%a %d %b %Y, %H:%M}"
+            return _("%(time)s (floating: no time zone)", time=written)
         return tw.when_words(value, zone)
     if isinstance(value, date):
-        return _("%(date)s (all day)", date=f"{value:%a %d %b %Y}")
+        written = f"{value:%a %d %b %Y}"
+        return _("%(date)s (all day)", date=written)
     return ""
 
 
