@@ -27,6 +27,8 @@ from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import lazy_gettext
 from silkmeet.mail.operations import failed_count
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceSlugAlias
@@ -72,7 +74,11 @@ def register(app: Flask) -> None:
     app.after_request(security_headers)
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in as an organiser to open that page."
+    login_manager.login_message = lazy_gettext(
+        "Please log in as an organiser to open that page."
+    )
+    # Flashed in the session: plain text in the request's language.
+    login_manager.localize_callback = str
     login_manager.user_loader(load_organiser)
 
 
@@ -118,7 +124,7 @@ def refuse_nul():
     if request.method == "POST":
         values += [v for _key, v in request.form.items(multi=True)]
     if any("\x00" in value for value in values):
-        abort(400, description="The request holds a NUL character.")
+        abort(400, description=_("The request holds a NUL character."))
 
 
 def former_slug_redirect():
@@ -179,7 +185,7 @@ def format_local(instant: datetime | None, zone: str, fmt: str | None = None):
     """``{{ start|localtime(zone) }}`` → ``Fri 20 Nov 2020, 14:00 CET``; with
     ``fmt``, that strftime format and the abbreviation."""
     if instant is None:
-        return "not set"
+        return _("not set")
     if fmt is None:
         return tw.when_words(instant, zone, zone_style="short", locale=reader_locale())
     local = tz.to_local(instant, zone)

@@ -15,17 +15,23 @@ from markupsafe import escape
 from silkmeet.domain import hours
 from silkmeet.domain import timewords as tw
 from silkmeet.domain import zoneview as zv
+from silkmeet.i18n import gettext as _
 
 
 def night_mark(day: hours.Window) -> str:
+    """The moon after a time outside the conference's day window ``day``, in
+    the reader's language."""
+    title = escape(_("outside %(hours)s local time", hours=day.label))
+    night = escape(_("night"))
     return (
-        f' <span class="night-mark" title="outside {day.label} local time">'
-        '&#9790;<span class="visually-hidden"> night</span></span>'
+        f' <span class="night-mark" title="{title}">'
+        f'&#9790;<span class="visually-hidden"> {night}</span></span>'
     )
 
 
 def when(s: zv.Span, mark: str) -> str:
-    """A span's times, day shifts and night ``mark``."""
+    """A span's times, day shifts and night ``mark`` (:func:`night_mark`,
+    built once per table)."""
     start, end = s.start, s.end
     if (start.offset_minutes, start.abbreviation) == (
         end.offset_minutes,
@@ -52,10 +58,13 @@ def when(s: zv.Span, mark: str) -> str:
             f"{escape(marker)}</span>"
         )
     if end.day_shift != start.day_shift:
-        html += (
-            f' <span class="day-shift" title="ends {escape(end.date_label)}">'
-            f"ends {escape(end.day_marker or 'on the conference date')}</span>"
+        title = escape(_("ends %(date)s", date=end.date_label))
+        ends = (
+            _("ends %(day)s", day=end.day_marker)
+            if end.day_marker
+            else _("ends on the conference date")
         )
+        html += f' <span class="day-shift" title="{title}">{escape(ends)}</span>'
     if s.outside:
         html += mark
     return html + "\n  </span>"
@@ -72,14 +81,14 @@ def time_cells(
     reference_zone: str,
     viewer_zone: str,
     day: hours.Window,
-    viewer_title: str = "Your zone",
+    viewer_title: str | None = None,
 ) -> list[Markup]:
     """Per row, its time cells: reference zone, viewer's zone (when it differs),
     then one per column; a night mark where a span leaves the day window."""
     mark = night_mark(day)
     show_viewer = viewer_zone != reference_zone
     reference_label = escape(zv.city(reference_zone))
-    viewer_label = escape(viewer_title)
+    viewer_label = escape(viewer_title or _("Your zone"))
     labels = [escape(c.label) for c in columns]
     out = []
     for row in rows:

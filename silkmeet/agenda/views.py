@@ -37,6 +37,8 @@ from silkmeet.domain import zoneview as zv
 from silkmeet.domain.schedule import meeting_end
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
+from silkmeet.i18n import get_locale
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.runofshow.follow import personal_turn
 from silkmeet.timetable import active_people
@@ -91,16 +93,19 @@ def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
     try:
         return tz.known_zone_name(asked), None
     except tz.TimeZoneError:
-        return reference, (
-            f"Unknown time zone \u201c{asked[:64]}\u201d: times are shown in the "
-            f"conference's zone, {reference}."
+        return reference, _(
+            "Unknown time zone \u201c%(zone)s\u201d: times are shown in the "
+            "conference's zone, %(reference)s.",
+            zone=asked[:64],
+            reference=reference,
         )
 
 
 class AgendaView:
     """What the agenda and the delegate's page show of a conference in one
-    zone, the table rendered already. Kept per content version and zone
-    (:mod:`silkmeet.cache`): every visitor in that zone gets the same table."""
+    zone, the table rendered already. Kept per content version, zone and
+    language (:mod:`silkmeet.cache`): every visitor in that zone who reads that
+    language gets the same table."""
 
     def __init__(self, conference: Conference, viewer_zone: str):
         self.scheduled = schedule_for(conference)
@@ -183,7 +188,8 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
     view = cached(
         "agenda",
         conference_key(conference),
-        viewer_zone,
+        # The table holds words ("Item", "night", "ends …"): one per language.
+        (viewer_zone, str(get_locale())),
         lambda: AgendaView(lineup_of(conference), viewer_zone),
     )
     return {
@@ -241,7 +247,7 @@ def delegate_page(slug: str, token: str):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Thank you: your answer is recorded.", "success")
+            flash(_("Thank you: your answer is recorded."), "success")
         target = url_for("agenda.delegate_page", slug=slug, token=token)
         return redirect(target + "#answer")
     if request.method == "GET":
@@ -328,6 +334,7 @@ def schedule_csv(slug: str):
     response.headers["Content-Disposition"] = content_disposition(
         f"{slug}.schedule.csv"
     )
+    response.vary.add("Accept-Language")  # its header row is in the reader's language
     return response
 
 

@@ -17,6 +17,7 @@ from silkmeet.auth import operations as ops
 from silkmeet.auth.forms import LoginForm
 from silkmeet.auth.forms import PasswordForm
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -68,7 +69,7 @@ def logout():
     current_user.end_sessions()
     db.session.commit()
     logout_user()
-    flash("You are logged out.")
+    flash(_("You are logged out."))
     return redirect(url_for("main.index"))
 
 
@@ -95,7 +96,7 @@ def change_password():
         else:
             db.session.commit()
             login_user(organiser)  # this session goes on under the new token
-            flash("Password changed. Every other session of this account has ended.")
+            flash(_("Password changed. Every other session of this account has ended."))
             return redirect(url_for("organiser.show_dashboard"))
     elif request.method == "POST":
         status = 400

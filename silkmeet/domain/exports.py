@@ -23,6 +23,8 @@ from silkmeet.domain import zoneview as zv
 from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import meeting_end
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 SCHEDULE_FORMAT = "silkmeet-schedule"
 SCHEDULE_VERSION = 1
@@ -212,22 +214,25 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
+# The schedule CSV's columns: read by people, so written in their language
+# (marked here, translated in :func:`_schedule_rows`); English is the default.
+# Translators: the column names of the schedule CSV (spreadsheet headings).
 CSV_HEADER = (
-    "position",
-    "item",
-    "kind",
-    "start_utc",
-    "end_utc",
-    "start_reference",
-    "end_reference",
-    "speaker",
-    "country",
-    "speaker_timezone",
-    "speaker_start_utc",
-    "speaker_end_utc",
-    "speaker_local_start",
-    "speaker_local_end",
-    "speaker_outside_hours",
+    N_("position"),
+    N_("item"),
+    N_("kind"),
+    N_("start_utc"),
+    N_("end_utc"),
+    N_("start_reference"),
+    N_("end_reference"),
+    N_("speaker"),
+    N_("country"),
+    N_("speaker_timezone"),
+    N_("speaker_start_utc"),
+    N_("speaker_end_utc"),
+    N_("speaker_local_start"),
+    N_("speaker_local_end"),
+    N_("speaker_outside_hours"),
 )
 
 
@@ -239,7 +244,8 @@ def schedule_csv(info: ConferenceInfo, scheduled: Sequence[ScheduledItem]) -> st
 def _schedule_rows(
     info: ConferenceInfo, scheduled: Sequence[ScheduledItem]
 ) -> Iterator[list]:
-    yield list(CSV_HEADER)
+    yield [_(column) for column in CSV_HEADER]
+    yes, no = _("yes"), _("no")
     for entry in scheduled:
         base = [
             entry.position + 1,
@@ -265,7 +271,7 @@ def _schedule_rows(
                 tz.format_instant(slot.end),
                 local_iso(slot.start, zone),
                 local_iso(slot.end, zone),
-                "yes" if local.outside else "no",
+                yes if local.outside else no,
             ]
 
 

@@ -102,11 +102,12 @@ def window(start_hour: int, end_hour: int) -> Window:
             _("the day starts at an hour from 0 to 23 and ends at one from 1 to 24")
         )
     if end_hour <= start_hour:
+        start, end = f"{start_hour:02d}:00", f"{end_hour:02d}:00"
         raise WindowError(
             _(
                 "the day must end after it starts (%(start)s–%(end)s)",
-                start=f"{start_hour:02d}:00",
-                end=f"{end_hour:02d}:00",
+                start=start,
+                end=end,
             )
         )
     if end_hour - start_hour > 23:

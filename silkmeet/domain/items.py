@@ -89,9 +89,9 @@ def fixed_start_problem(
     if fixed is None:
         return None
     if conference_start is None:
-        return "Set the conference's start before locking an item to a clock time."
+        return _("Set the conference's start before locking an item to a clock time.")
     if fixed < conference_start:
-        return "A fixed start cannot be before the conference starts."
+        return _("A fixed start cannot be before the conference starts.")
     return None
 
 
@@ -109,9 +109,9 @@ def check_speakers(
             continue
         chosen = str(chosen)
         if chosen not in allowed:
-            message = "This person is not a participant of the conference."
+            message = _("This person is not a participant of the conference.")
         elif chosen in seen:
-            message = "Already a speaker of this item."
+            message = _("Already a speaker of this item.")
         else:
             seen.add(chosen)
             speakers.append((int(chosen), minutes))

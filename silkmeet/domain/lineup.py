@@ -26,14 +26,15 @@ from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
+from silkmeet.domain.words import N_
 from silkmeet.domain.words import _
 
 COUNTRY_KIND = "country_presentation"
 HELPERS = (
-    ("alphabetical", "Alphabetical by country name"),
-    ("east_to_west", "UTC offset, east to west"),
-    ("west_to_east", "UTC offset, west to east"),
-    ("fairest", "Fairest to the speakers' local hours"),
+    ("alphabetical", N_("Alphabetical by country name")),
+    ("east_to_west", N_("UTC offset, east to west")),
+    ("west_to_east", N_("UTC offset, west to east")),
+    ("fairest", N_("Fairest to the speakers' local hours")),
 )
 
 
@@ -96,7 +97,9 @@ def unit_of(items: Sequence[ItemIn], index: int) -> Unit:
 
 def _check_index(items: Sequence[ItemIn], index: int) -> None:
     if not 0 <= index < len(items):
-        raise LineupError(f"There is no item at position {index + 1}.")
+        raise LineupError(
+            _("There is no item at position %(position)s.", position=index + 1)
+        )
 
 
 def _segment(all_units: list[Unit], k: int) -> tuple[int, int]:
@@ -115,9 +118,11 @@ def _flatten(items: Sequence[ItemIn], order: list[Unit]) -> list[ItemIn]:
 
 
 def _describe(items: Sequence[ItemIn], unit: Unit) -> str:
+    # Translators: the subject of the lineup's messages ("the France block is
+    # already first"); the quotes around an item's title are typographic.
     if unit.is_block and unit.size > 1:
-        return f"the {tz.country_name(unit.country)} block"
-    return f"“{items[unit.start].title}”"
+        return _("the %(country)s block", country=tz.country_name(unit.country))
+    return _("“%(title)s”", title=items[unit.start].title)
 
 
 def move_unit(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
@@ -127,17 +132,23 @@ def move_unit(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
     k = all_units.index(unit)
     if unit.pinned:
         raise LineupError(
-            f"{_describe(items, unit)} is pinned to its position; unpin it to move it."
+            _(
+                "%(what)s is pinned to its position; unpin it to move it.",
+                what=_describe(items, unit),
+            )
         )
     target = k + delta
     if target < 0:
-        raise LineupError(f"{_describe(items, unit)} is already first.")
+        raise LineupError(_("%(what)s is already first.", what=_describe(items, unit)))
     if target >= len(all_units):
-        raise LineupError(f"{_describe(items, unit)} is already last.")
+        raise LineupError(_("%(what)s is already last.", what=_describe(items, unit)))
     if all_units[target].pinned:
         raise LineupError(
-            f"{_describe(items, unit)} cannot move past the pinned item "
-            f"“{items[all_units[target].start].title}”."
+            _(
+                "%(what)s cannot move past the pinned item “%(pinned)s”.",
+                what=_describe(items, unit),
+                pinned=items[all_units[target].start].title,
+            )
         )
     order = list(all_units)
     order[k], order[target] = order[target], order[k]
@@ -156,11 +167,22 @@ def move_item(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
         return move_unit(items, index, delta)
     target = index + delta
     if not unit.start <= target < unit.end:
-        edge = "first" if delta < 0 else "last"
-        raise LineupError(
-            f"“{items[index].title}” is the {edge} item of "
-            f"{_describe(items, unit)}; move the whole block instead."
+        message = (
+            _(
+                "“%(title)s” is the first item of %(block)s; move the whole block "
+                "instead.",
+                title=items[index].title,
+                block=_describe(items, unit),
+            )
+            if delta < 0
+            else _(
+                "“%(title)s” is the last item of %(block)s; move the whole block "
+                "instead.",
+                title=items[index].title,
+                block=_describe(items, unit),
+            )
         )
+        raise LineupError(message)
     result = list(items)
     result[index], result[target] = result[target], result[index]
     return result
@@ -173,11 +195,18 @@ def move_to(items: Sequence[ItemIn], index: int, position: int) -> list[ItemIn]:
     unit = unit_of(items, index)
     if unit.pinned:
         raise LineupError(
-            f"{_describe(items, unit)} is pinned to its position; unpin it to move it."
+            _(
+                "%(what)s is pinned to its position; unpin it to move it.",
+                what=_describe(items, unit),
+            )
         )
     if not 0 <= position < len(items):
         raise LineupError(
-            f"Position {position + 1} does not exist: choose 1 to {len(items)}."
+            _(
+                "Position %(position)s does not exist: choose 1 to %(last)s.",
+                position=position + 1,
+                last=len(items),
+            )
         )
     k = all_units.index(unit)
     lo, hi = _segment(all_units, k)
@@ -185,9 +214,14 @@ def move_to(items: Sequence[ItemIn], index: int, position: int) -> list[ItemIn]:
     if not first <= position <= last:
         side = all_units[lo - 1] if position < first else all_units[hi]
         raise LineupError(
-            f"{_describe(items, unit)} cannot move past the pinned item "
-            f"“{items[side.start].title}”: choose a position from {first + 1} "
-            f"to {last + 1}."
+            _(
+                "%(what)s cannot move past the pinned item “%(pinned)s”: choose a "
+                "position from %(first)s to %(last)s.",
+                what=_describe(items, unit),
+                pinned=items[side.start].title,
+                first=first + 1,
+                last=last + 1,
+            )
         )
     rest = all_units[lo:k] + all_units[k + 1 : hi]
     best = None
@@ -207,11 +241,17 @@ def check_order(before: Sequence[ItemIn], after: Sequence[ItemIn]) -> None:
         {i.id for i in after}
     ) != len(after):
         raise LineupError(
-            "The order names other items than the lineup holds; reload the page."
+            _("The order names other items than the lineup holds; reload the page.")
         )
     for n, item in enumerate(before):
         if item.pinned and after[n].id != item.id:
-            raise LineupError(f"“{item.title}” is pinned at position {n + 1}.")
+            raise LineupError(
+                _(
+                    "“%(title)s” is pinned at position %(position)s.",
+                    title=item.title,
+                    position=n + 1,
+                )
+            )
     block_of = {}
     for unit in units(before):
         if unit.is_block and unit.size > 1:
@@ -227,7 +267,10 @@ def check_order(before: Sequence[ItemIn], after: Sequence[ItemIn]) -> None:
         places = sorted(positions[i] for i in ids)
         if places[-1] - places[0] != len(places) - 1:
             raise LineupError(
-                f"The {tz.country_name(unit.country)} block must stay together."
+                _(
+                    "The %(country)s block must stay together.",
+                    country=tz.country_name(unit.country),
+                )
             )
 
 
@@ -427,7 +470,7 @@ def apply_helper(
         return order_by_offset(items, start, east_first=False)
     if helper == "fairest":
         return order_fairest(items, start, buffer_minutes, day)
-    raise LineupError(f"Unknown ordering helper {helper!r}.")
+    raise LineupError(_("Unknown ordering helper %(helper)s.", helper=repr(helper)))
 
 
 @dataclass(frozen=True)
@@ -484,7 +527,7 @@ def lineup_warnings(
     warnings: list[LineupWarning] = []
     if not has_chair:
         warnings.append(
-            LineupWarning("no_chair", "No chair is named for this conference.")
+            LineupWarning("no_chair", _("No chair is named for this conference."))
         )
     planned = planned_end(start, planned_minutes)
     end = schedule_end(scheduled, start)
@@ -493,8 +536,13 @@ def lineup_warnings(
         warnings.append(
             LineupWarning(
                 "overrun",
-                f"The lineup ends at {_hm(end, zone)}, {over} min after the planned "
-                f"end ({_hm(planned, zone)}).",
+                _(
+                    "The lineup ends at %(end)s, %(minutes)s min after the planned "
+                    "end (%(planned)s).",
+                    end=_hm(end, zone),
+                    minutes=over,
+                    planned=_hm(planned, zone),
+                ),
             )
         )
     all_units_items = [row.item for row in scheduled]
@@ -507,7 +555,7 @@ def lineup_warnings(
             warnings.append(
                 LineupWarning(
                     "empty_block",
-                    f"The {name} block has no speaker.",
+                    _("The %(country)s block has no speaker.", country=name),
                     rows[0].item.id,
                 )
             )
@@ -519,8 +567,14 @@ def lineup_warnings(
             warnings.append(
                 LineupWarning(
                     "over_target",
-                    f"The {name} block lasts {total} min, {total - target} min "
-                    f"more than its target of {target} min.",
+                    _(
+                        "The %(country)s block lasts %(total)s min, %(over)s min "
+                        "more than its target of %(target)s min.",
+                        country=name,
+                        total=total,
+                        over=total - target,
+                        target=target,
+                    ),
                     rows[0].item.id,
                 )
             )
@@ -529,8 +583,13 @@ def lineup_warnings(
             warnings.append(
                 LineupWarning(
                     "gap",
-                    f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: "
-                    f"{round(row.gap_minutes)} min gap before it.",
+                    _(
+                        "“%(title)s” is fixed at %(time)s: %(minutes)s min gap "
+                        "before it.",
+                        title=row.item.title,
+                        time=_hm(row.start, zone),
+                        minutes=round(row.gap_minutes),
+                    ),
                     row.item.id,
                 )
             )
@@ -538,8 +597,13 @@ def lineup_warnings(
             warnings.append(
                 LineupWarning(
                     "overlap",
-                    f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: it "
-                    f"overlaps the item before by {round(-row.gap_minutes)} min.",
+                    _(
+                        "“%(title)s” is fixed at %(time)s: it overlaps the item "
+                        "before by %(minutes)s min.",
+                        title=row.item.title,
+                        time=_hm(row.start, zone),
+                        minutes=round(-row.gap_minutes),
+                    ),
                     row.item.id,
                 )
             )
@@ -547,7 +611,10 @@ def lineup_warnings(
             warnings.append(
                 LineupWarning(
                     "fixed_before_start",
-                    f"“{row.item.title}” is fixed before the conference starts.",
+                    _(
+                        "“%(title)s” is fixed before the conference starts.",
+                        title=row.item.title,
+                    ),
                     row.item.id,
                 )
             )
@@ -556,8 +623,13 @@ def lineup_warnings(
             warnings.append(
                 LineupWarning(
                     "speakers_too_long",
-                    f"The speakers of “{row.item.title}” have {explicit} min between "
-                    f"them, more than the item's {row.item.duration_minutes} min.",
+                    _(
+                        "The speakers of “%(title)s” have %(minutes)s min between "
+                        "them, more than the item's %(duration)s min.",
+                        title=row.item.title,
+                        minutes=explicit,
+                        duration=row.item.duration_minutes,
+                    ),
                     row.item.id,
                 )
             )
@@ -604,8 +676,13 @@ def _double_booked(scheduled: Sequence[ScheduledItem]) -> list[LineupWarning]:
                     found.append(
                         LineupWarning(
                             "double_booked",
-                            f"{name} is in two overlapping items: “{a.item.title}” "
-                            f"and “{b.item.title}”.",
+                            _(
+                                "%(name)s is in two overlapping items: “%(first)s” "
+                                "and “%(second)s”.",
+                                name=name,
+                                first=a.item.title,
+                                second=b.item.title,
+                            ),
                             b.item.id,
                         )
                     )

@@ -67,11 +67,15 @@ def check_request(first_day: date, last_day: date, duration_minutes: int) -> Non
     """Refuse ranges over 31 days or outside ``fields.day``, and durations
     outside ``fields.DURATION``."""
     if last_day < first_day:
-        raise PlannerError("The last day comes before the first day.")
+        raise PlannerError(_("The last day comes before the first day."))
     days = (last_day - first_day).days + 1
     if days > MAX_DAYS:
         raise PlannerError(
-            f"Choose at most {MAX_DAYS} days at once; that range has {days}."
+            _(
+                "Choose at most %(most)s days at once; that range has %(days)s.",
+                most=MAX_DAYS,
+                days=days,
+            )
         )
     try:
         fields.day(first_day)
@@ -443,21 +447,26 @@ def read_typed_start(wall: datetime, zone: str) -> TypedStart:
     if not readings:
         return TypedStart(
             readings=(),
-            message=(
-                f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks skip "
-                "it when summer time starts. Choose another time."
+            message=_(
+                "%(wall)s does not exist in %(zone)s: the clocks skip it when "
+                "summer time starts. Choose another time.",
+                wall=format(wall, "%Y-%m-%d %H:%M"),
+                zone=zone,
             ),
         )
     if len(readings) > 1:
-        options = " or ".join(
+        options = _(" or ").join(
             f"{tz.format_instant(r)} ({tz.local_time(r, zone).abbreviation})"
             for r in readings
         )
         return TypedStart(
             readings=readings,
-            message=(
-                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}: the clocks go "
-                f"back. It can mean {options}; choose one."
+            message=_(
+                "%(wall)s happens twice in %(zone)s: the clocks go back. It can "
+                "mean %(options)s; choose one.",
+                wall=format(wall, "%Y-%m-%d %H:%M"),
+                zone=zone,
+                options=options,
             ),
         )
     return TypedStart(readings=readings)

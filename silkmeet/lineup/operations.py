@@ -18,7 +18,7 @@ from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
 from silkmeet.extensions import db
-from silkmeet.i18n import gettext
+from silkmeet.i18n import gettext as _
 from silkmeet.i18n import lazy_gettext
 from silkmeet.i18n import ngettext
 from silkmeet.models import AgendaItem
@@ -32,18 +32,20 @@ from silkmeet.timetable import lineup_items
 class StaleLineup(Exception):
     """Another organiser saved the lineup since this one was loaded."""
 
-    message = (
+    message = lazy_gettext(
         "Another organiser changed this lineup since you loaded it, so your change "
         "was not saved. The lineup below is the current one; make your change again."
     )
 
 
 class NothingToUndo(Exception):
-    message = "There is nothing to undo."
+    message = lazy_gettext("There is nothing to undo.")
 
 
 class CannotUndo(Exception):
-    message = "The lineup's items changed since; that change cannot be undone."
+    message = lazy_gettext(
+        "The lineup's items changed since; that change cannot be undone."
+    )
 
 
 def claim_version(conference: Conference, version: int | None) -> None:
@@ -106,7 +108,7 @@ def apply_move(
     items = lineup_items(conference)
     index = next((n for n, i in enumerate(items) if i.id == item_id), None)
     if index is None:
-        raise lu.LineupError("That item is not in this lineup any more; reload.")
+        raise lu.LineupError(_("That item is not in this lineup any more; reload."))
     if action == "up":
         new = lu.move_item(items, index, -1)
     elif action == "down":
@@ -117,19 +119,27 @@ def apply_move(
         new = lu.move_unit(items, index, +1)
     elif action == "to":
         if position is None:
-            raise lu.LineupError("Give a position number.")
+            raise lu.LineupError(_("Give a position number."))
         new = lu.move_to(items, index, position - 1)
     else:
-        raise lu.LineupError(f"Unknown move {action!r}.")
+        raise lu.LineupError(_("Unknown move %(action)s.", action=repr(action)))
     claim_version(conference, version)
     _write_positions(conference, [i.id for i in new])
     unit = lu.unit_of(new, next(n for n, i in enumerate(new) if i.id == item_id))
-    what = (
-        f"The {tz.country_name(unit.country)} block"
-        if unit.is_block and unit.size > 1 and action != "up" and action != "down"
-        else f"“{items[index].title}”"
-    )
-    message = f"{what} moved to position {unit.start + 1} of {len(new)}."
+    if unit.is_block and unit.size > 1 and action != "up" and action != "down":
+        message = _(
+            "The %(country)s block moved to position %(position)s of %(count)s.",
+            country=tz.country_name(unit.country),
+            position=unit.start + 1,
+            count=len(new),
+        )
+    else:
+        message = _(
+            "“%(title)s” moved to position %(position)s of %(count)s.",
+            title=items[index].title,
+            position=unit.start + 1,
+            count=len(new),
+        )
     _remember_undo(conference, [i.id for i in items], message, by)
     return message
 
@@ -149,7 +159,9 @@ def apply_helper(
     )
     claim_version(conference, version)
     _write_positions(conference, [i.id for i in new])
-    message = f"Country blocks ordered: {dict(lu.HELPERS)[helper].lower()}."
+    message = _(
+        "Country blocks ordered: %(order)s.", order=_(dict(lu.HELPERS)[helper]).lower()
+    )
     _remember_undo(conference, [i.id for i in items], message, by)
     return message
 
@@ -201,7 +213,7 @@ def undo_last(conference: Conference, by: int) -> str:
     except lu.LineupError:
         raise CannotUndo from None
     conference.lineup_undo = None
-    return undo.get("what", "the last change")
+    return undo.get("what") or _("the last change")
 
 
 # Items -------------------------------------------------------------------------
@@ -326,18 +338,18 @@ def built_message(plan: builder.Plan, frame: bool) -> str:
     """What the builder did, in a sentence."""
     if not plan.new_items:
         if frame:
-            nothing = gettext(
+            nothing = _(
                 "Nothing to add: every delegation with speakers has its country "
                 "block, and the lineup has its opening, welcome, keynote and closing."
             )
         else:
-            nothing = gettext(
+            nothing = _(
                 "Nothing to add: every delegation with speakers has its country block."
             )
         return (
             nothing
             + " "
-            + gettext(
+            + _(
                 "A speaker is someone with the role “Speaker” and a delegation "
                 "country who speaks in no item yet."
             )
@@ -351,19 +363,19 @@ def built_message(plan: builder.Plan, frame: bool) -> str:
     kinds = [str(FRAME_WORDS[item.kind]) for item in plan.frame]
     frame_text = ""
     if len(kinds) > 1:
-        frame_text = gettext(
+        frame_text = _(
             "the %(items)s and %(last)s", items=", ".join(kinds[:-1]), last=kinds[-1]
         )
     elif kinds:
-        frame_text = gettext("the %(last)s", last=kinds[0])
+        frame_text = _("the %(last)s", last=kinds[0])
     if plan.blocks and kinds:
-        done = gettext(
+        done = _(
             "Lineup built: added %(blocks)s and %(frame)s.",
             blocks=blocks,
             frame=frame_text,
         )
     elif plan.blocks:
-        done = gettext("Lineup built: added %(blocks)s.", blocks=blocks)
+        done = _("Lineup built: added %(blocks)s.", blocks=blocks)
     else:
-        done = gettext("Lineup built: added %(frame)s.", frame=frame_text)
-    return done + " " + gettext("Adjust the order, times and speakers below.")
+        done = _("Lineup built: added %(frame)s.", frame=frame_text)
+    return done + " " + _("Adjust the order, times and speakers below.")

@@ -20,6 +20,7 @@ from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.lineup import forms
 from silkmeet.lineup import operations as ops
 from silkmeet.models import AgendaItem
@@ -93,7 +94,7 @@ def render_lineup(conference, status=200, error=None):
             items=items,
             helper_form=helper_form,
             build_form=build_form,
-            helpers=lu.HELPERS,
+            helpers=[(value, _(text)) for value, text in lu.HELPERS],
             error=error,
             # A refused change shows its error alone: no Undo of an earlier
             # change beside it, which would read as if this one was made.
@@ -140,7 +141,7 @@ def lineup_failure(slug, exc):
     organiser saved first, 400 when the change breaks a rule."""
     conference = reload_lineup(slug)
     if isinstance(exc, ops.StaleLineup):
-        code, text = 409, exc.message
+        code, text = 409, str(exc.message)
     else:
         code, text = 400, str(exc)
     if wants_json():
@@ -184,11 +185,11 @@ def save_order(slug):
     conference = load_lineup(slug)
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict) or not isinstance(data.get("order"), list):
-        return jsonify(error='Send JSON {"order": [ids], "lineup_version": n}.'), 400
+        return jsonify(error=_('Send JSON {"order": [ids], "lineup_version": n}.')), 400
     order = [number(i) for i in data["order"]]
     if None in order:
-        return lineup_failure(slug, lu.LineupError("The order must list item ids."))
-    message = str(data.get("message") or "New order saved.")[:200]
+        return lineup_failure(slug, lu.LineupError(_("The order must list item ids.")))
+    message = str(data.get("message") or _("New order saved."))[:200]
     try:
         ops.save_order(
             conference,
@@ -210,7 +211,7 @@ def preview_helper(slug):
     helper = request.args.get("helper", "")
     if helper not in dict(lu.HELPERS) or conference.start_at is None:
         return render_lineup(
-            conference, 400, error="Choose an ordering helper (and set a start)."
+            conference, 400, error=_("Choose an ordering helper (and set a start).")
         )
     preview = lu.preview_helper(
         helper,
@@ -224,7 +225,7 @@ def preview_helper(slug):
         "lineup/helper_preview.html",
         conference=conference,
         helper=helper,
-        helper_label=dict(lu.HELPERS)[helper],
+        helper_label=_(dict(lu.HELPERS)[helper]),
         rows=rows,
         warnings=warnings,
         preview=preview,
@@ -237,7 +238,7 @@ def apply_helper(slug):
     conference = load_lineup(slug)
     helper = request.form.get("helper", "")
     if helper not in dict(lu.HELPERS):
-        return render_lineup(conference, 400, error="Unknown ordering helper.")
+        return render_lineup(conference, 400, error=_("Unknown ordering helper."))
     try:
         message = ops.apply_helper(
             conference,
@@ -285,7 +286,7 @@ def undo_lineup(slug):
     except ops.StaleLineup as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
-    flash(f"Undone: {what}")
+    flash(_("Undone: %(what)s", what=what))
     return redirect(url_for("lineup.show_lineup", slug=slug))
 
 
@@ -335,7 +336,7 @@ def edit_item(slug, item_id=None):
             error, status = exc.message, 409
         else:
             db.session.commit()
-            flash(f"“{saved.title}” saved.")
+            flash(_("“%(title)s” saved.", title=saved.title))
             return redirect(
                 url_for("lineup.show_lineup", slug=slug, _anchor=f"item-{saved.id}")
             )
@@ -364,5 +365,5 @@ def remove_item(slug, item_id):
     except ops.StaleLineup as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
-    flash(f"“{title}” removed from the lineup.")
+    flash(_("“%(title)s” removed from the lineup.", title=title))
     return redirect(url_for("lineup.show_lineup", slug=slug))

@@ -41,6 +41,7 @@ from silkmeet.domain import timewords as tw
 from silkmeet.domain.schedule import Before
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
+from silkmeet.i18n import ngettext
 from silkmeet.invites.operations import personal_parts
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
@@ -231,9 +232,14 @@ def in_words(span: timedelta) -> str:
     minutes = max(0, round(span.total_seconds() / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    units = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in units if n]
-    return " ".join(words[:2]) or "0 minutes"
+    words = []
+    if days:
+        words.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours:
+        words.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if minutes:
+        words.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    return " ".join(words[:2]) or ngettext("%(num)d minute", "%(num)d minutes", 0)
 
 
 class _Parts:

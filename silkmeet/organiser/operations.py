@@ -17,6 +17,7 @@ from silkmeet.db import utcnow
 from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import lazy_gettext
 from silkmeet.invites import sending
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -202,7 +203,7 @@ class EmailTaken(Exception):
     database refused it (``Participation.email_key``), e.g. when two organisers
     added the same person at once."""
 
-    message = "Another participant already uses this email."
+    message = lazy_gettext("Another participant already uses this email.")
 
 
 def flush_people() -> None:

@@ -26,7 +26,8 @@ from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
-from silkmeet.i18n import gettext
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import ngettext
 from silkmeet.mail import operations as outbox
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -113,7 +114,7 @@ def new_conference():
     if form.validate_on_submit():
         conference = ops.create_conference(current_user, **conference_fields(form))
         db.session.commit()
-        flash("Conference created. Add its people, then build the lineup.")
+        flash(_("Conference created. Add its people, then build the lineup."))
         return redirect(url_for("organiser.edit_conference", slug=conference.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/conference_form.html", form=form), status
@@ -137,10 +138,15 @@ def edit_conference(slug):
         revision = conference.invite_revision
         ops.update_conference(conference, **conference_fields(form))
         db.session.commit()
-        message = "Conference saved."
         if conference.invite_revision != revision:
-            message += " The invites changed: delegates will get the new version."
-        flash(message)
+            flash(
+                _(
+                    "Conference saved. The invites changed: delegates will get the "
+                    "new version."
+                )
+            )
+        else:
+            flash(_("Conference saved."))
         return redirect(url_for("organiser.edit_conference", slug=conference.slug))
     status = 400 if request.method == "POST" else 200
     organisers = db.session.scalars(
@@ -166,22 +172,25 @@ def edit_conference(slug):
 def add_organiser(slug):
     conference = load(slug)
     if not is_owner(conference):
-        abort(403, "Only an owner of this conference can add organisers.")
+        abort(403, _("Only an owner of this conference can add organisers."))
     form = forms.OrganiserForm(prefix="org")
     if form.validate_on_submit():
         try:
             ops.add_organiser(conference, form.email.data, form.access.data)
         except ops.NoSuchOrganiser:
             flash(
-                f"No organiser account uses {form.email.data}: ask them to get one "
-                "first (flask create-organiser).",
+                _(
+                    "No organiser account uses %(email)s: ask them to get one "
+                    "first (flask create-organiser).",
+                    email=form.email.data,
+                ),
                 "error",
             )
         else:
             db.session.commit()
-            flash(f"{form.email.data} can now edit this conference.")
+            flash(_("%(email)s can now edit this conference.", email=form.email.data))
     else:
-        flash("Give the organiser's email.", "error")
+        flash(_("Give the organiser's email."), "error")
     return redirect(url_for("organiser.edit_conference", slug=slug))
 
 
@@ -191,7 +200,7 @@ def add_organiser(slug):
 def chair_form(conference, formdata=None):
     form = forms.ChairForm(formdata=formdata, prefix="chair")
     people = [p for p in conference.participations if p.removed_at is None]
-    choices = [(0, "— nobody —")] + [(p.id, p.person.display_name) for p in people]
+    choices = [(0, _("— nobody —"))] + [(p.id, p.person.display_name) for p in people]
     form.chair.choices = forms.choices(choices)
     form.co_chair.choices = forms.choices(choices)
     if formdata is None:
@@ -220,7 +229,7 @@ def edit_hosts(slug):
                 db.session.commit()
                 role = v.label(v.HOST_ROLES, host_form.role.data)
                 flash(
-                    gettext(
+                    _(
                         "%(name)s added as %(role)s.",
                         name=host_form.name.data,
                         role=role.lower(),
@@ -234,7 +243,7 @@ def edit_hosts(slug):
                     conference, chairs.chair.data or None, chairs.co_chair.data or None
                 )
                 db.session.commit()
-                flash("Chair and co-chair saved.")
+                flash(_("Chair and co-chair saved."))
                 return redirect(url_for("organiser.edit_hosts", slug=slug))
         status = 400
     return (
@@ -257,7 +266,7 @@ def remove_host(slug, host_id):
         abort(404)
     conference.hosts.remove(host)
     db.session.commit()
-    flash(f"{host.organisation.name} is no longer a host.")
+    flash(_("%(name)s is no longer a host.", name=host.organisation.name))
     return redirect(url_for("organiser.edit_hosts", slug=slug))
 
 
@@ -370,10 +379,10 @@ def edit_person(slug, participation_id=None):
             try:
                 if participation is None:
                     ops.add_participant(conference, **fields)
-                    flash(f"{fields['full_name']} added.")
+                    flash(_("%(name)s added.", name=fields["full_name"]))
                 else:
                     ops.update_participant(participation, **fields)
-                    flash(f"{fields['full_name']} saved.")
+                    flash(_("%(name)s saved.", name=fields["full_name"]))
                 db.session.commit()
                 return redirect(url_for("organiser.list_people", slug=slug))
             except ops.EmailTaken:
@@ -404,8 +413,10 @@ def remove_person(slug, participation_id):
     ops.remove_participant(participation)
     db.session.commit()
     flash(
-        f"{participation.person.full_name} removed; their link now shows the "
-        "cancellation."
+        _(
+            "%(name)s removed; their link now shows the cancellation.",
+            name=participation.person.full_name,
+        )
     )
     return redirect(url_for("organiser.list_people", slug=slug))
 
@@ -471,26 +482,34 @@ def confirm_import(slug):
         imports.claim_ticket(conference, form.ticket.data, text, len(rows))
         if not all(row.ok for row in rows):
             raise imports.ImportRefused(
-                "the file has rows with errors (the people changed since the "
-                "preview?). Check the preview again."
+                _(
+                    "the file has rows with errors (the people changed since the "
+                    "preview?). Check the preview again."
+                )
             )
         count = imports.import_people(conference, rows)
     except imports.AlreadyImported as exc:
         db.session.rollback()
-        flash(exc.message)
+        flash(str(exc.message))
         return redirect(url_for("organiser.list_people", slug=slug))
     except (imports.ImportRefused, people_csv.CsvError) as exc:
         db.session.rollback()
-        flash(f"Nothing was imported: {exc}", "error")
+        flash(_("Nothing was imported: %(why)s", why=exc), "error")
         return redirect(url_for("organiser.import_people", slug=slug))
     except ops.EmailTaken:
         db.session.rollback()
         flash(
-            "Nothing was imported: someone with one of these e-mails was added "
-            "meanwhile. Check the preview again.",
+            _(
+                "Nothing was imported: someone with one of these e-mails was added "
+                "meanwhile. Check the preview again."
+            ),
             "error",
         )
         return redirect(url_for("organiser.import_people", slug=slug))
     db.session.commit()
-    flash(f"Imported {count} participant(s).")
+    flash(
+        ngettext(
+            "Imported %(num)s participant.", "Imported %(num)s participants.", count
+        )
+    )
     return redirect(url_for("organiser.list_people", slug=slug))

@@ -30,6 +30,8 @@ from silkmeet.cache import conference_key
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
+from silkmeet.i18n import get_locale
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
@@ -81,10 +83,11 @@ def follower_columns():
 def plan_rows(conference: Conference) -> list[ros.Row]:
     """The run-of-show rows as planned, in the conference's zone; built once per
     content version."""
+    # The rows hold words (handovers, technical cues): one copy per language.
     return cached(
         "live-plan",
         conference_key(conference),
-        None,
+        str(get_locale()),
         lambda: ops.planned_rows(timetable.lineup_of(conference), conference.timezone),
     )
 
@@ -100,7 +103,7 @@ def live_state(conference: Conference) -> LiveState:
     return cached(
         "live-state",
         conference_key(conference),
-        conference.live_version,
+        (conference.live_version, str(get_locale())),
         lambda: build_state(conference),
     )
 
@@ -164,7 +167,7 @@ def block_label(rows: list[ros.Row], block: tk.Block | None) -> str:
     first = next((r for r in rows if r.group == block.group), None)
     if first is None or not first.block:
         return ""
-    return f"{first.country_name} block"
+    return _("%(country)s block", country=first.country_name)
 
 
 # --- the stage screen ------------------------------------------------------------

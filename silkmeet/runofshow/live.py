@@ -23,6 +23,7 @@ from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.runofshow import follow
 from silkmeet.runofshow import operations as ops
 from silkmeet.runofshow.views import Sheet
@@ -245,7 +246,7 @@ def live_start(slug, token):
 
     def action():
         item = ops.start(sheet.conference, _item_id())
-        return f"Started: {item.title}."
+        return _("Started: %(title)s.", title=item.title)
 
     return _live_action(sheet, action)
 
@@ -257,8 +258,10 @@ def live_next(slug, token):
     def action():
         item = ops.next_item(sheet.conference, _item_id())
         if item is None:
-            return "The last item is over. The planned-versus-actual report is ready."
-        return f"Now: {item.title}."
+            return _(
+                "The last item is over. The planned-versus-actual report is ready."
+            )
+        return _("Now: %(title)s.", title=item.title)
 
     return _live_action(sheet, action)
 
@@ -271,7 +274,7 @@ def live_next_speaker(slug, token):
         speaker = ops.next_speaker(
             sheet.conference, _item_id(), _id(posted().get("participant_id"))
         )
-        return f"Now speaking: {speaker.participation.person.full_name}."
+        return _("Now speaking: %(name)s.", name=speaker.participation.person.full_name)
 
     return _live_action(sheet, action)
 
@@ -288,8 +291,8 @@ def live_message(slug, token):
         )
         shown = ops.show_message(sheet.conference, asked or "")
         if not shown:
-            return "Message cleared from the stage screen."
-        return f"On the stage screen: {shown}"
+            return _("Message cleared from the stage screen.")
+        return _("On the stage screen: %(message)s", message=shown)
 
     return _live_action(sheet, action)
 
@@ -300,14 +303,14 @@ def live_stage_link(slug, token):
     sheet = open_sheet(slug, token)
     if posted().get("action") == "revoke":
         ops.revoke_stage_link(sheet.conference)
-        message = "The stage screen link is off: the old link shows nothing now."
+        message = _("The stage screen link is off: the old link shows nothing now.")
     else:
         replaced = sheet.conference.stage_token is not None
         ops.issue_stage_link(sheet.conference)
         message = (
-            "New stage screen link: the old one shows nothing now."
+            _("New stage screen link: the old one shows nothing now.")
             if replaced
-            else "Stage screen link created."
+            else _("Stage screen link created.")
         )
     db.session.commit()
     flash(message, "success")
@@ -318,8 +321,10 @@ def live_stage_link(slug, token):
 def live_reset(slug, token):
     sheet = open_sheet(slug, token)
     if not sheet.is_organiser:
-        abort(403, "Only the conference's organisers can clear the recorded times.")
+        abort(403, _("Only the conference's organisers can clear the recorded times."))
     ops.reset(sheet.conference)
     db.session.commit()
-    flash("Recorded times cleared: the live view starts again from cue 1.", "success")
+    flash(
+        _("Recorded times cleared: the live view starts again from cue 1."), "success"
+    )
     return redirect(sheet.url("live"))

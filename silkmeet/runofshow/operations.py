@@ -26,6 +26,7 @@ from silkmeet.domain import schedule
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
@@ -220,7 +221,7 @@ class LiveRequestError(Exception):
 
 
 def _title(item: AgendaItem, items: list[AgendaItem]) -> str:
-    return f"cue {items.index(item) + 1}, {item.title}"
+    return _("cue %(cue)s, %(title)s", cue=items.index(item) + 1, title=item.title)
 
 
 def _clock(instant: datetime, zone: str) -> str:
@@ -270,22 +271,30 @@ def start(conference: Conference, item_id: int | None) -> AgendaItem:
     """
     items = list(conference.items)
     if not items:
-        raise LiveConflict("This conference has no items to start.")
+        raise LiveConflict(_("This conference has no items to start."))
     running = [i for i in items if i.actual_start_at and not i.actual_end_at]
     if running:
         item = running[-1]
         raise LiveConflict(
-            f"{_title(item, items)} is already running "
-            f"(started at {_clock(item.actual_start_at, conference.timezone)}): "
-            "press Next to move on."
+            _(
+                "%(item)s is already running (started at %(time)s): press Next to "
+                "move on.",
+                item=_title(item, items),
+                time=_clock(item.actual_start_at, conference.timezone),
+            )
         )
     waiting = [i for i in items if i.actual_start_at is None]
     if not waiting:
-        raise LiveConflict("Every item has been held: there is nothing left to start.")
+        raise LiveConflict(
+            _("Every item has been held: there is nothing left to start.")
+        )
     item = waiting[0]
     if item_id is not None and item_id != item.id:
         raise LiveConflict(
-            f"The page was out of date: the next item is {_title(item, items)}."
+            _(
+                "The page was out of date: the next item is %(item)s.",
+                item=_title(item, items),
+            )
         )
     moment = now()
     claimed = _guarded(
@@ -296,8 +305,11 @@ def start(conference: Conference, item_id: int | None) -> AgendaItem:
     if claimed != 1:
         db.session.rollback()
         raise LiveConflict(
-            f"{item.title} was started by someone else a moment ago; "
-            "the page now shows it."
+            _(
+                "%(title)s was started by someone else a moment ago; the page now "
+                "shows it.",
+                title=item.title,
+            )
         )
     _give_floor(item, moment)
     _recorded(conference)
@@ -309,10 +321,12 @@ def _running(conference: Conference, items: list[AgendaItem]) -> AgendaItem:
     if not running:
         if items and all(i.actual_end_at for i in items):
             raise LiveConflict(
-                "The last item is over: there is no next item. "
-                "The planned-versus-actual report is ready."
+                _(
+                    "The last item is over: there is no next item. "
+                    "The planned-versus-actual report is ready."
+                )
             )
-        raise LiveConflict("Nothing is running yet: press Start first.")
+        raise LiveConflict(_("Nothing is running yet: press Start first."))
     return running[-1]
 
 
@@ -326,14 +340,19 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
     """
     if item_id is None:
         raise LiveRequestError(
-            "Next did not say which item it ends, so nothing was changed: "
-            "reload the live view and press Next again."
+            _(
+                "Next did not say which item it ends, so nothing was changed: "
+                "reload the live view and press Next again."
+            )
         )
     items = list(conference.items)
     item = _running(conference, items)
     if item_id != item.id:
         raise LiveConflict(
-            f"Someone else already moved on: {_title(item, items)} is running now."
+            _(
+                "Someone else already moved on: %(item)s is running now.",
+                item=_title(item, items),
+            )
         )
     moment = now()
     ended = _guarded(
@@ -348,8 +367,10 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
     if ended != 1:
         db.session.rollback()
         raise LiveConflict(
-            "Someone else pressed Next at the same moment; "
-            "their press counted and the page now shows the new item."
+            _(
+                "Someone else pressed Next at the same moment; "
+                "their press counted and the page now shows the new item."
+            )
         )
     # The speaker who had the floor ends with the item.
     _guarded(
@@ -387,21 +408,30 @@ def next_speaker(
     """
     if item_id is None or participation_id is None:
         raise LiveRequestError(
-            "Next speaker did not say whose turn it ends, so nothing was changed: "
-            "reload the live view and press it again."
+            _(
+                "Next speaker did not say whose turn it ends, so nothing was changed: "
+                "reload the live view and press it again."
+            )
         )
     items = list(conference.items)
     item = _running(conference, items)
     if item_id != item.id:
         raise LiveConflict(
-            f"Someone else already moved on: {_title(item, items)} is running now."
+            _(
+                "Someone else already moved on: %(item)s is running now.",
+                item=_title(item, items),
+            )
         )
     speakers = active_speakers(item)
     speaking = [s for s in speakers if s.actual_start_at and not s.actual_end_at]
     if not speaking or speaking[-1].participation_id != participation_id:
-        who = speaking[-1].participation.person.full_name if speaking else "nobody"
+        who = speaking[-1].participation.person.full_name if speaking else _("nobody")
         raise LiveConflict(
-            f"Someone else already moved on: {who} has the floor in {item.title}."
+            _(
+                "Someone else already moved on: %(who)s has the floor in %(title)s.",
+                who=who,
+                title=item.title,
+            )
         )
     current = speaking[-1]
     following = next(
@@ -414,8 +444,11 @@ def next_speaker(
     )
     if following is None:
         raise LiveConflict(
-            f"{current.participation.person.full_name} is the last speaker of "
-            f"{item.title}: press Next to move on."
+            _(
+                "%(name)s is the last speaker of %(title)s: press Next to move on.",
+                name=current.participation.person.full_name,
+                title=item.title,
+            )
         )
     moment = now()
     ended = _guarded(
@@ -430,8 +463,10 @@ def next_speaker(
     if ended != 1:
         db.session.rollback()
         raise LiveConflict(
-            "Someone else pressed Next speaker at the same moment; "
-            "their press counted and the page now shows the new speaker."
+            _(
+                "Someone else pressed Next speaker at the same moment; "
+                "their press counted and the page now shows the new speaker."
+            )
         )
     _guarded(
         update(AgendaItemSpeaker)

@@ -50,7 +50,13 @@ def stage(slug: str, token: str):
         "runofshow/stage.html",
         conference=conference,
         view=follow.stage_view(state, conference, ops.now()),
-        state_url=url_for("runofshow.stage_state", slug=slug, token=token),
+        # A ?lang= page polls in its language too.
+        state_url=url_for(
+            "runofshow.stage_state",
+            slug=slug,
+            token=token,
+            **({"lang": request.args["lang"]} if request.args.get("lang") else {}),
+        ),
         amber=tk.AMBER.total_seconds(),
     )
 

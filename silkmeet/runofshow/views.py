@@ -29,6 +29,7 @@ from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
@@ -104,7 +105,7 @@ def open_sheet(slug: str, token: str | None) -> Sheet:
     else:
         participation = access.participation_by_token(slug, token)
         if participation.role not in v.CHAIR_ROLES:
-            abort(403, "The run-of-show is for the chair and co-chairs.")
+            abort(403, _("The run-of-show is for the chair and co-chairs."))
         conference = timetable.load_conference(slug)
         viewer = participation
     chair = viewer or ops.chair_of(conference)
@@ -152,13 +153,16 @@ def record_print(slug, token):
     sheet = open_sheet(slug, token)
     rows = sheet_rows(sheet)
     if not rows:
-        flash("There is nothing to print yet: the lineup is empty.", "error")
+        flash(_("There is nothing to print yet: the lineup is empty."), "error")
         return redirect(sheet.url("show"))
     record = ops.record_print(sheet.conference, rows, sheet.actor)
     db.session.commit()
     flash(
-        f"Revision {record.revision} recorded. Print it now with your browser "
-        "(Ctrl+P or ⌘P): A4 landscape.",
+        _(
+            "Revision %(revision)s recorded. Print it now with your browser "
+            "(Ctrl+P or ⌘P): A4 landscape.",
+            revision=record.revision,
+        ),
         "success",
     )
     values = {"country_pages": "1"} if request.form.get("country_pages") == "1" else {}

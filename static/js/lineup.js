@@ -15,6 +15,15 @@
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var busy = false;
 
+  // The page's words (data-msg-* on the table, translated by the template),
+  // with {placeholders} filled in.
+  function say(name, values) {
+    var text = table.getAttribute("data-msg-" + name) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
+  }
+
   function announce(text) {
     // Clear first so that the same sentence twice is announced twice.
     status.textContent = "";
@@ -82,16 +91,16 @@
         showUndo(body.undo);
         if (!response.ok) {
           status.textContent = "";
-          showError(body.error || "The change was not saved.");
+          showError(body.error || say("not-saved"));
           return;
         }
         showError("");
-        announce(body.message || "Saved.");
+        announce(body.message || say("saved"));
       });
     }).catch(function () {
       status.textContent = "";
       showUndo(null);
-      showError("The server did not answer; nothing was saved. Reload the page.");
+      showError(say("no-answer"));
     }).finally(function () {
       busy = false;
       table.removeAttribute("aria-busy");
@@ -183,7 +192,7 @@
     var order = currentOrder();
     if (order.join() === before.join()) return;
     var position = order.indexOf(Number(unit.dataset.unitId)) + 1;
-    saveOrder(order, unit.dataset.label + " moved to position " + position +
-      " of " + order.length + ".", unit.dataset.unitId);
+    saveOrder(order, say("moved", { what: unit.dataset.label, position: position,
+      count: order.length }), unit.dataset.unitId);
   });
 })();

@@ -40,7 +40,7 @@ def import_and_build(page, base):
         files=[{"name": "people.csv", "mimeType": "text/csv", "buffer": CSV.encode()}]
     )
     page.get_by_role("button", name="Preview").click()
-    expect(page.get_by_text("Preview: 7 row(s)")).to_be_visible()
+    expect(page.get_by_text("Preview: 7 rows")).to_be_visible()
     page.get_by_role("button", name="Import").click()
     page.goto(f"{base}/organiser/c/{SLUG}/lineup")
     # An empty lineup: the frame is offered, ticked.

@@ -71,7 +71,7 @@ def test_from_imported_people_to_a_complete_lineup_in_under_10_actions(
         data={"file": (io.BytesIO(CSV.encode()), "people.csv")},
         content_type="multipart/form-data",
     )
-    assert "Preview: 7 row(s)" in preview.get_data(as_text=True)
+    assert "Preview: 7 rows" in preview.get_data(as_text=True)
     assert "with errors" not in preview.get_data(as_text=True)
     browser.request(
         "POST",

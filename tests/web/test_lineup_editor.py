@@ -496,5 +496,5 @@ def test_fairest_says_when_no_order_is_fairer(client, auth, make_conference):
     with client.get("/organiser/c/fair/lineup/helper?helper=fairest") as r:
         page = r.get_data(as_text=True)
     assert "No order is fairer than the current one" in page
-    assert "now 0 (worst 0 min),\n     with this order 0 (worst 0 min)" in page
+    assert "now 0 (worst 0 min), with this order 0 (worst 0 min)" in page
     assert "badge night" not in page
