@@ -24,6 +24,7 @@ from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain import words
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
@@ -173,12 +174,9 @@ def load_organiser(user_id: str):
 
 
 def reader_locale() -> str:
-    """The locale dates and times are written in for this request.
-
-    English until the pages are translated (issue 16): the language chosen for
-    the request goes here, and every filter below follows it.
-    """
-    return tw.DEFAULT_LOCALE
+    """The locale dates and times are written in for this request: the one
+    its words are said in (:func:`silkmeet.i18n.select_locale`)."""
+    return words.language()
 
 
 def format_local(instant: datetime | None, zone: str, fmt: str | None = None):
