@@ -13,6 +13,7 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
@@ -20,6 +21,7 @@ from silkmeet.access import may_follow_former_slug
 from silkmeet.domain import exports
 from silkmeet.domain import filenames
 from silkmeet.domain import hours
+from silkmeet.domain import names
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
@@ -63,6 +65,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
+    app.jinja_env.globals["person_name"] = person_name
+    app.jinja_env.globals["display_name"] = names.display_name  # plain text
     # The day window's labels (``{{ day_window.label }}`` is "07:00–22:00").
     app.jinja_env.globals["day_window"] = hours.DAY_WINDOW
     app.jinja_env.globals["work_window"] = hours.WORK_WINDOW
@@ -171,6 +175,18 @@ def load_organiser(user_id: str):
     if organiser is None or not organiser.has_session(session_token):
         return None
     return organiser
+
+
+def person_name(full_name: str, latin_name: str | None = "") -> Markup:
+    """A name as its owner wrote it, isolated in ``<bdi>`` (an Arabic or Hebrew
+    name must not reorder the text around it), with the Latin form after it
+    when :func:`silkmeet.domain.names.latin_shown` says so. Every page that
+    shows a person to others writes them with this."""
+    html = Markup('<bdi class="person-name">{}</bdi>').format(full_name)
+    latin = names.latin_shown(full_name, latin_name)
+    if latin:
+        html += Markup(' <span class="latin-name">(<bdi>{}</bdi>)</span>').format(latin)
+    return html
 
 
 def reader_locale() -> str:

@@ -43,7 +43,6 @@ from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.runofshow.follow import personal_turn
 from silkmeet.timetable import active_people
-from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_of
 from silkmeet.timetable import schedule_for
 from silkmeet.web import content_disposition
@@ -109,14 +108,15 @@ class Host(NamedTuple):
 
 class AgendaView:
     """What the agenda and the delegate's page show of a conference in one
-    zone, the table rendered already. Kept per content version, zone and
-    language (:mod:`silkmeet.cache`): every visitor in that zone who reads that
-    language gets the same table."""
+    zone, the table rendered already (``cards``: the delegate page's cards
+    instead, :func:`my_agenda` in the macros). Kept per content version, zone
+    and language (:mod:`silkmeet.cache`): every visitor in that zone who reads
+    that language gets the same."""
 
-    def __init__(self, conference: Conference, viewer_zone: str):
+    def __init__(self, conference: Conference, viewer_zone: str, cards: bool = False):
         self.scheduled = schedule_for(conference)
         self.chair_names = [
-            display_name(r.full_name, r.latin_name)
+            (r.full_name, r.latin_name)
             for r in active_people(conference.id, v.CHAIR_ROLES)
         ]
         self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
@@ -141,15 +141,27 @@ class AgendaView:
             self.meeting_viewer = zv.span(conference.start_at, end, viewer_zone, day)
             if rows:
                 macros = current_app.jinja_env.get_template("agenda/_macros.html")
-                self.table = macros.module.agenda_table(
-                    rows,
-                    cells.time_cells(rows, columns, conference.timezone, viewer_zone),
-                    columns,
-                    self.meeting,
-                    self.meeting_viewer,
-                    conference.timezone,
-                    viewer_zone,
-                ).encode()
+                if cards:
+                    self.table = macros.module.my_agenda(
+                        rows,
+                        [
+                            zv.elsewhere(row, columns, conference.timezone, viewer_zone)
+                            for row in rows
+                        ],
+                        viewer_zone,
+                    ).encode()
+                else:
+                    self.table = macros.module.agenda_table(
+                        rows,
+                        cells.time_cells(
+                            rows, columns, conference.timezone, viewer_zone
+                        ),
+                        columns,
+                        self.meeting,
+                        self.meeting_viewer,
+                        conference.timezone,
+                        viewer_zone,
+                    ).encode()
         self.cache_size = len(self.table) + 512 * len(self.scheduled)
 
     def __eq__(self, other: object) -> bool:
@@ -174,16 +186,18 @@ def with_table(page: str, table: bytes) -> Response:
     return response
 
 
-def agenda_context(conference: Conference, viewer_zone: str) -> dict:
+def agenda_context(
+    conference: Conference, viewer_zone: str, cards: bool = False
+) -> dict:
     """Everything the agenda and the delegate's page print, converted and
     rendered already; the lineup is read only when this worker has not built
     this version of the conference in this zone yet."""
     view = cached(
-        "agenda",
+        "my-agenda" if cards else "agenda",
         conference_key(conference),
         # The table holds words ("Item", "night", "ends …"): one per language.
         (viewer_zone, str(get_locale())),
-        lambda: AgendaView(lineup_of(conference), viewer_zone),
+        lambda: AgendaView(lineup_of(conference), viewer_zone, cards),
     )
     return {
         "conference": conference,
@@ -245,7 +259,7 @@ def delegate_page(slug: str, token: str):
         return redirect(target + "#answer")
     if request.method == "GET":
         answer_form.comment.data = participation.rsvp_comment
-    context = agenda_context(conference, person.timezone)
+    context = agenda_context(conference, person.timezone, cards=True)
     day = (
         tz.to_local(conference.start_at, conference.timezone).date()
         if conference.start_at
