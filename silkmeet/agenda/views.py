@@ -142,10 +142,17 @@ class AgendaView:
             if rows:
                 macros = current_app.jinja_env.get_template("agenda/_macros.html")
                 if cards:
+                    mark = cells.night_mark()
                     self.table = macros.module.my_agenda(
                         rows,
+                        [Markup(cells.when(row.viewer, mark)) for row in rows],
                         [
-                            zv.elsewhere(row, columns, conference.timezone, viewer_zone)
+                            [
+                                (label, Markup(cells.when(span, mark)))
+                                for label, span in zv.elsewhere(
+                                    row, columns, conference.timezone, viewer_zone
+                                )
+                            ]
                             for row in rows
                         ],
                         viewer_zone,
