@@ -13,6 +13,7 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
@@ -20,10 +21,12 @@ from silkmeet.access import may_follow_former_slug
 from silkmeet.domain import exports
 from silkmeet.domain import filenames
 from silkmeet.domain import hours
+from silkmeet.domain import names
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain import words
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
@@ -62,6 +65,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
+    app.jinja_env.globals["person_name"] = person_name
+    app.jinja_env.globals["display_name"] = names.display_name  # plain text
     # The working hours' labels; the day window is each conference's own
     # (``{{ conference.day_window.label }}`` is "07:00–22:00").
     app.jinja_env.globals["work_window"] = hours.WORK_WINDOW
@@ -172,13 +177,22 @@ def load_organiser(user_id: str):
     return organiser
 
 
-def reader_locale() -> str:
-    """The locale dates and times are written in for this request.
+def person_name(full_name: str, latin_name: str | None = "") -> Markup:
+    """A name as its owner wrote it, isolated in ``<bdi>`` (an Arabic or Hebrew
+    name must not reorder the text around it), with the Latin form after it
+    when :func:`silkmeet.domain.names.latin_shown` says so. Every page that
+    shows a person to others writes them with this."""
+    html = Markup('<bdi class="person-name">{}</bdi>').format(full_name)
+    latin = names.latin_shown(full_name, latin_name)
+    if latin:
+        html += Markup(' <span class="latin-name">(<bdi>{}</bdi>)</span>').format(latin)
+    return html
 
-    English until the pages are translated (issue 16): the language chosen for
-    the request goes here, and every filter below follows it.
-    """
-    return tw.DEFAULT_LOCALE
+
+def reader_locale() -> str:
+    """The locale dates and times are written in for this request: the one
+    its words are said in (:func:`silkmeet.i18n.select_locale`)."""
+    return words.language()
 
 
 def format_local(instant: datetime | None, zone: str, fmt: str | None = None):

@@ -42,7 +42,6 @@ from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.runofshow.follow import personal_turn
 from silkmeet.timetable import active_people
-from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_of
 from silkmeet.timetable import schedule_for
 from silkmeet.web import content_disposition
@@ -103,17 +102,19 @@ def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
 
 class AgendaView:
     """What the agenda and the delegate's page show of a conference in one
-    zone, the table rendered already. Kept per content version, zone and
-    language (:mod:`silkmeet.cache`): every visitor in that zone who reads that
-    language gets the same table."""
+    zone, the table rendered already (``cards``: the delegate page's cards
+    instead, :func:`my_agenda` in the macros). Kept per content version, zone
+    and language (:mod:`silkmeet.cache`): every visitor in that zone who reads
+    that language gets the same."""
 
-    def __init__(self, conference: Conference, viewer_zone: str):
+    def __init__(self, conference: Conference, viewer_zone: str, cards: bool = False):
         self.scheduled = schedule_for(conference)
-        # ("Chair", [name]), ("Co-chairs", [names]): each role as it is.
+        # ("Chair", [name]), ("Co-chairs", [names]): each role as it is; a
+        # name is (full, Latin), written by the template's person_name.
         self.chairs = v.by_role(
             v.PARTICIPANT_ROLES,
             [
-                (r.role, display_name(r.full_name, r.latin_name))
+                (r.role, (r.full_name, r.latin_name))
                 for r in active_people(conference.id, v.CHAIR_ROLES)
             ],
         )
@@ -146,17 +147,34 @@ class AgendaView:
             )
             if rows:
                 macros = current_app.jinja_env.get_template("agenda/_macros.html")
-                self.table = macros.module.agenda_table(
-                    rows,
-                    cells.time_cells(
-                        rows, columns, conference.timezone, viewer_zone, window
-                    ),
-                    columns,
-                    self.meeting,
-                    self.meeting_viewer,
-                    conference.timezone,
-                    viewer_zone,
-                ).encode()
+                mark = cells.night_mark(window)
+                if cards:
+                    self.table = macros.module.my_agenda(
+                        rows,
+                        [Markup(cells.when(row.viewer, mark)) for row in rows],
+                        [
+                            [
+                                (label, Markup(cells.when(span, mark)))
+                                for label, span in zv.elsewhere(
+                                    row, columns, conference.timezone, viewer_zone
+                                )
+                            ]
+                            for row in rows
+                        ],
+                        viewer_zone,
+                    ).encode()
+                else:
+                    self.table = macros.module.agenda_table(
+                        rows,
+                        cells.time_cells(
+                            rows, columns, conference.timezone, viewer_zone, window
+                        ),
+                        columns,
+                        self.meeting,
+                        self.meeting_viewer,
+                        conference.timezone,
+                        viewer_zone,
+                    ).encode()
         self.cache_size = len(self.table) + 512 * len(self.scheduled)
 
     def __eq__(self, other: object) -> bool:
@@ -181,16 +199,18 @@ def with_table(page: str, table: bytes) -> Response:
     return response
 
 
-def agenda_context(conference: Conference, viewer_zone: str) -> dict:
+def agenda_context(
+    conference: Conference, viewer_zone: str, cards: bool = False
+) -> dict:
     """Everything the agenda and the delegate's page print, converted and
     rendered already; the lineup is read only when this worker has not built
     this version of the conference in this zone yet."""
     view = cached(
-        "agenda",
+        "my-agenda" if cards else "agenda",
         conference_key(conference),
         # The table holds words ("Item", "night", "ends …"): one per language.
         (viewer_zone, str(get_locale())),
-        lambda: AgendaView(lineup_of(conference), viewer_zone),
+        lambda: AgendaView(lineup_of(conference), viewer_zone, cards),
     )
     return {
         "conference": conference,
@@ -252,7 +272,7 @@ def delegate_page(slug: str, token: str):
         return redirect(target + "#answer")
     if request.method == "GET":
         answer_form.comment.data = participation.rsvp_comment
-    context = agenda_context(conference, person.timezone)
+    context = agenda_context(conference, person.timezone, cards=True)
     day = (
         tz.to_local(conference.start_at, conference.timezone).date()
         if conference.start_at

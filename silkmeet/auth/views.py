@@ -23,7 +23,8 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect to another host."""
+    """Only same-site paths: never an open redirect to another host. Without
+    one, an organiser lands on their conferences, not the public home page."""
     if target:
         parts = urlsplit(target)
         if (
@@ -33,7 +34,7 @@ def safe_next(target: str | None) -> str:
             and not (target.startswith("//") or target.startswith("/\\"))
         ):
             return target
-    return url_for("main.index")
+    return url_for("organiser.show_dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])

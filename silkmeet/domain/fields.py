@@ -21,6 +21,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from anyascii import anyascii
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 
@@ -129,6 +130,22 @@ def slug(value: Any) -> str:
             )
         )
     return value
+
+
+def suggest_slug(title: str) -> str:
+    """A :func:`slug` made from a title: ASCII letters and digits joined by
+    single hyphens, cut at a word to the maximum length. Other scripts are
+    transliterated (``Шёлковый путь 2027`` → ``shelkovyy-put-2027``, ``絲綢之路``
+    → ``sichouzhilu``); "" when nothing is left."""
+    words = re.findall(r"[a-z0-9]+", anyascii(title or "").lower())
+    limit = MAX_LENGTH["conference.slug"]
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "")
 
 
 def language_tag(value: Any) -> str:

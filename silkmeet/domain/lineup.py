@@ -648,7 +648,7 @@ def lineup_warnings(
                         _(
                             "%(name)s speaks %(when)s in their own zone %(zone)s:"
                             " outside %(window)s.",
-                            name=slot.speaker.name,
+                            name=slot.speaker.display_name,
                             when=when,
                             zone=slot.speaker.timezone,
                             window=day.label,
@@ -671,7 +671,9 @@ def _double_booked(scheduled: Sequence[ScheduledItem]) -> list[LineupWarning]:
             for b in rows[n + 1 :]:
                 if a.start < b.end and b.start < a.end:
                     name = next(
-                        s.name for s in a.item.speakers if s.participant_id == pid
+                        s.display_name
+                        for s in a.item.speakers
+                        if s.participant_id == pid
                     )
                     found.append(
                         LineupWarning(
@@ -705,6 +707,7 @@ class SpeakerRow:
     when: str  # "23:45–00:05 JST", "02:30 CEST – 02:30 CET"
     day_shift: int  # -1, 0, +1 relative to the reference date of the item start
     night: bool
+    latin_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -752,6 +755,7 @@ def display_rows(
                 SpeakerRow(
                     participant_id=slot.speaker.participant_id,
                     name=slot.speaker.name,
+                    latin_name=slot.speaker.latin_name,
                     country=slot.speaker.country,
                     zone=slot.speaker.timezone,
                     start=local.strftime("%H:%M"),

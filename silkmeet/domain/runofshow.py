@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import names
 from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -69,12 +70,19 @@ class Introduction:
     pronunciation: str = ""
 
     @property
+    def own_name(self) -> str:
+        """``Ms ნინო ბერიძე``: the honorific and the name in its own script."""
+        return " ".join(p for p in (self.honorific, self.full_name) if p)
+
+    @property
+    def shown_latin(self) -> str:
+        return names.latin_shown(self.full_name, self.latin_name)
+
+    @property
     def name(self) -> str:
         """``Ms ნინო ბერიძე (Nino Beridze)``: own script first, Latin form after."""
-        name = " ".join(p for p in (self.honorific, self.full_name) if p)
-        if self.latin_name and self.latin_name != self.full_name:
-            name += f" ({self.latin_name})"
-        return name
+        latin = self.shown_latin
+        return f"{self.own_name} ({latin})" if latin else self.own_name
 
     @property
     def short_name(self) -> str:

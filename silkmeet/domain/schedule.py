@@ -12,6 +12,8 @@ from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import names
+
 _ZERO = timedelta(0)
 
 
@@ -23,6 +25,12 @@ class SpeakerIn:
     timezone: str
     # This speaker's share of the item; None shares the rest equally.
     minutes: int | None = None
+    # The name in Latin script the organiser gave, if any (domain.names).
+    latin_name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return names.display_name(self.name, self.latin_name)
 
 
 @dataclass(frozen=True)
@@ -137,6 +145,7 @@ class Before:
     country: str | None
     # The turn before is the same speaker's own.
     is_me: bool
+    speaker_latin: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,6 +174,7 @@ def turns_of(scheduled: Sequence[ScheduledItem], participant_id: int) -> list[Tu
                 speaker=slot.speaker.name if slot is not None else None,
                 country=slot.speaker.country if slot is not None else None,
                 is_me=mine,
+                speaker_latin=slot.speaker.latin_name if slot is not None else "",
             )
     return turns
 

@@ -30,6 +30,7 @@ from babel import UnknownLocaleError
 from babel import dates as cldr
 
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import words
 
 # "long": weekday, date and year; "short": without the year; "auto": no date
 # unless the ends' dates differ (then both carry the short one); "none": no
@@ -42,6 +43,9 @@ DateStyle = Literal["long", "short", "auto", "none"]
 ZoneStyle = Literal["full", "short", "auto"]
 
 DEFAULT_LOCALE = "en"
+# Without a ``locale``, every function here writes in the language messages
+# are said in now (:func:`silkmeet.domain.words.language`): the request's, or
+# the participant's under ``force_locale``; English outside the application.
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def _reader_of(locale: Locale) -> _Reader:
 def _reader(locale: Locale | str | None) -> _Reader:
     if isinstance(locale, Locale):
         return _reader_of(locale)
-    return _reader_for(locale or DEFAULT_LOCALE)
+    return _reader_for(locale or words.language())
 
 
 def _fill(pattern: str, first: str, second: str) -> str:
@@ -192,7 +196,7 @@ def when_words(
     *,
     date_style: DateStyle = "long",
     zone_style: ZoneStyle = "full",
-    locale: Locale | str | None = DEFAULT_LOCALE,
+    locale: Locale | str | None = None,
 ) -> str:
     """An instant as read in ``zone``: ``Fri 20 Nov 2020, 14:00 CET (UTC+01:00)``.
 
@@ -211,7 +215,7 @@ def range_words(
     *,
     date_style: DateStyle = "long",
     zone_style: ZoneStyle = "full",
-    locale: Locale | str | None = DEFAULT_LOCALE,
+    locale: Locale | str | None = None,
 ) -> str:
     """The interval ``start``–``end`` as read in ``zone``.
 
@@ -252,7 +256,7 @@ def moved_words(
     new_end: datetime,
     zone: str,
     *,
-    locale: Locale | str | None = DEFAULT_LOCALE,
+    locale: Locale | str | None = None,
 ) -> str:
     """An interval that moved, as read in ``zone``: ``Fri 20 Nov 2020,
     14:20–14:25 → 14:40–14:45 CET (UTC+01:00)`` when all four ends lie on one
@@ -279,7 +283,7 @@ def date_words(
     zone: str,
     *,
     date_style: Literal["long", "short"] = "long",
-    locale: Locale | str | None = DEFAULT_LOCALE,
+    locale: Locale | str | None = None,
 ) -> str:
     """The local date of ``instant`` in ``zone``: ``Sun 28 Mar 2027``."""
     return _date_text(_reader(locale), tz.local_time(instant, zone), date_style)

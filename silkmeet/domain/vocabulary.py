@@ -6,8 +6,13 @@ The labels are English marked for translation (:func:`N_`); :func:`label` and
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from silkmeet.domain.words import N_
 from silkmeet.domain.words import _
+
+# A name as by_role groups it: whatever the caller shows.
+T = TypeVar("T")
 
 CONFERENCE_STATUSES = (
     ("draft", N_("Draft")),
@@ -161,11 +166,12 @@ def role_label(choices: tuple[tuple[str, str], ...], value: str, count: int = 1)
 
 
 def by_role(
-    choices: tuple[tuple[str, str], ...], pairs: list[tuple[str, str]]
-) -> list[tuple[str, list[str]]]:
+    choices: tuple[tuple[str, str], ...], pairs: list[tuple[str, T]]
+) -> list[tuple[str, list[T]]]:
     """``(role, name)`` pairs as ``(label, names)`` groups, one per role, in
-    the order of ``choices``: ``[("Chair", ["A"]), ("Co-chairs", ["B", "C"])]``."""
-    groups: dict[str, list[str]] = {}
+    the order of ``choices``: ``[("Chair", ["A"]), ("Co-chairs", ["B", "C"])]``
+    (a name is whatever the caller shows: a string, a (full, Latin) pair)."""
+    groups: dict[str, list[T]] = {}
     for role, name in pairs:
         groups.setdefault(role, []).append(name)
     order = [value for value, _label in choices]

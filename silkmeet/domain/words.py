@@ -78,6 +78,14 @@ def ngettext(singular: str, plural: str, num: int, **params) -> str:
     return (singular if num == 1 else plural) % params
 
 
+def language() -> str:
+    """The language messages are said in now (a Babel locale identifier such
+    as ``fr`` or ``zh_Hans``): dates and times are written in it too
+    (:mod:`silkmeet.domain.timewords`). English without a translator."""
+    found = _language() if _language is not None else None
+    return str(found) if found else "en"
+
+
 def N_(message: str) -> str:
     """Mark a constant for extraction; translate it where it is shown."""
     return message

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import words
 from silkmeet.domain.schedule import ScheduledItem
 
 
@@ -167,6 +168,7 @@ class SpeakerLine:
     country: str
     zone: str
     span: Span
+    latin_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,7 @@ def agenda_rows(
                 speakers=tuple(
                     SpeakerLine(
                         name=slot.speaker.name,
+                        latin_name=slot.speaker.latin_name,
                         country=slot.speaker.country,
                         zone=slot.speaker.timezone,
                         span=in_zone(slot.start, slot.end, slot.speaker.timezone),
@@ -253,3 +256,25 @@ def agenda_rows(
             )
         )
     return rows
+
+
+def elsewhere(
+    row: AgendaRow,
+    columns: Sequence[ZoneColumn],
+    reference_zone: str,
+    viewer_zone: str,
+) -> list[tuple[str, Span]]:
+    """``(label, span)`` of a row in the zones a reader in ``viewer_zone`` sees
+    only on demand: the conference's zone (when it is not theirs), then every
+    column but the zones of the row's own speakers, which their lines show."""
+    shown = {viewer_zone, *(line.zone for line in row.speakers)}
+    out = []
+    if reference_zone not in shown:
+        label = words._("%(city)s (conference zone)", city=city(reference_zone))
+        out.append((label, row.reference))
+    out.extend(
+        (column.label, s)
+        for column, s in zip(columns, row.columns, strict=True)
+        if column.zone not in shown
+    )
+    return out

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from silkmeet.cache import conference_key
 from silkmeet.domain import invitation_state as istate
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.names import display_name
 from silkmeet.domain.words import N_
 from silkmeet.extensions import db
 from silkmeet.invites import rows
@@ -40,7 +41,6 @@ from silkmeet.mail.operations import sendable_address
 from silkmeet.mail.queueing import SLOT_INVITATION
 from silkmeet.models import Conference
 from silkmeet.models import OutboxMessage
-from silkmeet.models.people import display_name
 
 
 class Message(NamedTuple):

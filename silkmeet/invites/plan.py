@@ -17,6 +17,7 @@ from silkmeet.cache import cached
 from silkmeet.domain import ics
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.names import display_name
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
 from silkmeet.domain.schedule import compute_schedule
@@ -27,7 +28,6 @@ from silkmeet.i18n import gettext as _
 from silkmeet.invites import rows
 from silkmeet.mail.operations import sender_address
 from silkmeet.models import Conference
-from silkmeet.models.people import display_name
 
 
 class NoStartError(ValueError):

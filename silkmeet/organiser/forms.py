@@ -112,7 +112,6 @@ class ConferenceForm(FlaskForm):
     slug = StringField(
         lazy_gettext("Short name for links"),
         validators=[checked(fields.slug)],
-        render_kw=REQUIRED,
     )
     description = TextAreaField(
         lazy_gettext("Description"), validators=[text("conference.description")]
@@ -194,6 +193,15 @@ class ConferenceForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.conference_id = conference_id
         self.timezone.choices = zone_choices()
+
+    def validate(self, extra_validators=None):
+        # A short name left empty is made from the title (the page's script
+        # suggests the same one as the title is typed).
+        from silkmeet.organiser.operations import free_slug
+
+        if not (self.slug.data or "").strip() and self.title.data:
+            self.slug.data = free_slug(self.title.data.strip(), self.conference_id)
+        return super().validate(extra_validators)
 
     def validate_slug(self, field):
         from silkmeet.organiser.operations import slug_taken

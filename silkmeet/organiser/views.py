@@ -120,6 +120,15 @@ def new_conference():
     return render_template("organiser/conference_form.html", form=form), status
 
 
+@bp.get("/slug-suggestion")
+@login_required
+def suggest_slug():
+    """The short name the server would make from ``title`` (static/js/slug.js);
+    ``for`` is the id of the conference being edited, if any."""
+    except_id = request.args.get("for", type=int)
+    return jsonify(slug=ops.free_slug(request.args.get("title", "")[:300], except_id))
+
+
 @bp.route("/c/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_conference(slug):

@@ -150,11 +150,9 @@ def who(rows: list[ros.Row], turn: tk.Turn) -> dict:
             "country": row.country_name,
             "title": row.title,
         }
-    own = " ".join(p for p in (person.honorific, person.full_name) if p)
-    latin = person.latin_name if person.latin_name != person.full_name else ""
     return {
-        "name": own,
-        "latin": latin,
+        "name": person.own_name,
+        "latin": person.shown_latin,
         "country": person.country_name or row.country_name,
         "title": row.title,
     }

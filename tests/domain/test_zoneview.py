@@ -135,8 +135,8 @@ def test_span_depth_matches_brute_force():
             )
 
 
-def test_agenda_rows_and_columns():
-    items = [
+def opening_japan_brazil() -> list[ItemIn]:
+    return [
         ItemIn(
             1,
             "Opening",
@@ -159,6 +159,10 @@ def test_agenda_rows_and_columns():
             speakers=(SpeakerIn(3, "Souza", "BR", "America/Sao_Paulo"),),
         ),
     ]
+
+
+def test_agenda_rows_and_columns():
+    items = opening_japan_brazil()
     scheduled = compute_schedule(utc(2020, 11, 20, 14, 50), items)
     columns = zv.zone_columns(
         zv.speaker_zones(scheduled), scheduled[0].start, DEMO_DAY, skip={"Europe/Paris"}
@@ -177,3 +181,33 @@ def test_agenda_rows_and_columns():
     # The opening ends at 15:00 UTC, 00:00 the next day in Tokyo.
     assert rows[0].columns[1].end.day_shift == 1
     assert rows[0].columns[1].start.day_shift == 0
+
+
+def test_elsewhere_leaves_out_the_readers_and_the_speakers_zones():
+    scheduled = compute_schedule(utc(2020, 11, 20, 14, 50), opening_japan_brazil())
+    viewer = "Asia/Tokyo"
+    columns = zv.zone_columns(
+        zv.speaker_zones(scheduled),
+        scheduled[0].start,
+        DEMO_DAY,
+        skip={"Europe/Paris", viewer},
+    )
+    rows = zv.agenda_rows(scheduled, "Europe/Paris", viewer, columns, DEMO_DAY)
+    shown = [
+        [label for label, _ in zv.elsewhere(row, columns, "Europe/Paris", viewer)]
+        for row in rows
+    ]
+    assert shown == [
+        ["Sao Paulo"],  # the chair speaks in Paris: their line gives it
+        ["Paris (conference zone)", "Sao Paulo"],  # Tokyo is the reader's
+        ["Paris (conference zone)"],  # Sao Paulo is the speaker's
+    ]
+    _, paris = zv.elsewhere(rows[1], columns, "Europe/Paris", viewer)[0]
+    assert paris.start.time_label == "16:00"
+    # A reader in the conference zone is not told it twice.
+    rows = zv.agenda_rows(scheduled, "Europe/Paris", "Europe/Paris", columns, DEMO_DAY)
+    assert all(
+        not label.startswith("Paris")
+        for row in rows
+        for label, _ in zv.elsewhere(row, columns, "Europe/Paris", "Europe/Paris")
+    )

@@ -120,7 +120,8 @@ def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
     for piece in [
         "Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST (UTC+09:00)",
         "Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00)",
-        "Just before you: Giulia Bernasconi (Italy) &ndash; Italy.",
+        'Just before you: <bdi class="person-name">Giulia Bernasconi</bdi> '
+        "(Italy) &ndash; Italy.",
         "<td>soie2020</td>",
         f'<a href="{SITE}/c/{DEMO}/me/{token}">',
         'href="https://zoom.example.org/j/84512020112?pwd=c2lsay1jaXRpZXM"',
@@ -338,7 +339,7 @@ def make_zones_conference(make_conference) -> int:
                 # Ten minutes, ending as the clocks jump from 01:00 to 02:00.
                 "You speak: Sun 29 Mar 2026, 00:50 GMT (UTC) – 02:00 BST (UTC+01:00),"
                 ' in "Ellis speaks"',
-                "Just before you: Tavita (Samoa (American)) – Tavita speaks.",
+                "Just before you: Tavita (American Samoa) – Tavita speaks.",
             ],
         ),
     ],

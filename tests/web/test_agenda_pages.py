@@ -73,7 +73,20 @@ def test_draft_agenda_is_hidden_but_organisers_see_it(
     cid = make_conference(status="draft")
     assert client.get("/c/test-conf/agenda").status_code == 404
     auth.login_as(conferences=[cid])
-    assert client.get("/c/test-conf/agenda").status_code == 200
+    response = client.get("/c/test-conf/agenda")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="draft-notice"' in page
+    assert "Only the conference's organisers see this agenda" in page
+    assert "opens it to everyone, and lists it on the home page" in page
+
+
+def test_a_published_agenda_has_no_draft_notice(client, auth, make_conference):
+    cid = make_conference(status="published")
+    auth.login_as(conferences=[cid])
+    assert 'id="draft-notice"' not in client.get("/c/test-conf/agenda").get_data(
+        as_text=True
+    )
 
 
 def test_organiser_sees_passcode(app, client, auth, demo):
@@ -97,7 +110,7 @@ def test_delegate_page(app, client, demo):
     assert "Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST (UTC+09:00)" in text
     assert "Your speaking slot" in text
     assert "Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00)" in text
-    assert "Just before you: Giulia Bernasconi" in text
+    assert 'Just before you: <bdi class="person-name">Giulia Bernasconi</bdi>' in text
     assert "soie2020" in text and "pwd=" in text
 
 

@@ -22,6 +22,7 @@ from babel.support import NullTranslations
 from sqlalchemy import select
 
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 
@@ -149,8 +150,15 @@ def test_the_delegate_pages_render_in_every_language(client, demo, token):
     for lang in ("fr", "zh-Hans", "ka"):
         page = get(client, f"/c/{SLUG}/me/{token}?lang={lang}")
         assert f'<html lang="{lang}"' in page
-        # No catalog has these words yet: English stands in.
-        assert "Add it to your calendar" in page
+        with client.application.test_request_context(f"/?lang={lang}"):
+            words = gettext("Add it to your calendar")
+        assert words != "Add it to your calendar"
+        assert words in page
+        assert "Add it to your calendar" not in page
+        if lang == "zh-Hans":
+            assert "2020年11月20日" in page  # dates in the reader's conventions
+        if lang == "fr":
+            assert "20 novembre 2020" in page
         get(client, f"/c/{SLUG}/agenda?lang={lang}")
         icalendar.Calendar.from_ical(
             client.get(f"/c/{SLUG}/invites/{token}.ics?lang={lang}").data

@@ -221,6 +221,11 @@ def test_a_conference_value_gets_one_verdict_and_one_message(app, name, value):
     if name == "buffer_minutes":
         return  # a number: see the dates and minutes test below
     by_form = form_problem(app, ConferenceForm, {**CONFERENCE, name: value}, name)
+    if name == "slug" and not value.strip():
+        # The form makes a short name left blank from the title (the JSON,
+        # which has no title to ask, refuses it): one rule still judges it.
+        assert by_form is None, value
+        return
     assert by_form == conference_json_problem(name, value), (name, value)
 
 

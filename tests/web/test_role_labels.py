@@ -29,8 +29,9 @@ def test_role_labels_and_plurals():
 
 
 def people_line(page, heading):
-    found = re.search(rf'<span class="muted">{heading}</span> ([^<]*)</p>', page)
-    return found.group(1) if found else None
+    """The names after ``heading``, as read (a person's name is in <bdi>)."""
+    found = re.search(rf'<span class="muted">{heading}</span> (.*?)</p>', page)
+    return re.sub(r"<[^>]+>", "", found.group(1)) if found else None
 
 
 def test_the_agenda_names_the_chair_and_the_co_chair_as_they_are(client, app, demo):
@@ -52,9 +53,8 @@ def test_the_agenda_names_the_chair_and_the_co_chair_as_they_are(client, app, de
         db.session.commit()
     page = client.get("/c/silk-cities-2020/agenda").get_data(as_text=True)
     assert people_line(page, "Chair") == "Xavier Lepingle"
-    assert people_line(page, "Co-chairs") == (
-        "Valérie De Rosa (Valerie De Rosa), Claire Fabre"
-    )
+    # An accent-stripped Latin copy is not shown (names.latin_shown).
+    assert people_line(page, "Co-chairs") == "Valérie De Rosa, Claire Fabre"
 
 
 def test_a_host_added_is_announced_with_its_role_label(client, auth, demo):

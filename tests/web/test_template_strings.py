@@ -273,7 +273,11 @@ def test_a_field_error_is_worded_in_the_request(app):
     with app.test_request_context("/?lang=fr"):
         with pytest.raises(fields.FieldError) as refused:
             fields.minutes(0)
-    # English until the French catalog has it: built, formatted, no error.
+    assert str(refused.value) == (
+        "0 est hors limites : indiquez un nombre de minutes entre 1 et 1440"
+    )
+    with app.test_request_context("/"), pytest.raises(fields.FieldError) as refused:
+        fields.minutes(0)
     assert str(refused.value) == (
         "0 is out of range: give a number of minutes from 1 to 1440"
     )
