@@ -392,10 +392,19 @@ class DstWarning:
                 " everyone's calendar shows.",
                 meeting=meeting,
             )
-        else:
-            tail = ngettext(
+        elif self.days_before == 1:
+            tail = _(
                 "the day before the meeting day (%(meeting)s there): the gap to"
                 " other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                meeting=meeting,
+            )
+        else:
+            # Both forms carry the number: a language with one plural form
+            # (Chinese, Japanese) writes every count with its only form.
+            tail = ngettext(
+                "%(num)d day before the meeting day (%(meeting)s there): the gap"
+                " to other zones is not what it was the days before, so check what"
                 " everyone's calendar shows.",
                 "%(num)d days before the meeting day (%(meeting)s there): the gap"
                 " to other zones is not what it was the days before, so check what"

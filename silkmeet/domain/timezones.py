@@ -24,6 +24,8 @@ from importlib import resources
 import babel
 import pytz
 
+from silkmeet.domain import words
+
 ZONE_DATA_VERSION = pytz.OLSON_VERSION
 
 
@@ -93,8 +95,8 @@ def is_known_country(code: str) -> bool:
     return isinstance(code, str) and code in pytz.country_names
 
 
-# The language country names are written in until pages follow the reader's.
-COUNTRY_NAMES_LOCALE = "en"
+# Country names are written in the reader's language (the one messages are
+# said in now: silkmeet.domain.words.language), English outside the app.
 
 
 @cache
@@ -104,15 +106,18 @@ def _country_names(locale: str) -> dict[str, str]:
     return dict(babel.Locale.parse(locale).territories)
 
 
-def country_name(code: str, locale: str = COUNTRY_NAMES_LOCALE) -> str:
+def country_name(code: str, locale: str | None = None) -> str:
     """The name of the country with ISO 3166-1 code ``code``; the only place a
-    code becomes a name (``locale`` picks the language)."""
-    return _country_names(locale).get(code) or pytz.country_names.get(code, code)
+    code becomes a name (``locale`` picks the language; by default the
+    reader's)."""
+    names = _country_names(locale or words.language())
+    return names.get(code) or pytz.country_names.get(code, code)
 
 
-def country_choices(locale: str = COUNTRY_NAMES_LOCALE) -> list[tuple[str, str]]:
+def country_choices(locale: str | None = None) -> list[tuple[str, str]]:
     """Every ISO 3166-1 alpha-2 code pytz knows, sorted by country name
     (accents aside: Åland Islands among the A's)."""
+    locale = locale or words.language()
     return sorted(
         ((code, country_name(code, locale)) for code in pytz.country_names),
         key=lambda item: _sort_key(item[1]),
