@@ -124,7 +124,8 @@ def import_confirmation(page: str) -> dict:
 
 def live_clock(monkeypatch, app, conference_id: int):
     """A settable clock for the live run-of-show, starting at the conference's
-    start: ``tick(minutes=, seconds=)`` moves it on and returns the new now."""
+    start: ``tick(minutes=, seconds=, days=)`` moves it on (back, if
+    negative) and returns the new now."""
     from datetime import timedelta
 
     from silkmeet.extensions import db
@@ -136,8 +137,8 @@ def live_clock(monkeypatch, app, conference_id: int):
     state = {"now": start}
     monkeypatch.setattr(operations, "now", lambda: state["now"])
 
-    def tick(minutes=0, seconds=0):
-        state["now"] += timedelta(minutes=minutes, seconds=seconds)
+    def tick(minutes=0, seconds=0, days=0):
+        state["now"] += timedelta(days=days, minutes=minutes, seconds=seconds)
         return state["now"]
 
     return tick
@@ -158,3 +159,19 @@ NEWCOMER_CSV = (
     "Ana Souza,,BR,America/Sao_Paulo,speaker,BR,ana@example.br\n"
     "山田 太郎,Yamada Taro,JP,,speaker,JP,yamada@example.jp\n"
 )
+
+
+def personal_token(app, full_name: str) -> str:
+    """The personal-link token of the participant named ``full_name``."""
+    from sqlalchemy import select
+
+    from silkmeet.extensions import db
+    from silkmeet.models import Participation
+    from silkmeet.models import Person
+
+    with app.app_context():
+        return db.session.scalar(
+            select(Participation.token)
+            .join(Person, Person.id == Participation.person_id)
+            .where(Person.full_name == full_name)
+        )

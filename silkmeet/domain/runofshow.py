@@ -316,6 +316,52 @@ def with_record(rows: Sequence[Row], record: Record) -> list[Row]:
     ]
 
 
+# --- rehearsals -------------------------------------------------------------------
+
+
+def shifted(
+    rows: Sequence[Row], start: datetime, reference_zone: str, chair_zone: str
+) -> list[Row]:
+    """``rows`` moved so that the first starts at ``start``: a rehearsal's plan.
+
+    Every instant moves by the same span, so lengths, pauses, cumulative and
+    back-times stay as planned (also across a clock change: instants, never
+    wall-clock arithmetic); the local times are read again at the new instants.
+    """
+    if not rows:
+        return []
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware instant")
+    by = start - rows[0].start
+    return [
+        replace(
+            row,
+            start=row.start + by,
+            end=row.end + by,
+            start_reference=tz.local_time(row.start + by, reference_zone),
+            start_chair=tz.local_time(row.start + by, chair_zone),
+            slots=tuple(
+                replace(slot, start=slot.start + by, end=slot.end + by)
+                for slot in row.slots
+            ),
+        )
+        for row in rows
+    ]
+
+
+def meeting_day(
+    planned_start: datetime, planned_end: datetime, now: datetime, zone: str
+) -> bool:
+    """Whether ``now`` falls on the meeting's day in the reference ``zone``
+    (either day, for a meeting that runs past midnight): the only days on
+    which Start records the meeting itself; on any other, the chair rehearses."""
+    today = tz.local_time(now, zone).wall.date()
+    return today in {
+        tz.local_time(planned_start, zone).wall.date(),
+        tz.local_time(planned_end, zone).wall.date(),
+    }
+
+
 def _turn_times(row: Row) -> list[Span]:
     """Each turn's recorded (start, end) in a row.
 

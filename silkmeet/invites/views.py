@@ -18,6 +18,7 @@ from silkmeet.access import agenda_access
 from silkmeet.access import organiser_conference
 from silkmeet.access import personal_row_by_token
 from silkmeet.access import public_view
+from silkmeet.confirm import confirmation
 from silkmeet.extensions import db
 from silkmeet.i18n import gettext as _
 from silkmeet.i18n import lazy_gettext
@@ -305,10 +306,26 @@ def download_zip(slug: str):
     return response
 
 
-@bp.post("/organiser/c/<slug>/invites/<int:participation_id>/reissue")
+@bp.route(
+    "/organiser/c/<slug>/invites/<int:participation_id>/reissue",
+    methods=["GET", "POST"],
+)
 @login_required
 def reissue_token(slug: str, participation_id: int):
     conference, participation = _organiser_participation(slug, participation_id)
+    if request.method == "GET":
+        name = participation.person.full_name
+        return confirmation(
+            title=_("Revoke the personal link of %(name)s?", name=name),
+            what=_(
+                "%(name)s's personal link (and the calendar feed on it) stops "
+                "opening anything at once. They get a new link, which you then "
+                "send them.",
+                name=name,
+            ),
+            button=_("Revoke the link"),
+            back=url_for("invites.manage", slug=conference.slug),
+        )
     ops.reissue_token(participation)
     db.session.commit()
     flash(

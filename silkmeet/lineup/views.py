@@ -16,6 +16,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from silkmeet import timetable
+from silkmeet.confirm import confirmation
 from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain.schedule import compute_schedule
@@ -354,12 +355,22 @@ def edit_item(slug, item_id=None):
     )
 
 
-@bp.post("/c/<slug>/lineup/items/<int:item_id>/remove")
+@bp.route("/c/<slug>/lineup/items/<int:item_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_item(slug, item_id):
     conference = timetable.for_organiser(slug)
     item = item_of(conference, item_id)
     title = item.title
+    if request.method == "GET":
+        return confirmation(
+            title=_("Remove “%(title)s” from the lineup?", title=title),
+            what=_(
+                "The item and its speakers' slot in it go; the items after it "
+                "move earlier. Undo on the lineup page brings it back."
+            ),
+            button=_("Remove the item"),
+            back=url_for("lineup.edit_item", slug=slug, item_id=item_id),
+        )
     try:
         ops.remove_item(conference, item, number(request.form.get("lineup_version")))
     except ops.StaleLineup as exc:

@@ -128,6 +128,10 @@ class Conference(Base):
     live_message: Mapped[str] = mapped_column(
         String(200), default="", server_default=""
     )
+    # While a rehearsal runs (and until it is cleared): the moment the lineup
+    # is shifted to start at. The live actions then record into the items'
+    # and speakers' rehearsal_* columns, never the meeting's actual_* ones.
+    rehearsal_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The stage screen's key (/c/<slug>/stage/<key>); None: no stage link.
     stage_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from silkmeet import timetable
 from silkmeet.access import organiser_conference
+from silkmeet.confirm import confirmation
 from silkmeet.db import utcnow
 from silkmeet.domain import fields as rules
 from silkmeet.domain import people_csv
@@ -266,13 +267,26 @@ def edit_hosts(slug):
     )
 
 
-@bp.post("/c/<slug>/hosts/<int:host_id>/remove")
+@bp.route("/c/<slug>/hosts/<int:host_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_host(slug, host_id):
     conference = load(slug)
     host = db.session.get(ConferenceHost, host_id)
     if host is None or host.conference_id != conference.id:
         abort(404)
+    if request.method == "GET":
+        name = host.organisation.name
+        return confirmation(
+            title=_("Remove %(name)s from the hosts?", name=name),
+            what=_(
+                "%(name)s will no longer be listed as a host of %(title)s. "
+                "You can add it again on this page.",
+                name=name,
+                title=conference.title,
+            ),
+            button=_("Remove the host"),
+            back=url_for("organiser.edit_hosts", slug=slug),
+        )
     conference.hosts.remove(host)
     db.session.commit()
     flash(_("%(name)s is no longer a host.", name=host.organisation.name))
@@ -414,11 +428,24 @@ def edit_person(slug, participation_id=None):
     )
 
 
-@bp.post("/c/<slug>/people/<int:participation_id>/remove")
+@bp.route("/c/<slug>/people/<int:participation_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_person(slug, participation_id):
     conference = load(slug)
     participation = participation_of(conference, participation_id)
+    if request.method == "GET":
+        name = participation.person.full_name
+        return confirmation(
+            title=_("Remove %(name)s from the conference?", name=name),
+            what=_(
+                "%(name)s leaves the agenda and every item they speak in; their "
+                "personal link shows the cancellation, and if they were mailed "
+                "an invitation, a cancellation is sent.",
+                name=name,
+            ),
+            button=_("Remove %(name)s", name=name),
+            back=url_for("organiser.list_people", slug=slug),
+        )
     ops.remove_participant(participation)
     db.session.commit()
     flash(

@@ -50,6 +50,8 @@ class LiveState:
     turns: list[tk.Turn]
     follow: tk.Follow
     message: str
+    # Whether this is a rehearsal's run (the stage screen's during one).
+    rehearsal: bool = False
     # Each participant's turns (indexes into ``turns``), in order.
     mine: dict[int, list[int]] = field(default_factory=dict)
     # The stage screen's answer, serialised once per version.
@@ -76,6 +78,7 @@ def follower_columns():
             Conference.content_version,
             Conference.live_version,
             Conference.live_message,
+            Conference.rehearsal_at,
         ),
     )
 
@@ -92,31 +95,50 @@ def plan_rows(conference: Conference) -> list[ros.Row]:
     )
 
 
-def live_state(conference: Conference) -> LiveState:
-    """The followers' state of this version of the live record.
+def live_state(conference: Conference, rehearsal: bool = False) -> LiveState:
+    """The followers' state of this version of the live record: the meeting's,
+    or with ``rehearsal`` the rehearsal's while one is on.
 
     The record is read after the conference row: a live action committed in
     between leaves a newer state under the older version, which no request
     after it asks for (they read the newer version), and which the next poll
-    of the one that did replaces.
+    of the one that did replaces. Starting and clearing a rehearsal raise the
+    version too.
     """
+    rehearsal = rehearsal and conference.rehearsal_at is not None
     return cached(
         "live-state",
         conference_key(conference),
-        (conference.live_version, str(get_locale())),
-        lambda: build_state(conference),
+        (conference.live_version, str(get_locale()), rehearsal),
+        lambda: build_state(conference, rehearsal),
     )
 
 
-def build_state(conference: Conference) -> LiveState:
-    rows = ros.with_record(plan_rows(conference), ops.read_record(conference.id))
+def stage_state(conference: Conference) -> LiveState:
+    """What the stage screen follows: the run the live view shows, so a
+    rehearsal can try the screen too. Speakers' own pages follow the
+    meeting's record only (:func:`live_state`): a rehearsal never tells a
+    speaker they are next."""
+    return live_state(conference, rehearsal=True)
+
+
+def build_state(conference: Conference, rehearsal: bool = False) -> LiveState:
+    rows = plan_rows(conference)
+    track = ops.MEETING
+    if rehearsal:
+        zone = conference.timezone
+        rows = ros.shifted(rows, conference.rehearsal_at, zone, zone)
+        track = ops.REHEARSAL
+    rows = ros.with_record(rows, ops.read_record(conference.id, track))
     turns = ros.turns(rows)
     mine: dict[int, list[int]] = {}
     for index, turn in enumerate(turns):
         if turn.speaker is not None:
             pid = rows[turn.item].slots[turn.speaker].participant_id
             mine.setdefault(pid, []).append(index)
-    state = LiveState(rows, turns, tk.follow(turns), conference.live_message, mine)
+    state = LiveState(
+        rows, turns, tk.follow(turns), conference.live_message, rehearsal, mine
+    )
     state.stage = json.dumps(
         stage_json(state, conference), ensure_ascii=False, separators=(",", ":")
     ).encode()
@@ -208,6 +230,7 @@ def stage_json(state: LiveState, conference: Conference) -> dict:
         )
     return {
         "phase": state.phase,
+        "rehearsal": state.rehearsal,
         "message": state.message,
         "samples": [ms(s) for s in state.follow.samples],
         "current": current,
@@ -270,7 +293,12 @@ def stage_view(state: LiveState, conference: Conference, now: datetime) -> dict:
     renders it."""
     line = tk.project(state.turns, now)
     view = moment(state.rows, state.turns, line, conference.timezone)
-    return {**view, "message": state.message, "now": ms(now)}
+    return {
+        **view,
+        "message": state.message,
+        "rehearsal": state.rehearsal,
+        "now": ms(now),
+    }
 
 
 # --- a speaker's page ------------------------------------------------------------

@@ -32,7 +32,8 @@
     var item = state.current;
     if (!item) {
       panel.appendChild(el("p", "panel-title",
-        state.phase === "finished" ? word("over") : word("not-started")));
+        state.phase !== "finished" ? word("not-started") :
+          state.rehearsal ? word("rehearsal-over") : word("over")));
       return;
     }
     panel.appendChild(el("p", "panel-cue", word("cue-planned", { cue: item.cue, duration: item.duration })));
@@ -70,7 +71,10 @@
   function renderAction(state) {
     var form = root.querySelector("form[data-live-step]");
     var holder = root.querySelector(".live-actions");
-    if (!state.current && !state.next) { if (form) { form.remove(); } return; }
+    if (!state.current && !(state.next && state.can_start)) {
+      if (form) { form.remove(); }
+      return;
+    }
     if (!form) {
       form = el("form");
       form.method = "post";
@@ -117,6 +121,12 @@
   }
 
   function render(state) {
+    // A rehearsal started or cleared (here or on another screen): the page
+    // around the run changes, so load it again.
+    if ((state.rehearsal ? "1" : "") !== root.getAttribute("data-rehearsal")) {
+      window.location.reload();
+      return;
+    }
     state.clocks.forEach(function (clock, i) {
       var node = root.querySelector('[data-clock="' + i + '"]');
       if (node) { node.textContent = clock.time; }

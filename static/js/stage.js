@@ -19,6 +19,7 @@
 
   function draw(s) {
     state = s;
+    field("rehearsal").hidden = !s.rehearsal;
     var message = field("message");
     message.textContent = s.message;
     message.hidden = !s.message;
