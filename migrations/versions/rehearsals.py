@@ -5,7 +5,7 @@ and each item's and speaker's ``rehearsal_start_at``/``rehearsal_end_at``.
 Nothing to fill in: no rehearsal has run.
 
 Revision ID: rehearsal01
-Revises: chair01
+Revises: daywindow01
 Create Date: 2026-12-02
 
 """
@@ -17,7 +17,7 @@ import silkmeet.db
 
 # revision identifiers, used by Alembic.
 revision = 'rehearsal01'
-down_revision = 'chair01'
+down_revision = 'daywindow01'
 branch_labels = None
 depends_on = None
 
