@@ -175,3 +175,22 @@ def personal_token(app, full_name: str) -> str:
             .join(Person, Person.id == Participation.person_id)
             .where(Person.full_name == full_name)
         )
+
+
+class Browser:
+    """The test client, counting every request as one action of the
+    organiser's browser (a followed redirect is one more)."""
+
+    def __init__(self, client):
+        self.client = client
+        self.actions = 0
+        self.answered: list[tuple[str, int]] = []  # (URL, final status)
+
+    def request(self, method, url, **kwargs):
+        response = self.client.open(url, method=method, **kwargs)
+        self.actions += 1
+        while response.status_code in (301, 302, 303):
+            response = self.client.get(response.headers["Location"])
+            self.actions += 1
+        self.answered.append((url, response.status_code))
+        return response

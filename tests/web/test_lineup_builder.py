@@ -7,6 +7,7 @@ import re
 import pytest
 from factories import NEWCOMER_CSV as CSV
 from factories import ROME_2027_NO_PEOPLE
+from factories import Browser
 from factories import import_confirmation
 from sqlalchemy import select
 
@@ -16,23 +17,6 @@ from silkmeet.models import Conference
 
 SLUG = ROME_2027_NO_PEOPLE["slug"]
 BASE = f"/organiser/c/{SLUG}"
-
-
-class Browser:
-    """The test client, counting every request as one action of the
-    organiser's browser (a followed redirect is one more)."""
-
-    def __init__(self, client):
-        self.client = client
-        self.actions = 0
-
-    def request(self, method, url, **kwargs):
-        response = self.client.open(url, method=method, **kwargs)
-        self.actions += 1
-        while response.status_code in (301, 302, 303):
-            response = self.client.get(response.headers["Location"])
-            self.actions += 1
-        return response
 
 
 @pytest.fixture

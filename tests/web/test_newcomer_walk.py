@@ -14,29 +14,12 @@ from html.parser import HTMLParser
 
 import icalendar
 from factories import NEWCOMER_CSV
+from factories import Browser
 from factories import import_confirmation
 from sqlalchemy import select
 
 from silkmeet.extensions import db
 from silkmeet.models import Conference
-
-
-class Browser:
-    """The test client, counting every request as one action (a followed
-    redirect is one more)."""
-
-    def __init__(self, client):
-        self.client = client
-        self.actions = 0
-
-    def request(self, method, url, **kwargs):
-        response = self.client.open(url, method=method, **kwargs)
-        self.actions += 1
-        while response.status_code in (301, 302, 303):
-            response = self.client.get(response.headers["Location"])
-            self.actions += 1
-        assert response.status_code == 200, (url, response.status_code)
-        return response
 
 
 class FormValues(HTMLParser):
@@ -185,4 +168,5 @@ def test_the_newcomers_rome_conference_takes_under_40_actions(client, auth, app)
     )
     assert "Rehearsal" in live
 
+    assert [u for u, status in browser.answered if status != 200] == []
     assert browser.actions < 40, browser.actions
