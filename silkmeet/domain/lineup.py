@@ -461,8 +461,12 @@ def lineup_warnings(
     zone: str,
     scheduled: Sequence[ScheduledItem],
     has_chair: bool = True,
+    per_item: Sequence[tuple[LineupWarning, ...]] | None = None,
 ) -> list[LineupWarning]:
-    """Everything the organisers should look at, in lineup order."""
+    """Everything the organisers should look at, in lineup order.
+
+    ``per_item``: what :func:`item_warnings` said of each entry of
+    ``scheduled``, when the caller kept it from an earlier order."""
     warnings: list[LineupWarning] = []
     if not has_chair:
         warnings.append(
@@ -506,57 +510,69 @@ def lineup_warnings(
                     rows[0].item.id,
                 )
             )
-    for row in scheduled:
-        if row.gap_minutes >= 1:
-            warnings.append(
-                LineupWarning(
-                    "gap",
-                    f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: "
-                    f"{round(row.gap_minutes)} min gap before it.",
-                    row.item.id,
-                )
-            )
-        elif row.gap_minutes <= -1:
-            warnings.append(
-                LineupWarning(
-                    "overlap",
-                    f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: it "
-                    f"overlaps the item before by {round(-row.gap_minutes)} min.",
-                    row.item.id,
-                )
-            )
-        if row.item.fixed_start is not None and row.item.fixed_start < start:
-            warnings.append(
-                LineupWarning(
-                    "fixed_before_start",
-                    f"“{row.item.title}” is fixed before the conference starts.",
-                    row.item.id,
-                )
-            )
-        explicit = sum(s.minutes or 0 for s in row.item.speakers)
-        if explicit > row.item.duration_minutes:
-            warnings.append(
-                LineupWarning(
-                    "speakers_too_long",
-                    f"The speakers of “{row.item.title}” have {explicit} min between "
-                    f"them, more than the item's {row.item.duration_minutes} min.",
-                    row.item.id,
-                )
-            )
-        for slot in row.slots:
-            if hours.is_outside(slot.start, slot.end, slot.speaker.timezone):
-                local = tz.to_local(slot.start, slot.speaker.timezone)
-                warnings.append(
-                    LineupWarning(
-                        "night",
-                        f"{slot.speaker.name} speaks at {local:%H:%M} "
-                        f"({local.tzname()}, {local:%a %d %b}) in their own zone "
-                        f"{slot.speaker.timezone}: outside {hours.DAY_WINDOW.label}.",
-                        row.item.id,
-                    )
-                )
+    for n, row in enumerate(scheduled):
+        warnings.extend(
+            item_warnings(start, zone, row) if per_item is None else per_item[n]
+        )
     warnings.extend(_double_booked(scheduled))
     return warnings
+
+
+def item_warnings(
+    start: datetime, zone: str, row: ScheduledItem
+) -> tuple[LineupWarning, ...]:
+    """The warnings about one scheduled item on its own: gaps, overlaps, a fixed
+    time before the start, speakers' minutes, speakers in their night."""
+    found: list[LineupWarning] = []
+    if row.gap_minutes >= 1:
+        found.append(
+            LineupWarning(
+                "gap",
+                f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: "
+                f"{round(row.gap_minutes)} min gap before it.",
+                row.item.id,
+            )
+        )
+    elif row.gap_minutes <= -1:
+        found.append(
+            LineupWarning(
+                "overlap",
+                f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: it "
+                f"overlaps the item before by {round(-row.gap_minutes)} min.",
+                row.item.id,
+            )
+        )
+    if row.item.fixed_start is not None and row.item.fixed_start < start:
+        found.append(
+            LineupWarning(
+                "fixed_before_start",
+                f"“{row.item.title}” is fixed before the conference starts.",
+                row.item.id,
+            )
+        )
+    explicit = sum(s.minutes or 0 for s in row.item.speakers)
+    if explicit > row.item.duration_minutes:
+        found.append(
+            LineupWarning(
+                "speakers_too_long",
+                f"The speakers of “{row.item.title}” have {explicit} min between "
+                f"them, more than the item's {row.item.duration_minutes} min.",
+                row.item.id,
+            )
+        )
+    for slot in row.slots:
+        if hours.is_outside(slot.start, slot.end, slot.speaker.timezone):
+            local = tz.to_local(slot.start, slot.speaker.timezone)
+            found.append(
+                LineupWarning(
+                    "night",
+                    f"{slot.speaker.name} speaks at {local:%H:%M} "
+                    f"({local.tzname()}, {local:%a %d %b}) in their own zone "
+                    f"{slot.speaker.timezone}: outside {hours.DAY_WINDOW.label}.",
+                    row.item.id,
+                )
+            )
+    return tuple(found)
 
 
 def _double_booked(scheduled: Sequence[ScheduledItem]) -> list[LineupWarning]:
@@ -625,48 +641,71 @@ def display_rows(
     start: datetime, zone: str, scheduled: Sequence[ScheduledItem]
 ) -> list[Row]:
     """Ready-to-show rows: times in the reference zone and in each speaker's."""
+    return update_rows(start, zone, scheduled, [], [])
+
+
+def update_rows(
+    start: datetime,
+    zone: str,
+    scheduled: Sequence[ScheduledItem],
+    before: Sequence[ScheduledItem],
+    before_rows: Sequence[Row],
+) -> list[Row]:
+    """:func:`display_rows` of ``scheduled``, reusing ``before_rows`` (the rows
+    of ``before``, another order of the same conference) wherever the entry is
+    ``before``'s own object in the same unit: a move converts only the times
+    it changed (:func:`silkmeet.domain.schedule.reschedule`)."""
     first_day = tz.to_local(start, zone)
-    unit_at = {}
-    for unit in units([row.item for row in scheduled]):
-        for i in range(unit.start, unit.end):
-            unit_at[i] = unit
+    reuse = len(before) == len(scheduled) == len(before_rows)
     rows = []
-    for row in scheduled:
-        ref = tz.to_local(row.start, zone)
-        speakers = []
-        for slot in row.slots:
-            local = tz.to_local(slot.start, slot.speaker.timezone)
-            local_end = tz.to_local(slot.end, slot.speaker.timezone)
-            speakers.append(
-                SpeakerRow(
-                    participant_id=slot.speaker.participant_id,
-                    name=slot.speaker.name,
-                    country=slot.speaker.country,
-                    zone=slot.speaker.timezone,
-                    start=local.strftime("%H:%M"),
-                    end=local_end.strftime("%H:%M"),
-                    date=local.strftime("%a %d %b"),
-                    abbreviation=local.tzname() or "",
-                    day_shift=_day_shift(local, ref),
-                    night=hours.is_outside(slot.start, slot.end, slot.speaker.timezone),
-                )
-            )
-        unit = unit_at[row.position]
-        rows.append(
-            Row(
-                item=row.item,
-                position=row.position,
-                start=ref.strftime("%H:%M"),
-                end=tz.to_local(row.end, zone).strftime("%H:%M"),
-                date=ref.strftime("%a %d %b"),
-                day_shift=_day_shift(ref, first_day),
-                gap_minutes=round(row.gap_minutes),
-                unit_start=unit.start == row.position,
-                unit_size=unit.size,
-                unit_country=unit.country,
-                speakers=tuple(speakers),
-                start_utc=row.start,
-                end_utc=row.end,
+    for unit in units([row.item for row in scheduled]):
+        for position in range(unit.start, unit.end):
+            row = scheduled[position]
+            if reuse and before[position] is row:
+                kept = before_rows[position]
+                if (
+                    kept.unit_start == (unit.start == position)
+                    and kept.unit_size == unit.size
+                    and kept.unit_country == unit.country
+                ):
+                    rows.append(kept)
+                    continue
+            rows.append(_display_row(row, unit, zone, first_day))
+    return rows
+
+
+def _display_row(row: ScheduledItem, unit: Unit, zone: str, first_day: datetime) -> Row:
+    ref = tz.to_local(row.start, zone)
+    speakers = []
+    for slot in row.slots:
+        local = tz.to_local(slot.start, slot.speaker.timezone)
+        local_end = tz.to_local(slot.end, slot.speaker.timezone)
+        speakers.append(
+            SpeakerRow(
+                participant_id=slot.speaker.participant_id,
+                name=slot.speaker.name,
+                country=slot.speaker.country,
+                zone=slot.speaker.timezone,
+                start=local.strftime("%H:%M"),
+                end=local_end.strftime("%H:%M"),
+                date=local.strftime("%a %d %b"),
+                abbreviation=local.tzname() or "",
+                day_shift=_day_shift(local, ref),
+                night=hours.is_outside(slot.start, slot.end, slot.speaker.timezone),
             )
         )
-    return rows
+    return Row(
+        item=row.item,
+        position=row.position,
+        start=ref.strftime("%H:%M"),
+        end=tz.to_local(row.end, zone).strftime("%H:%M"),
+        date=ref.strftime("%a %d %b"),
+        day_shift=_day_shift(ref, first_day),
+        gap_minutes=round(row.gap_minutes),
+        unit_start=unit.start == row.position,
+        unit_size=unit.size,
+        unit_country=unit.country,
+        speakers=tuple(speakers),
+        start_utc=row.start,
+        end_utc=row.end,
+    )

@@ -8,6 +8,8 @@ invite revision (:mod:`silkmeet.organiser.operations`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -15,13 +17,17 @@ from silkmeet.db import utcnow
 from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
+from silkmeet.domain.schedule import ItemIn
 from silkmeet.extensions import db
+from silkmeet.lineup.state import LineupState
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
+from silkmeet.models.versioning import bump
 from silkmeet.organiser.operations import invite_snapshot
+from silkmeet.organiser.operations import raise_counter
 from silkmeet.organiser.operations import raise_invite_revision_if_changed
-from silkmeet.timetable import lineup_items
+from silkmeet.organiser.operations import slots_changed
 
 
 class StaleLineup(Exception):
@@ -41,64 +47,90 @@ class CannotUndo(Exception):
     message = "The lineup's items changed since; that change cannot be undone."
 
 
-def claim_version(conference: Conference, version: int | None) -> None:
-    """Raise ``lineup_version`` if it still is ``version``, atomically.
+def claim_version(
+    conference: Conference, version: int | None, content: bool = False
+) -> int:
+    """Raise ``lineup_version`` if it still is ``version``, atomically; with
+    ``content``, raise the content version in the same UPDATE (for writes that
+    bypass the ORM's flush) and return the new one.
 
     The compare-and-set runs in the database, so two saves racing from two
     workers cannot both succeed.
     """
     if version is None or version != conference.lineup_version:
         raise StaleLineup
-    result = db.session.execute(
+    content_version = db.session.execute(
         update(Conference)
         .where(Conference.id == conference.id, Conference.lineup_version == version)
-        .values(lineup_version=version + 1)
+        .values(lineup_version=version + 1, **(bump() if content else {}))
+        .returning(Conference.content_version)
         .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
+    ).scalar_one_or_none()
+    if content_version is None:
         raise StaleLineup
     set_committed_value(conference, "lineup_version", version + 1)
+    if content:
+        set_committed_value(conference, "content_version", content_version)
+    return content_version
 
 
 # Order -------------------------------------------------------------------------
 
 
-def current_order(conference: Conference) -> list[int]:
-    return [item.id for item in conference.items]
+@dataclass(frozen=True)
+class Reordered:
+    """What a change of order did: the sentence to announce, the new state, and
+    whether the new content version is this change alone on top of the one
+    ``state`` was read at (then the new state may be kept under it)."""
+
+    message: str
+    state: LineupState
+    alone: bool
 
 
-def apply_order(conference: Conference, order: list[int], version: int) -> None:
+def apply_order(
+    conference: Conference,
+    order: list[int],
+    version: int | None,
+    state: LineupState | None = None,
+) -> Reordered:
     """Save a whole new order after checking the version and the rules."""
-    before_items = lineup_items(conference)
-    by_id = {i.id: i for i in before_items}
+    state = state or LineupState.read(conference)
+    by_id = {i.id: i for i in state.items}
     if set(order) - set(by_id):
         raise lu.LineupError(
             "The order names other items than the lineup holds; reload the page."
         )
-    lu.check_order(before_items, [by_id[i] for i in order])
-    claim_version(conference, version)
-    _write_positions(conference, order)
+    new = [by_id[i] for i in order]
+    lu.check_order(state.items, new)
+    return write_order(conference, state, new, version, "")
 
 
 def save_order(
-    conference: Conference, order: list[int], version: int | None, what: str, by: int
-) -> None:
+    conference: Conference,
+    state: LineupState,
+    order: list[int],
+    version: int | None,
+    what: str,
+    by: int,
+) -> Reordered:
     """A whole new order from the editor (drag and drop); ``by`` may undo it."""
-    previous = current_order(conference)
-    apply_order(conference, order, version)
-    _remember_undo(conference, previous, what, by)
+    done = apply_order(conference, order, version, state)
+    _remember_undo(conference, [i.id for i in state.items], what, by)
+    return Reordered(what, done.state, done.alone)
 
 
 def apply_move(
     conference: Conference,
+    state: LineupState,
     item_id: int | None,
     action: str,
     version: int | None,
     position: int | None,
     by: int,
-) -> str:
-    """One move from the editor's buttons; returns the sentence to announce."""
-    items = lineup_items(conference)
+) -> Reordered:
+    """One move from the editor's buttons, with the sentence to announce."""
+    items = state.items
     index = next((n for n, i in enumerate(items) if i.id == item_id), None)
     if index is None:
         raise lu.LineupError("That item is not in this lineup any more; reload.")
@@ -116,8 +148,6 @@ def apply_move(
         new = lu.move_to(items, index, position - 1)
     else:
         raise lu.LineupError(f"Unknown move {action!r}.")
-    claim_version(conference, version)
-    _write_positions(conference, [i.id for i in new])
     unit = lu.unit_of(new, next(n for n, i in enumerate(new) if i.id == item_id))
     what = (
         f"The {tz.country_name(unit.country)} block"
@@ -125,32 +155,60 @@ def apply_move(
         else f"“{items[index].title}”"
     )
     message = f"{what} moved to position {unit.start + 1} of {len(new)}."
+    done = write_order(conference, state, new, version, message)
     _remember_undo(conference, [i.id for i in items], message, by)
-    return message
+    return done
 
 
 def apply_helper(
-    conference: Conference, helper: str, version: int | None, by: int
+    conference: Conference,
+    state: LineupState,
+    helper: str,
+    version: int | None,
+    by: int,
 ) -> str:
     """Order the country blocks with one of :data:`lu.HELPERS`; returns the
     sentence to announce."""
-    items = lineup_items(conference)
+    items = state.items
     new = lu.apply_helper(
         helper, items, conference.start_at or utcnow(), conference.buffer_minutes
     )
-    claim_version(conference, version)
-    _write_positions(conference, [i.id for i in new])
     message = f"Country blocks ordered: {dict(lu.HELPERS)[helper].lower()}."
+    write_order(conference, state, new, version, message)
     _remember_undo(conference, [i.id for i in items], message, by)
     return message
 
 
-def _write_positions(conference: Conference, order: list[int]) -> None:
-    before = invite_snapshot(conference)
-    by_id = {item.id: item for item in conference.items}
-    for position, item_id in enumerate(order):
-        by_id[item_id].position = position
-    raise_invite_revision_if_changed(conference, before)
+def write_order(
+    conference: Conference,
+    state: LineupState,
+    items: list[ItemIn],
+    version: int | None,
+    message: str,
+) -> Reordered:
+    """Claim the version and write the positions of the items that moved, in
+    one executemany; raise the invite revision when a slot changed. Work in
+    proportion to what moved: ``state`` (read at ``conference``'s content
+    version) gives the times before."""
+    read_at = conference.content_version
+    new = state.reordered(items)
+    claimed = claim_version(conference, version, content=True)
+    moved = [
+        {"id": item.id, "position": n}
+        for n, (old, item) in enumerate(zip(state.items, new.items, strict=True))
+        if old.id != item.id
+    ]
+    if moved:
+        db.session.execute(
+            update(AgendaItem).execution_options(synchronize_session=False), moved
+        )
+        for item in conference.__dict__.get("items", ()):
+            # A loaded lineup (the same session) sees the new order.
+            db.session.expire(item, ["position"])
+        db.session.expire(conference, ["items"])
+    if slots_changed(state.scheduled, new.scheduled):
+        raise_counter(conference, "invite_revision")
+    return Reordered(message, new, alone=claimed == read_at + 1)
 
 
 # Undo --------------------------------------------------------------------------
@@ -182,13 +240,13 @@ def pending_undo(conference: Conference, by: int) -> dict | None:
     return undo
 
 
-def undo_last(conference: Conference, by: int) -> str:
+def undo_last(conference: Conference, by: int, state: LineupState | None = None) -> str:
     """Put back the order before ``by``'s last change; returns what was undone."""
     undo = pending_undo(conference, by)
     if not undo:
         raise NothingToUndo
     try:
-        apply_order(conference, undo["order"], undo["version"])
+        apply_order(conference, undo["order"], undo["version"], state)
     except lu.LineupError:
         raise CannotUndo from None
     conference.lineup_undo = None

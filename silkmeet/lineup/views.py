@@ -14,14 +14,18 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
+from flask_wtf.csrf import generate_csrf as csrf_token
+from markupsafe import Markup
 
+from silkmeet import access
 from silkmeet import timetable
 from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
-from silkmeet.domain.schedule import compute_schedule
 from silkmeet.extensions import db
 from silkmeet.lineup import forms
 from silkmeet.lineup import operations as ops
+from silkmeet.lineup.state import keep as keep_page
+from silkmeet.lineup.state import lineup_page
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 from silkmeet.web import posted
@@ -31,9 +35,9 @@ bp = Blueprint("lineup", __name__, url_prefix="/organiser")
 
 
 def load_lineup(slug: str) -> Conference:
-    """For the lineup editor: items, speakers and hosts, not every participant
-    (2,000 people would be read on every move)."""
-    return timetable.for_organiser(slug, everyone=False)
+    """For the lineup editor: the conference row; the lineup comes from its
+    page (:func:`state.lineup_page`), kept per content version."""
+    return access.organiser_conference(slug)
 
 
 def reload_lineup(slug: str) -> Conference:
@@ -66,26 +70,18 @@ def rows_and_warnings(conference: Conference, scheduled) -> tuple[list, list]:
     return rows, warnings
 
 
-def lineup_state(conference: Conference):
-    """Rows, warnings and per-item data for the editor."""
-    items = timetable.lineup_items(conference)
-    if conference.start_at is None:
-        return [], [], items
-    scheduled = compute_schedule(conference.start_at, items, conference.buffer_minutes)
-    return *rows_and_warnings(conference, scheduled), items
-
-
 def render_lineup(conference, status=200, error=None):
-    rows, warnings, items = lineup_state(conference)
+    page = lineup_page(conference)
     helper_form = forms.HelperForm(formdata=None)
     helper_form.lineup_version.data = conference.lineup_version
     return (
         render_template(
             "lineup/lineup.html",
             conference=conference,
-            rows=rows,
-            warnings=warnings,
-            items=items,
+            rows=page.state.rows,
+            rows_html=page.rows_html(conference.lineup_version, csrf_token()),
+            warnings_html=Markup(page.warnings_html),
+            items=page.state.items,
             helper_form=helper_form,
             helpers=lu.HELPERS,
             error=error,
@@ -95,11 +91,16 @@ def render_lineup(conference, status=200, error=None):
     )
 
 
-def lineup_json(conference, status=200, error=None, message=None):
-    rows, warnings, _items = lineup_state(conference)
+def lineup_json(conference, status=200, error=None, message=None, change=None):
+    """The lineup in JSON for the editor's script: every row, or with
+    ``change`` (a move) only the rows it changed, and which units they replace."""
+    page = change.page if change is not None else lineup_page(conference)
+    rows = page.state.rows
+    version = conference.lineup_version
+    shown = rows[change.lo : change.hi] if change is not None else rows
     body = {
-        "version": conference.lineup_version,
-        "order": [row.item.id for row in rows] or ops.current_order(conference),
+        "version": version,
+        "order": [item.id for item in page.state.items],
         "items": [
             {
                 "id": row.item.id,
@@ -107,14 +108,21 @@ def lineup_json(conference, status=200, error=None, message=None):
                 "start": row.start,
                 "end": row.end,
             }
-            for row in rows
+            for row in shown
         ],
-        "warnings": [{"code": w.code, "message": w.message} for w in warnings],
-        "rows_html": render_template(
-            "lineup/_rows.html", conference=conference, rows=rows
+        "warnings": [
+            {"code": w.code, "message": w.message} for w in page.state.warnings
+        ],
+        "rows_html": (
+            change.rows_html(version, csrf_token())
+            if change is not None
+            else page.rows_html(version, csrf_token())
         ),
-        "warnings_html": render_template("lineup/_warnings.html", warnings=warnings),
+        "warnings_html": page.warnings_html,
     }
+    if change is not None:
+        body["replace_units"] = change.removed
+        body["after_unit"] = change.after
     if error:
         body["error"] = error
     if message:
@@ -135,6 +143,17 @@ def lineup_failure(slug, exc):
     return render_lineup(conference, code, error=text)
 
 
+def reordered(conference, page, done: ops.Reordered):
+    """Commit a change of order; keep its page under the version it made when
+    nothing else changed the conference meanwhile. Returns what changed."""
+    key = (conference.id, conference.created_at, conference.content_version)
+    new_page, change = page.reordered(conference, done.state)
+    db.session.commit()
+    if done.alone:
+        keep_page(key, new_page)
+    return change
+
+
 @bp.get("/c/<slug>/lineup")
 @login_required
 def show_lineup(slug):
@@ -145,11 +164,13 @@ def show_lineup(slug):
 @login_required
 def move_lineup(slug):
     conference = load_lineup(slug)
+    page = lineup_page(conference)
     data = posted()
     item_id = number(data.get("item_id"))
     try:
-        message = ops.apply_move(
+        done = ops.apply_move(
             conference,
+            page.state,
             item_id,
             data.get("action", ""),
             number(data.get("lineup_version")),
@@ -158,10 +179,10 @@ def move_lineup(slug):
         )
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    db.session.commit()
+    change = reordered(conference, page, done)
     if wants_json():
-        return lineup_json(reload_lineup(slug), message=message)
-    flash(message)
+        return lineup_json(conference, message=done.message, change=change)
+    flash(done.message)
     return redirect(url_for("lineup.show_lineup", slug=slug, _anchor=f"item-{item_id}"))
 
 
@@ -176,9 +197,11 @@ def save_order(slug):
     if None in order:
         return lineup_failure(slug, lu.LineupError("The order must list item ids."))
     message = str(data.get("message") or "New order saved.")[:200]
+    page = lineup_page(conference)
     try:
-        ops.save_order(
+        done = ops.save_order(
             conference,
+            page.state,
             order,
             number(data.get("lineup_version")),
             message,
@@ -186,8 +209,8 @@ def save_order(slug):
         )
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    db.session.commit()
-    return lineup_json(reload_lineup(slug), message=message)
+    change = reordered(conference, page, done)
+    return lineup_json(conference, message=message, change=change)
 
 
 @bp.get("/c/<slug>/lineup/helper")
@@ -201,7 +224,7 @@ def preview_helper(slug):
         )
     preview = lu.preview_helper(
         helper,
-        timetable.lineup_items(conference),
+        list(lineup_page(conference).state.items),
         conference.start_at,
         conference.buffer_minutes,
     )
@@ -227,6 +250,7 @@ def apply_helper(slug):
     try:
         message = ops.apply_helper(
             conference,
+            lineup_page(conference).state,
             helper,
             number(request.form.get("lineup_version")),
             by=organiser_id(),
@@ -243,7 +267,9 @@ def apply_helper(slug):
 def undo_lineup(slug):
     conference = load_lineup(slug)
     try:
-        what = ops.undo_last(conference, by=organiser_id())
+        what = ops.undo_last(
+            conference, by=organiser_id(), state=lineup_page(conference).state
+        )
     except ops.NothingToUndo as exc:
         return render_lineup(conference, 400, error=exc.message)
     except ops.CannotUndo as exc:

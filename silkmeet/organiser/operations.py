@@ -5,6 +5,7 @@ flush; the view commits once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from collections.abc import Sequence
 
 from sqlalchemy import func
 from sqlalchemy import null
@@ -16,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from silkmeet.db import utcnow
 from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.extensions import db
 from silkmeet.invites import sending
 from silkmeet.models import Conference
@@ -35,17 +37,7 @@ from silkmeet.timetable import schedule_for
 
 def invite_snapshot(conference: Conference) -> tuple:
     """Everything an invite says; a change raises the invite revision."""
-    slots = []
-    for row in schedule_for(conference):
-        slots.append(
-            (
-                row.item.id,
-                row.item.title,
-                row.start,
-                row.end,
-                tuple((s.speaker.participant_id, s.start, s.end) for s in row.slots),
-            )
-        )
+    slots = [invite_slot(row) for row in schedule_for(conference)]
     return (
         conference.title,
         conference.timezone,
@@ -58,6 +50,29 @@ def invite_snapshot(conference: Conference) -> tuple:
         conference.passcode,
         conference.dial_in,
         tuple(slots),
+    )
+
+
+def invite_slot(row: ScheduledItem) -> tuple:
+    """What an invite says of one scheduled item."""
+    return (
+        row.item.id,
+        row.item.title,
+        row.start,
+        row.end,
+        tuple((s.speaker.participant_id, s.start, s.end) for s in row.slots),
+    )
+
+
+def slots_changed(
+    before: Sequence[ScheduledItem], after: Sequence[ScheduledItem]
+) -> bool:
+    """Whether an invite would say otherwise of ``after`` than of ``before``
+    (two schedules of one conference): entries that are the same object are
+    not compared (:func:`silkmeet.domain.schedule.reschedule` keeps them)."""
+    return len(before) != len(after) or any(
+        a is not b and invite_slot(a) != invite_slot(b)
+        for a, b in zip(before, after, strict=True)
     )
 
 

@@ -1,6 +1,6 @@
 // Lineup editor: drag and drop, arrow keys on the handles, and the move buttons
 // without a page reload. Every change is sent to the server with the lineup
-// version; the answer (JSON) carries the new rows, times and warnings.
+// version; the answer (JSON) carries the rows it changed, times and warnings.
 // Without JavaScript the same buttons post plain forms.
 (function () {
   "use strict";
@@ -40,8 +40,19 @@
 
   function render(body, focusUnit) {
     table.dataset.version = body.version;
-    units().forEach(function (tbody) { tbody.remove(); });
-    table.insertAdjacentHTML("beforeend", body.rows_html);
+    if (body.replace_units) {
+      // A move: only the units it changed come back, to put after after_unit.
+      var after = body.after_unit === null ? table.tHead :
+        table.querySelector('tbody[data-unit-id="' + body.after_unit + '"]');
+      body.replace_units.forEach(function (id) {
+        var old = table.querySelector('tbody[data-unit-id="' + id + '"]');
+        if (old) old.remove();
+      });
+      after.insertAdjacentHTML("afterend", body.rows_html);
+    } else {
+      units().forEach(function (tbody) { tbody.remove(); });
+      table.insertAdjacentHTML("beforeend", body.rows_html);
+    }
     warnings.innerHTML = body.warnings_html;
     document.querySelectorAll('input[name="lineup_version"]').forEach(function (input) {
       input.value = body.version;

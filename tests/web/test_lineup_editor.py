@@ -140,7 +140,11 @@ def test_move_to_position_and_past_the_end(client, organiser, app):
     body = response.get_json()
     assert body["version"] == version + 1
     assert body["order"][5] == other
-    assert body["items"][5]["start"] == "14:29"
+    # Only the rows the move changed come back, each with its position.
+    moved = {row["id"]: row for row in body["items"]}
+    assert moved[other]["position"] == 6
+    assert moved[other]["start"] == "14:29"
+    assert len(body["items"]) < len(body["order"])
     assert "moved to position 6" in body["message"]
     response = client.post(
         URL + "/move",
