@@ -13,10 +13,12 @@ Vocabulary:
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
+from typing import NamedTuple
 
 from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
@@ -39,9 +41,9 @@ class LineupError(ValueError):
     """A move or an order that the lineup rules refuse; the message says why."""
 
 
-@dataclass(frozen=True)
-class Unit:
-    """Items ``start`` to ``end`` (exclusive) that move together."""
+class Unit(NamedTuple):
+    """Items ``start`` to ``end`` (exclusive) that move together. (A named
+    tuple: a congress lineup has a thousand units, made on every move.)"""
 
     start: int
     end: int
@@ -64,32 +66,38 @@ def is_country_item(item: ItemIn) -> bool:
 def units(items: Sequence[ItemIn]) -> list[Unit]:
     """Split the lineup into units. A pinned item is always a unit of its own."""
     result: list[Unit] = []
+    append = result.append
+    n = len(items)
     i = 0
-    while i < len(items):
+    while i < n:
         item = items[i]
         j = i + 1
-        if is_country_item(item) and not item.pinned:
-            while (
-                j < len(items)
-                and is_country_item(items[j])
-                and not items[j].pinned
-                and items[j].country == item.country
-            ):
+        country = item.country if is_country_item(item) else None
+        if country is not None and not item.pinned:
+            while j < n:
+                other = items[j]
+                if (
+                    other.country != country
+                    or other.pinned
+                    or other.kind != COUNTRY_KIND
+                ):
+                    break
                 j += 1
-            result.append(Unit(i, j, item.country, False))
+            append(Unit(i, j, country, False))
         else:
-            country = item.country if is_country_item(item) else None
-            result.append(Unit(i, j, country, item.pinned))
+            append(Unit(i, j, country, item.pinned))
         i = j
     return result
 
 
-def unit_of(items: Sequence[ItemIn], index: int) -> Unit:
+def unit_of(
+    items: Sequence[ItemIn], index: int, all_units: Sequence[Unit] | None = None
+) -> Unit:
+    """The unit holding item ``index`` (``all_units``: :func:`units` of
+    ``items``, when the caller has them)."""
     _check_index(items, index)
-    for unit in units(items):
-        if unit.start <= index < unit.end:
-            return unit
-    raise AssertionError("every index belongs to a unit")  # pragma: no cover
+    all_units = units(items) if all_units is None else all_units
+    return all_units[bisect_right(all_units, (index, len(items) + 1)) - 1]
 
 
 def _check_index(items: Sequence[ItemIn], index: int) -> None:
@@ -118,10 +126,16 @@ def _describe(items: Sequence[ItemIn], unit: Unit) -> str:
     return f"“{items[unit.start].title}”"
 
 
-def move_unit(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
-    """Move the unit holding item ``index`` up (-1) or down (+1) past one unit."""
-    all_units = units(items)
-    unit = unit_of(items, index)
+def move_unit(
+    items: Sequence[ItemIn],
+    index: int,
+    delta: int,
+    all_units: Sequence[Unit] | None = None,
+) -> list[ItemIn]:
+    """Move the unit holding item ``index`` up (-1) or down (+1) past one unit
+    (``all_units``: :func:`units` of ``items``, when the caller has them)."""
+    all_units = units(items) if all_units is None else list(all_units)
+    unit = unit_of(items, index, all_units)
     k = all_units.index(unit)
     if unit.pinned:
         raise LineupError(
@@ -142,16 +156,21 @@ def move_unit(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
     return _flatten(items, order)
 
 
-def move_item(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
+def move_item(
+    items: Sequence[ItemIn],
+    index: int,
+    delta: int,
+    all_units: Sequence[Unit] | None = None,
+) -> list[ItemIn]:
     """Move one item up (-1) or down (+1).
 
     Inside a country block of several items it swaps with its neighbour in the
     block; it never leaves its block (move the block instead). Any other item
     moves past the whole neighbouring unit, so blocks stay together.
     """
-    unit = unit_of(items, index)
+    unit = unit_of(items, index, all_units)
     if unit.size == 1:
-        return move_unit(items, index, delta)
+        return move_unit(items, index, delta, all_units)
     target = index + delta
     if not unit.start <= target < unit.end:
         edge = "first" if delta < 0 else "last"
@@ -164,11 +183,16 @@ def move_item(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
     return result
 
 
-def move_to(items: Sequence[ItemIn], index: int, position: int) -> list[ItemIn]:
+def move_to(
+    items: Sequence[ItemIn],
+    index: int,
+    position: int,
+    all_units: Sequence[Unit] | None = None,
+) -> list[ItemIn]:
     """Move the unit holding item ``index`` so that it starts at ``position``
     (0-based), staying between the pinned items around it."""
-    all_units = units(items)
-    unit = unit_of(items, index)
+    all_units = units(items) if all_units is None else list(all_units)
+    unit = unit_of(items, index, all_units)
     if unit.pinned:
         raise LineupError(
             f"{_describe(items, unit)} is pinned to its position; unpin it to move it."
@@ -462,11 +486,15 @@ def lineup_warnings(
     scheduled: Sequence[ScheduledItem],
     has_chair: bool = True,
     per_item: Sequence[tuple[LineupWarning, ...]] | None = None,
+    all_units: Sequence[Unit] | None = None,
+    twice: Sequence[int] | None = None,
 ) -> list[LineupWarning]:
     """Everything the organisers should look at, in lineup order.
 
     ``per_item``: what :func:`item_warnings` said of each entry of
-    ``scheduled``, when the caller kept it from an earlier order."""
+    ``scheduled``, when the caller kept it from an earlier order;
+    ``all_units``: :func:`units` of the scheduled items and ``twice``:
+    :func:`speakers_twice` of them, when it has them."""
     warnings: list[LineupWarning] = []
     if not has_chair:
         warnings.append(
@@ -483,30 +511,32 @@ def lineup_warnings(
                 f"end ({_hm(planned, zone)}).",
             )
         )
-    all_units_items = [row.item for row in scheduled]
-    for unit in units(all_units_items):
+    if all_units is None:
+        all_units = units([row.item for row in scheduled])
+    for unit in all_units:
         if not unit.is_block:
             continue
         rows = scheduled[unit.start : unit.end]
-        name = tz.country_name(unit.country)
         if not any(row.item.speakers for row in rows):
             warnings.append(
                 LineupWarning(
                     "empty_block",
-                    f"The {name} block has no speaker.",
+                    f"The {tz.country_name(unit.country)} block has no speaker.",
                     rows[0].item.id,
                 )
             )
         target = next(
             (r.item.target_minutes for r in rows if r.item.target_minutes), None
         )
+        if not target:
+            continue
         total = sum(r.item.duration_minutes for r in rows)
-        if target and total > target:
+        if total > target:
             warnings.append(
                 LineupWarning(
                     "over_target",
-                    f"The {name} block lasts {total} min, {total - target} min "
-                    f"more than its target of {target} min.",
+                    f"The {tz.country_name(unit.country)} block lasts {total} min, "
+                    f"{total - target} min more than its target of {target} min.",
                     rows[0].item.id,
                 )
             )
@@ -514,7 +544,7 @@ def lineup_warnings(
         warnings.extend(
             item_warnings(start, zone, row) if per_item is None else per_item[n]
         )
-    warnings.extend(_double_booked(scheduled))
+    warnings.extend(_double_booked(scheduled, twice))
     return warnings
 
 
@@ -575,11 +605,30 @@ def item_warnings(
     return tuple(found)
 
 
-def _double_booked(scheduled: Sequence[ScheduledItem]) -> list[LineupWarning]:
+def speakers_twice(items: Sequence[ItemIn]) -> frozenset[int]:
+    """The participants who speak in more than one item: the only ones who can
+    be double booked, whatever the order."""
+    seen: set[int] = set()
+    twice: set[int] = set()
+    for item in items:
+        for pid in {s.participant_id for s in item.speakers}:
+            (twice if pid in seen else seen).add(pid)
+    return frozenset(twice)
+
+
+def _double_booked(
+    scheduled: Sequence[ScheduledItem], twice: Sequence[int] | None = None
+) -> list[LineupWarning]:
+    if twice is None:
+        twice = speakers_twice([row.item for row in scheduled])
     by_person: dict[int, list[ScheduledItem]] = {}
-    for row in scheduled:
-        for pid in {s.participant_id for s in row.item.speakers}:
-            by_person.setdefault(pid, []).append(row)
+    if twice:
+        for row in scheduled:
+            mine = [
+                s.participant_id for s in row.item.speakers if s.participant_id in twice
+            ]
+            for pid in dict.fromkeys(mine):
+                by_person.setdefault(pid, []).append(row)
     found = []
     for pid, rows in by_person.items():
         for n, a in enumerate(rows):
@@ -650,6 +699,7 @@ def update_rows(
     scheduled: Sequence[ScheduledItem],
     before: Sequence[ScheduledItem],
     before_rows: Sequence[Row],
+    all_units: Sequence[Unit] | None = None,
 ) -> list[Row]:
     """:func:`display_rows` of ``scheduled``, reusing ``before_rows`` (the rows
     of ``before``, another order of the same conference) wherever the entry is
@@ -658,7 +708,9 @@ def update_rows(
     first_day = tz.to_local(start, zone)
     reuse = len(before) == len(scheduled) == len(before_rows)
     rows = []
-    for unit in units([row.item for row in scheduled]):
+    if all_units is None:
+        all_units = units([row.item for row in scheduled])
+    for unit in all_units:
         for position in range(unit.start, unit.end):
             row = scheduled[position]
             if reuse and before[position] is row:

@@ -130,34 +130,38 @@ def apply_move(
     by: int,
 ) -> Reordered:
     """One move from the editor's buttons, with the sentence to announce."""
-    items = state.items
+    items, units = state.items, state.units or None
     index = next((n for n, i in enumerate(items) if i.id == item_id), None)
     if index is None:
         raise lu.LineupError("That item is not in this lineup any more; reload.")
     if action == "up":
-        new = lu.move_item(items, index, -1)
+        new = lu.move_item(items, index, -1, units)
     elif action == "down":
-        new = lu.move_item(items, index, +1)
+        new = lu.move_item(items, index, +1, units)
     elif action == "block_up":
-        new = lu.move_unit(items, index, -1)
+        new = lu.move_unit(items, index, -1, units)
     elif action == "block_down":
-        new = lu.move_unit(items, index, +1)
+        new = lu.move_unit(items, index, +1, units)
     elif action == "to":
         if position is None:
             raise lu.LineupError("Give a position number.")
-        new = lu.move_to(items, index, position - 1)
+        new = lu.move_to(items, index, position - 1, units)
     else:
         raise lu.LineupError(f"Unknown move {action!r}.")
-    unit = lu.unit_of(new, next(n for n, i in enumerate(new) if i.id == item_id))
+    done = write_order(conference, state, new, version, "")
+    unit = lu.unit_of(
+        new,
+        next(n for n, i in enumerate(new) if i.id == item_id),
+        done.state.units or None,
+    )
     what = (
         f"The {tz.country_name(unit.country)} block"
         if unit.is_block and unit.size > 1 and action != "up" and action != "down"
         else f"“{items[index].title}”"
     )
     message = f"{what} moved to position {unit.start + 1} of {len(new)}."
-    done = write_order(conference, state, new, version, message)
     _remember_undo(conference, [i.id for i in items], message, by)
-    return done
+    return Reordered(message, done.state, done.alone)
 
 
 def apply_helper(

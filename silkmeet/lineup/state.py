@@ -51,6 +51,9 @@ class LineupState:
     rows: tuple[lu.Row, ...]
     item_warnings: tuple[tuple[lu.LineupWarning, ...], ...]
     warnings: tuple[lu.LineupWarning, ...]
+    units: tuple[lu.Unit, ...] = ()
+    # Who speaks in more than one item (the same in any order).
+    twice: frozenset[int] = frozenset()
 
     @classmethod
     def read(cls, conference: Conference) -> LineupState:
@@ -78,6 +81,7 @@ class LineupState:
             (),
             (),
         )
+        empty = _replace(empty, twice=lu.speakers_twice(items))
         if start is None:
             return empty
         return empty._with(compute_schedule(start, items, empty.buffer_minutes))
@@ -98,6 +102,7 @@ class LineupState:
         kept = before.scheduled if before is not None else ()
         kept_rows = before.rows if before is not None else ()
         reuse = len(kept) == len(scheduled)
+        all_units = tuple(lu.units(self.items))
         per_item = tuple(
             before.item_warnings[n]
             if reuse and kept[n] is entry
@@ -108,9 +113,12 @@ class LineupState:
             self,
             scheduled=tuple(scheduled),
             rows=tuple(
-                lu.update_rows(self.start, self.zone, scheduled, kept, kept_rows)
+                lu.update_rows(
+                    self.start, self.zone, scheduled, kept, kept_rows, all_units
+                )
             ),
             item_warnings=per_item,
+            units=all_units,
             warnings=tuple(
                 lu.lineup_warnings(
                     self.start,
@@ -119,6 +127,8 @@ class LineupState:
                     scheduled,
                     self.has_chair,
                     per_item=per_item,
+                    all_units=all_units,
+                    twice=self.twice,
                 )
             ),
         )
@@ -138,17 +148,22 @@ class LineupPage:
         units_html: list[str],
         unit_starts: list[int],
         warnings_html: str,
+        warning_items: dict | None = None,
     ):
         self.state = state
         self.units_html = units_html
         self.unit_starts = unit_starts
         self.warnings_html = warnings_html
+        # Each warning's list item (not compared: a cache of the above).
+        self.warning_items = warning_items or {}
         self.cache_size = sum(map(len, units_html)) + 512 * len(state.items)
 
     @classmethod
     def render(cls, conference: Conference, state: LineupState) -> LineupPage:
         html, starts = render_units(conference, state.rows, len(state.rows))
-        return cls(state, html, starts, render_warnings(state.warnings))
+        items: dict = {}
+        warnings_html = render_warnings(state.warnings, items)
+        return cls(state, html, starts, warnings_html, items)
 
     def reordered(
         self, conference: Conference, state: LineupState
@@ -176,16 +191,18 @@ class LineupPage:
         k1 = bisect_left(self.unit_starts, hi)
         html, starts = render_units(conference, new[lo:hi], n)
         starts = [lo + s for s in starts]
-        warnings_html = (
-            self.warnings_html
-            if state.warnings == self.state.warnings
-            else render_warnings(state.warnings)
-        )
+        items = self.warning_items
+        if state.warnings != self.state.warnings:
+            items = {w: items[w] for w in state.warnings if w in items}
+            warnings_html = render_warnings(state.warnings, items)
+        else:
+            warnings_html = self.warnings_html
         page = LineupPage(
             state,
             self.units_html[:k0] + html + self.units_html[k1:],
             self.unit_starts[:k0] + starts + self.unit_starts[k1:],
             warnings_html,
+            items,
         )
         removed = [old[s].item.id for s in self.unit_starts[k0:k1]]
         after = old[self.unit_starts[k0 - 1]].item.id if k0 else None
@@ -196,7 +213,12 @@ class LineupPage:
         return fill("".join(self.units_html[units]), version, token)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, LineupPage) and vars(self) == vars(other)
+        return isinstance(other, LineupPage) and (
+            self.state,
+            self.units_html,
+            self.unit_starts,
+            self.warnings_html,
+        ) == (other.state, other.units_html, other.unit_starts, other.warnings_html)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -211,6 +233,7 @@ class Change:
     removed: list[int]
     after: int | None
     page: LineupPage
+    version: int = 0  # the lineup version the change made
 
     def rows_html(self, version: int, token: str) -> Markup:
         k0 = bisect_left(self.page.unit_starts, self.lo)
@@ -249,8 +272,31 @@ def render_units(
     return pieces, starts
 
 
-def render_warnings(warnings: Sequence[lu.LineupWarning]) -> str:
-    return render_template("lineup/_warnings.html", warnings=warnings)
+def render_warnings(
+    warnings: Sequence[lu.LineupWarning], kept: dict | None = None
+) -> str:
+    """The warnings panel. ``kept``: each warning's item, as an earlier
+    order's panel had it (a move changes few; a congress has a thousand)."""
+    return render_template(
+        "lineup/_warnings.html", warnings=warnings, warning_items=WarningItems(kept)
+    )
+
+
+class WarningItems:
+    """``warning_items(warnings)`` in ``lineup/_warnings.html``: the list's
+    items, each written once and remembered in ``kept``."""
+
+    def __init__(self, kept: dict | None = None):
+        self.kept = kept if kept is not None else {}
+
+    def __call__(self, warnings: Sequence[lu.LineupWarning]) -> Markup:
+        kept = self.kept
+        for w in warnings:
+            if w not in kept:
+                kept[w] = Markup(
+                    '<li class="warning warning-{0}" data-code="{0}">{1}</li>'
+                ).format(w.code, w.message)
+        return Markup("\n    ".join([kept[w] for w in warnings]))
 
 
 def page_key(conference: Conference) -> tuple:

@@ -24,6 +24,7 @@ from silkmeet.domain import lineup as lu
 from silkmeet.extensions import db
 from silkmeet.lineup import forms
 from silkmeet.lineup import operations as ops
+from silkmeet.lineup.state import WarningItems
 from silkmeet.lineup.state import keep as keep_page
 from silkmeet.lineup.state import lineup_page
 from silkmeet.models import AgendaItem
@@ -96,7 +97,7 @@ def lineup_json(conference, status=200, error=None, message=None, change=None):
     ``change`` (a move) only the rows it changed, and which units they replace."""
     page = change.page if change is not None else lineup_page(conference)
     rows = page.state.rows
-    version = conference.lineup_version
+    version = change.version if change is not None else conference.lineup_version
     shown = rows[change.lo : change.hi] if change is not None else rows
     body = {
         "version": version,
@@ -110,9 +111,6 @@ def lineup_json(conference, status=200, error=None, message=None, change=None):
             }
             for row in shown
         ],
-        "warnings": [
-            {"code": w.code, "message": w.message} for w in page.state.warnings
-        ],
         "rows_html": (
             change.rows_html(version, csrf_token())
             if change is not None
@@ -123,6 +121,10 @@ def lineup_json(conference, status=200, error=None, message=None, change=None):
     if change is not None:
         body["replace_units"] = change.removed
         body["after_unit"] = change.after
+    else:
+        body["warnings"] = [
+            {"code": w.code, "message": w.message} for w in page.state.warnings
+        ]
     if error:
         body["error"] = error
     if message:
@@ -148,6 +150,7 @@ def reordered(conference, page, done: ops.Reordered):
     nothing else changed the conference meanwhile. Returns what changed."""
     key = (conference.id, conference.created_at, conference.content_version)
     new_page, change = page.reordered(conference, done.state)
+    change.version = conference.lineup_version  # the commit expires the row
     db.session.commit()
     if done.alone:
         keep_page(key, new_page)
@@ -236,6 +239,7 @@ def preview_helper(slug):
         helper_label=dict(lu.HELPERS)[helper],
         rows=rows,
         warnings=warnings,
+        warning_items=WarningItems(),
         preview=preview,
     )
 
