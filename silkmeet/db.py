@@ -7,6 +7,8 @@ from datetime import datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy import MetaData
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -62,3 +64,26 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def number_new_rows(session, *groups) -> None:
+    """On SQLite, give new rows their primary keys before the flush, in order.
+
+    The ORM needs each new row's id back. PostgreSQL returns them for a whole
+    batch (insertmanyvalues, in order); SQLite cannot say which RETURNING row
+    is whose, so the ORM inserts one row per statement (26,000 for a congress).
+    With the ids known, each table goes in executemany batches instead.
+
+    ``groups``: ``(model, rows)`` pairs. The caller must have written in this
+    transaction already: SQLite has one writer at a time, so the highest ids
+    read here stay the highest until the commit. Elsewhere this does nothing
+    (PostgreSQL's sequences assign ids).
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for model, rows in groups:
+        fresh = [row for row in rows if row.id is None]
+        if fresh:
+            top = session.scalar(select(func.max(model.id))) or 0
+            for n, row in enumerate(fresh, top + 1):
+                row.id = n
