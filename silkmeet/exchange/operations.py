@@ -200,12 +200,12 @@ def import_conference(
             )
         number_new_rows(
             db.session,
-            (Organisation, organisations.values()),
-            (ConferenceHost, hosts),
-            (Person, people),
-            (Participation, participations.values()),
-            (AgendaItem, items),
-            (AgendaItemSpeaker, [s for item in items for s in item.speakers]),
+            list(organisations.values()),
+            hosts,
+            people,
+            list(participations.values()),
+            items,
+            [s for item in items for s in item.speakers],
         )
     db.session.flush()
     return conference
