@@ -212,9 +212,9 @@ def move_block(client, slug: str) -> dict:
 @pytest.mark.parametrize("cache", ["kept", "off"])
 def test_lineup_moves_do_not_grow(app, client, sized, sql_statements, cache):
     """A view of the editor and a block move: the same statements at every
-    size, with the editor's
-    page kept by this worker or not (another worker's, or the cache off), and
-    an answer that carries only the rows it changed."""
+    size, with the editor's page kept by this worker or not (another
+    worker's, or the cache off), and an answer that carries only the rows it
+    changed."""
     sized("small", items=40, people=60)
     sized("large", items=520, people=700)
     if cache == "off":
