@@ -145,13 +145,17 @@
   var dragged = null;
   var before = null;
 
-  function enableDrag() {
-    units().forEach(function (tbody) {
-      tbody.draggable = tbody.dataset.pinned !== "true";
+  function enableDrag(tbodies) {
+    tbodies.forEach(function (tbody) {
+      if (tbody.tagName === "TBODY") tbody.draggable = tbody.dataset.pinned !== "true";
     });
   }
-  enableDrag();
-  new MutationObserver(enableDrag).observe(table, { childList: true });
+  enableDrag(units());
+  // Only the units a change put in: touching a thousand others would make
+  // the browser restyle the whole table.
+  new MutationObserver(function (records) {
+    records.forEach(function (record) { enableDrag(Array.from(record.addedNodes)); });
+  }).observe(table, { childList: true });
 
   table.addEventListener("dragstart", function (event) {
     var tbody = event.target.closest && event.target.closest("tbody");
