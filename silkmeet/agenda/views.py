@@ -103,34 +103,78 @@ class Host(NamedTuple):
     role: str
 
 
-class AgendaView:
-    """What the agenda and the delegate's page show of a conference in one
-    zone, the table rendered already. Kept per content version and zone
-    (:mod:`silkmeet.cache`): every visitor in that zone gets the same table."""
+class AgendaBase:
+    """What the agenda shows of a conference whatever the viewer's zone: the
+    schedule, chairs, hosts, each row's speakers and its span in the
+    conference's zone and in every speaker's zone. Kept per content version
+    (:mod:`silkmeet.cache`): the first page after a change works it out once,
+    not once per zone (nor reads the lineup once per zone)."""
 
-    def __init__(self, conference: Conference, viewer_zone: str):
+    def __init__(self, conference: Conference):
         self.scheduled = schedule_for(conference)
         self.chair_names = [
             display_name(r.full_name, r.latin_name)
             for r in active_people(conference.id, v.CHAIR_ROLES)
         ]
         self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
+        self.day = self.end = None
+        self.zones: dict[str, list[str]] = {}
+        self.spans: dict[str, tuple] = {}
+        self.lines: list = []
+        if conference.start_at is not None:
+            self.day = tz.to_local(conference.start_at, conference.timezone).date()
+            self.end = meeting_end(
+                conference.start_at, conference.duration_minutes, self.scheduled
+            )
+            self.zones = zv.speaker_zones(self.scheduled)
+            self.spans = {
+                zone: zv.zone_spans(self.scheduled, zone, self.day)
+                for zone in {conference.timezone, *self.zones}
+            }
+            self.lines = zv.speaker_lines(self.scheduled, self.day)
+        self.cache_size = 512 * len(self.scheduled) * (1 + len(self.spans))
+
+    def spans_in(self, zone: str):
+        """Every row's span in ``zone`` (kept for the zones every viewer sees)."""
+        kept = self.spans.get(zone)
+        return (
+            kept if kept is not None else zv.zone_spans(self.scheduled, zone, self.day)
+        )
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AgendaBase) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class AgendaView:
+    """What the agenda and the delegate's page show of a conference in one
+    zone, the table rendered already. Kept per content version and zone
+    (:mod:`silkmeet.cache`): every visitor in that zone gets the same table."""
+
+    def __init__(self, conference: Conference, base: AgendaBase, viewer_zone: str):
+        self.scheduled = base.scheduled
+        self.chair_names = base.chair_names
+        self.hosts = base.hosts
         self.meeting = self.meeting_viewer = None
         # The rendered table, UTF-8: sent as it is, never copied again.
         self.table = b""
         if conference.start_at is not None:
-            day = tz.to_local(conference.start_at, conference.timezone).date()
-            end = meeting_end(
-                conference.start_at, conference.duration_minutes, self.scheduled
-            )
+            day, end = base.day, base.end
             columns = zv.zone_columns(
-                zv.speaker_zones(self.scheduled),
+                base.zones,
                 conference.start_at,
                 day,
                 skip={conference.timezone, viewer_zone},
             )
             rows = zv.agenda_rows(
-                self.scheduled, conference.timezone, viewer_zone, columns, day
+                self.scheduled,
+                conference.timezone,
+                viewer_zone,
+                columns,
+                day,
+                spans=base.spans_in,
+                lines=base.lines,
             )
             self.meeting = zv.span(conference.start_at, end, conference.timezone, day)
             self.meeting_viewer = zv.span(conference.start_at, end, viewer_zone, day)
@@ -173,11 +217,16 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
     """Everything the agenda and the delegate's page print, converted and
     rendered already; the lineup is read only when this worker has not built
     this version of the conference in this zone yet."""
+    key = conference_key(conference)
     view = cached(
         "agenda",
-        conference_key(conference),
+        key,
         viewer_zone,
-        lambda: AgendaView(lineup_of(conference), viewer_zone),
+        lambda: AgendaView(
+            conference,
+            cached("agenda-base", key, None, lambda: AgendaBase(lineup_of(conference))),
+            viewer_zone,
+        ),
     )
     return {
         "conference": conference,
