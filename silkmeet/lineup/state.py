@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import render_template
+from flask_babel import get_locale
 from markupsafe import Markup
 from markupsafe import escape
 
@@ -305,11 +306,12 @@ def page_key(conference: Conference) -> tuple:
 
 
 def lineup_page(conference: Conference) -> LineupPage:
-    """This version's page: kept, or read and rendered (one per worker)."""
+    """This version's page in this request's language: kept, or read and
+    rendered (once per worker)."""
     return cached(
         "lineup",
         page_key(conference),
-        None,
+        _language(),
         lambda: LineupPage.render(conference, LineupState.read(conference)),
     )
 
@@ -317,4 +319,9 @@ def lineup_page(conference: Conference) -> LineupPage:
 def keep(key: tuple, page: LineupPage) -> None:
     """Keep ``page`` as the one of content version ``key`` (a change that
     knows it made exactly that version from the page it started from)."""
-    compute_cache().put(("lineup", key, None), page)
+    compute_cache().put(("lineup", key, _language()), page)
+
+
+def _language() -> str:
+    # The rows' words are in the organiser's language (silkmeet.i18n).
+    return str(get_locale())
