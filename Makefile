@@ -33,7 +33,7 @@ install: $(STAMP) $(MO_FILES)
 
 # Re-extract the strings (babel.cfg) and bring every catalog up to date with them.
 messages: install
-	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ --no-location --sort-output \
+	$(BIN)/pybabel -q extract -F babel.cfg -k lazy_gettext -k N_ --add-comments=Translators: --no-location --sort-output \
 		--project silkmeet --copyright-holder "silkmeet contributors" -o silkmeet/translations/messages.pot .
 	$(BIN)/pybabel -q update -i silkmeet/translations/messages.pot -d silkmeet/translations --no-wrap --no-fuzzy-matching --ignore-obsolete
 

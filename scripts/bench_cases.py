@@ -130,7 +130,7 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
     yield "json_import", import_
     move = block_move(app, client, slug)
     yield "reorder_block_save", move
-    # What the move's answer carries: the rows it changed, not the lineup.
+    # What the move's answer carries (rows and size), to watch as it changes.
     answer = move()
     extra[f"reorder_answer_rows_{size}"] = len(answer["items"])
     extra[f"reorder_answer_kib_{size}"] = round(

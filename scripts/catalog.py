@@ -66,8 +66,7 @@ def fill(locale: str, entries: list[dict]) -> int:
     catalog = load(locale)
     written = 0
     for entry in entries:
-        key = (entry["id"], entry["plural"]) if entry.get("plural") else entry["id"]
-        message = catalog.get(key, context=entry.get("context"))
+        message = catalog.get(entry["id"], context=entry.get("context"))
         if message is None:
             print(f"not in the catalog, skipped: {entry['id']!r}", file=sys.stderr)
             continue

@@ -156,7 +156,14 @@ def _organisers_choice() -> str | None:
 
 
 def select_locale() -> str:
-    """Flask-Babel's locale selector (the order is in the module docstring)."""
+    """Flask-Babel's locale selector (the order is in the module docstring).
+
+    Outside a request (the mail worker, the CLI, a test building a message in
+    an app context) English, unless ``force_locale`` chose another."""
+    from flask import has_request_context
+
+    if not has_request_context():
+        return DEFAULT_LOCALE
     asked = supported_locale(request.args.get("lang"))
     if asked:
         return asked
@@ -213,11 +220,21 @@ def _translate_outside_a_request(function):
     return translate
 
 
+def _language_now():
+    """The language messages are translated into now (``force_locale``'s
+    included); None outside an application, where they stay English."""
+    from flask import has_app_context
+
+    return get_locale() if has_app_context() else None
+
+
 def init_app(app: Flask) -> None:
     from silkmeet.domain import words
 
     words.install(
-        _translate_outside_a_request(gettext), _translate_outside_a_request(ngettext)
+        _translate_outside_a_request(gettext),
+        _translate_outside_a_request(ngettext),
+        _language_now,
     )
     babel.init_app(
         app,

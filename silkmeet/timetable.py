@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet import access
 from silkmeet.domain import planner
+from silkmeet.domain.names import display_name
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import SpeakerIn
@@ -22,7 +23,6 @@ from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
 from silkmeet.models import Participation
 from silkmeet.models import Person
-from silkmeet.models.people import display_name
 
 
 # Every collection is loaded from its single conference, so each costs one
@@ -186,6 +186,7 @@ def item_input(item: AgendaItem) -> ItemIn:
             SpeakerIn(
                 participant_id=s.participation_id,
                 name=s.participation.person.full_name,
+                latin_name=s.participation.person.latin_name,
                 country=s.participation.delegation_country
                 or s.participation.person.country,
                 timezone=s.participation.person.timezone,
@@ -236,6 +237,7 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
             AgendaItemSpeaker.minutes,
             Participation.delegation_country,
             Person.full_name,
+            Person.latin_name,
             Person.country,
             Person.timezone,
         )
@@ -259,6 +261,7 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
                 country=s.delegation_country or s.country,
                 timezone=s.timezone,
                 minutes=s.minutes,
+                latin_name=s.latin_name,
             )
         )
     return [

@@ -13,6 +13,7 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
@@ -20,12 +21,17 @@ from silkmeet.access import may_follow_former_slug
 from silkmeet.domain import exports
 from silkmeet.domain import filenames
 from silkmeet.domain import hours
+from silkmeet.domain import names
 from silkmeet.domain import runofshow as ros
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain import words
 from silkmeet.domain import zoneview as zv
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import lazy_gettext
 from silkmeet.mail.operations import failed_count
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceSlugAlias
@@ -53,12 +59,16 @@ def register_converters(app: Flask) -> None:
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["localtime"] = format_local
+    app.jinja_env.filters["span_words"] = span_words
+    app.jinja_env.filters["range_words"] = range_words
     app.jinja_env.filters["country_name"] = tz.country_name
     app.jinja_env.filters["city"] = zv.city
     app.jinja_env.globals["vocabulary"] = v
     app.jinja_env.globals["label"] = v.label
-    # The day window's labels (``{{ day_window.label }}`` is "07:00–22:00").
-    app.jinja_env.globals["day_window"] = hours.DAY_WINDOW
+    app.jinja_env.globals["person_name"] = person_name
+    app.jinja_env.globals["display_name"] = names.display_name  # plain text
+    # The working hours' labels; the day window is each conference's own
+    # (``{{ conference.day_window.label }}`` is "07:00–22:00").
     app.jinja_env.globals["work_window"] = hours.WORK_WINDOW
     app.jinja_env.globals["zone_data_version"] = tz.ZONE_DATA_VERSION
     app.jinja_env.globals["ros_span"] = ros.format_span
@@ -69,7 +79,11 @@ def register(app: Flask) -> None:
     app.after_request(security_headers)
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in as an organiser to open that page."
+    login_manager.login_message = lazy_gettext(
+        "Please log in as an organiser to open that page."
+    )
+    # Flashed in the session: plain text in the request's language.
+    login_manager.localize_callback = str
     login_manager.user_loader(load_organiser)
 
 
@@ -115,7 +129,7 @@ def refuse_nul():
     if request.method == "POST":
         values += [v for _key, v in request.form.items(multi=True)]
     if any("\x00" in value for value in values):
-        abort(400, description="The request holds a NUL character.")
+        abort(400, description=_("The request holds a NUL character."))
 
 
 def former_slug_redirect():
@@ -163,12 +177,68 @@ def load_organiser(user_id: str):
     return organiser
 
 
-def format_local(instant: datetime | None, zone: str, fmt: str = "%a %d %b %Y %H:%M"):
-    """``{{ start|localtime(zone) }}`` → ``Fri 20 Nov 2020 14:00 CET``."""
+def person_name(full_name: str, latin_name: str | None = "") -> Markup:
+    """A name as its owner wrote it, isolated in ``<bdi>`` (an Arabic or Hebrew
+    name must not reorder the text around it), with the Latin form after it
+    when :func:`silkmeet.domain.names.latin_shown` says so. Every page that
+    shows a person to others writes them with this."""
+    html = Markup('<bdi class="person-name">{}</bdi>').format(full_name)
+    latin = names.latin_shown(full_name, latin_name)
+    if latin:
+        html += Markup(' <span class="latin-name">(<bdi>{}</bdi>)</span>').format(latin)
+    return html
+
+
+def reader_locale() -> str:
+    """The locale dates and times are written in for this request: the one
+    its words are said in (:func:`silkmeet.i18n.select_locale`)."""
+    return words.language()
+
+
+def format_local(instant: datetime | None, zone: str, fmt: str | None = None):
+    """``{{ start|localtime(zone) }}`` → ``Fri 20 Nov 2020, 14:00 CET``; with
+    ``fmt``, that strftime format and the abbreviation."""
     if instant is None:
-        return "not set"
+        return _("not set")
+    if fmt is None:
+        return tw.when_words(instant, zone, zone_style="short", locale=reader_locale())
     local = tz.to_local(instant, zone)
     return f"{local.strftime(fmt)} {local.tzname()}"
+
+
+def span_words(
+    span: zv.Span, date_style: tw.DateStyle = "long", zone_style: tw.ZoneStyle = "full"
+) -> str:
+    """``{{ row.viewer|span_words }}``: a span's interval in words
+    (:func:`silkmeet.domain.timewords.range_words`)."""
+    return tw.range_words(
+        span.start.instant,
+        span.end.instant,
+        span.start.zone,
+        date_style=date_style,
+        zone_style=zone_style,
+        locale=reader_locale(),
+    )
+
+
+def range_words(
+    start: datetime | None,
+    end: datetime | None,
+    zone: str,
+    date_style: tw.DateStyle = "long",
+    zone_style: tw.ZoneStyle = "full",
+) -> str:
+    """``{{ start|range_words(end, zone) }}``; empty when either end is unknown."""
+    if start is None or end is None:
+        return ""
+    return tw.range_words(
+        start,
+        end,
+        zone,
+        date_style=date_style,
+        zone_style=zone_style,
+        locale=reader_locale(),
+    )
 
 
 def content_disposition(filename: str, kind: str = "attachment") -> str:

@@ -14,6 +14,32 @@ TEST_DATABASE_URL = os.environ.get("SILKMEET_TEST_DATABASE_URL", "sqlite://")
 # The uid of a conference imported as a copy of another (another meeting).
 COPY_UID = "0b9cf2a4-3c1e-4f5e-9d7a-2f6b8c1d4e30"
 
+# ``make_conference(**ROME_2027)``: issue 14's newcomer, Rome on Sunday 28 March
+# 2027 at 10:00, the night the EU clocks go forward, 150 minutes.
+ROME_2027 = dict(
+    slug="rome",
+    title="Rome on the night of the clock change",
+    timezone="Europe/Rome",
+    start="2027-03-28T10:00:00",
+    duration=150,
+    speakers=[
+        ("Giulia Rossi", "IT", "Europe/Rome"),
+        ("Shavkat Umurzakov", "UZ", "Asia/Tashkent"),
+        ("Ana Souza", "BR", "America/Sao_Paulo"),
+        ("山田 太郎", "JP", "Asia/Tokyo"),
+    ],
+    item_minutes=25,
+)
+# One Paris speaker, 00:30–01:30 UTC on 25 October 2026: 02:30 CEST to 02:30 CET.
+OCTOBER_NIGHT = dict(
+    slug="night",
+    timezone="UTC",
+    start="2026-10-25T00:30:00",
+    duration=60,
+    speakers=[("Claire Martin", "FR", "Europe/Paris")],
+    item_minutes=60,
+)
+
 
 def demo_data() -> dict:
     text = (
@@ -98,7 +124,8 @@ def import_confirmation(page: str) -> dict:
 
 def live_clock(monkeypatch, app, conference_id: int):
     """A settable clock for the live run-of-show, starting at the conference's
-    start: ``tick(minutes=, seconds=)`` moves it on and returns the new now."""
+    start: ``tick(minutes=, seconds=, days=)`` moves it on (back, if
+    negative) and returns the new now."""
     from datetime import timedelta
 
     from silkmeet.extensions import db
@@ -110,8 +137,41 @@ def live_clock(monkeypatch, app, conference_id: int):
     state = {"now": start}
     monkeypatch.setattr(operations, "now", lambda: state["now"])
 
-    def tick(minutes=0, seconds=0):
-        state["now"] += timedelta(minutes=minutes, seconds=seconds)
+    def tick(minutes=0, seconds=0, days=0):
+        state["now"] += timedelta(days=days, minutes=minutes, seconds=seconds)
         return state["now"]
 
     return tick
+
+
+# The same conference before its people are in: for the lineup builder.
+ROME_2027_NO_PEOPLE = {**ROME_2027, "speakers": []}
+# The newcomer's seven people of issue 14 (Rome, 28 March 2027): Italy,
+# Uzbekistan, Brazil and Japan; a chair and a host representative among them.
+NEWCOMER_CSV = (
+    "full_name,latin_name,country,timezone,role,delegation_country,email\n"
+    "Giulia Conti,,IT,Europe/Rome,chair,IT,giulia@example.it\n"
+    "Marco Rossi,,IT,Europe/Rome,host_representative,IT,marco@example.it\n"
+    "Luca Bianchi,,IT,Europe/Rome,speaker,IT,luca@example.it\n"
+    "Шавкат Умурзаков,Shavkat Umurzakov,UZ,Asia/Tashkent,speaker,UZ,"
+    "shavkat@example.uz\n"
+    "Dilnoza Karimova,,UZ,Asia/Tashkent,speaker,UZ,dilnoza@example.uz\n"
+    "Ana Souza,,BR,America/Sao_Paulo,speaker,BR,ana@example.br\n"
+    "山田 太郎,Yamada Taro,JP,,speaker,JP,yamada@example.jp\n"
+)
+
+
+def personal_token(app, full_name: str) -> str:
+    """The personal-link token of the participant named ``full_name``."""
+    from sqlalchemy import select
+
+    from silkmeet.extensions import db
+    from silkmeet.models import Participation
+    from silkmeet.models import Person
+
+    with app.app_context():
+        return db.session.scalar(
+            select(Participation.token)
+            .join(Person, Person.id == Participation.person_id)
+            .where(Person.full_name == full_name)
+        )

@@ -29,6 +29,7 @@ def conference_info(conference: Conference) -> exports.ConferenceInfo:
         description=conference.description,
         platform=conference.video_platform,
         languages=tuple(conference.languages or ()),
+        day_window=conference.day_window,
     )
 
 

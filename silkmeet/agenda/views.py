@@ -4,7 +4,6 @@ import functools
 import itertools
 import json
 from datetime import date
-from typing import NamedTuple
 
 from flask import Blueprint
 from flask import Response
@@ -38,10 +37,11 @@ from silkmeet.domain import zoneview as zv
 from silkmeet.domain.schedule import meeting_end
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
+from silkmeet.i18n import get_locale
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.runofshow.follow import personal_turn
 from silkmeet.timetable import active_people
-from silkmeet.timetable import display_name
 from silkmeet.timetable import lineup_of
 from silkmeet.timetable import schedule_for
 from silkmeet.web import content_disposition
@@ -92,31 +92,33 @@ def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
     try:
         return tz.known_zone_name(asked), None
     except tz.TimeZoneError:
-        return reference, (
-            f"Unknown time zone \u201c{asked[:64]}\u201d: times are shown in the "
-            f"conference's zone, {reference}."
+        return reference, _(
+            "Unknown time zone \u201c%(zone)s\u201d: times are shown in the "
+            "conference's zone, %(reference)s.",
+            zone=asked[:64],
+            reference=reference,
         )
 
 
-class Host(NamedTuple):
-    name: str
-    role: str
-
-
 class AgendaBase:
-    """What the agenda shows of a conference whatever the viewer's zone: the
-    schedule, chairs, hosts, each row's speakers and its span in the
-    conference's zone and in every speaker's zone. Kept per content version
-    (:mod:`silkmeet.cache`): the first page after a change works it out once,
-    not once per zone (nor reads the lineup once per zone)."""
+    """What the agenda shows of a conference whatever the viewer's zone and
+    language: the schedule, chairs and hosts (role codes, worded at display),
+    each row's speakers and its span in the conference's zone and in every
+    speaker's zone, measured against the conference's day window. Kept per
+    content version (:mod:`silkmeet.cache`): the first page after a change
+    works it out once, not once per zone (nor reads the lineup once per zone).
+    It holds no words, so one serves every language."""
 
     def __init__(self, conference: Conference):
         self.scheduled = schedule_for(conference)
-        self.chair_names = [
-            display_name(r.full_name, r.latin_name)
+        # (role, (full, Latin)) and (role, organisation): grouped and worded
+        # by AgendaView, which is kept per language.
+        self.chair_pairs = [
+            (r.role, (r.full_name, r.latin_name))
             for r in active_people(conference.id, v.CHAIR_ROLES)
         ]
-        self.hosts = [Host(h.organisation.name, h.role) for h in conference.hosts]
+        self.host_pairs = [(h.role, h.organisation.name) for h in conference.hosts]
+        self.window = conference.day_window
         self.day = self.end = None
         self.zones: dict[str, list[str]] = {}
         self.spans: dict[str, tuple] = {}
@@ -128,18 +130,18 @@ class AgendaBase:
             )
             self.zones = zv.speaker_zones(self.scheduled)
             self.spans = {
-                zone: zv.zone_spans(self.scheduled, zone, self.day)
+                zone: zv.zone_spans(self.scheduled, zone, self.day, self.window)
                 for zone in {conference.timezone, *self.zones}
             }
-            self.lines = zv.speaker_lines(self.scheduled, self.day)
+            self.lines = zv.speaker_lines(self.scheduled, self.day, self.window)
         self.cache_size = 512 * len(self.scheduled) * (1 + len(self.spans))
 
     def spans_in(self, zone: str):
         """Every row's span in ``zone`` (kept for the zones every viewer sees)."""
         kept = self.spans.get(zone)
-        return (
-            kept if kept is not None else zv.zone_spans(self.scheduled, zone, self.day)
-        )
+        if kept is not None:
+            return kept
+        return zv.zone_spans(self.scheduled, zone, self.day, self.window)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, AgendaBase) and vars(self) == vars(other)
@@ -149,17 +151,29 @@ class AgendaBase:
 
 class AgendaView:
     """What the agenda and the delegate's page show of a conference in one
-    zone, the table rendered already. Kept per content version and zone
-    (:mod:`silkmeet.cache`): every visitor in that zone gets the same table."""
+    zone, the table rendered already (``cards``: the delegate page's cards
+    instead, :func:`my_agenda` in the macros), from the zone-free
+    :class:`AgendaBase`. Kept per content version, zone and language
+    (:mod:`silkmeet.cache`): every visitor in that zone who reads that
+    language gets the same."""
 
-    def __init__(self, conference: Conference, base: AgendaBase, viewer_zone: str):
+    def __init__(
+        self,
+        conference: Conference,
+        base: AgendaBase,
+        viewer_zone: str,
+        cards: bool = False,
+    ):
         self.scheduled = base.scheduled
-        self.chair_names = base.chair_names
-        self.hosts = base.hosts
+        # ("Chair", [name]), ("Co-chairs", [names]): each role as it is; a
+        # name is (full, Latin), written by the template's person_name.
+        self.chairs = v.by_role(v.PARTICIPANT_ROLES, base.chair_pairs)
+        self.hosts = v.by_role(v.HOST_ROLES, base.host_pairs)
         self.meeting = self.meeting_viewer = None
         # The rendered table, UTF-8: sent as it is, never copied again.
         self.table = b""
         if conference.start_at is not None:
+            window = base.window
             day, end = base.day, base.end
             columns = zv.zone_columns(
                 base.zones,
@@ -173,22 +187,46 @@ class AgendaView:
                 viewer_zone,
                 columns,
                 day,
+                window,
                 spans=base.spans_in,
                 lines=base.lines,
             )
-            self.meeting = zv.span(conference.start_at, end, conference.timezone, day)
-            self.meeting_viewer = zv.span(conference.start_at, end, viewer_zone, day)
+            self.meeting = zv.span(
+                conference.start_at, end, conference.timezone, day, window
+            )
+            self.meeting_viewer = zv.span(
+                conference.start_at, end, viewer_zone, day, window
+            )
             if rows:
                 macros = current_app.jinja_env.get_template("agenda/_macros.html")
-                self.table = macros.module.agenda_table(
-                    rows,
-                    cells.time_cells(rows, columns, conference.timezone, viewer_zone),
-                    columns,
-                    self.meeting,
-                    self.meeting_viewer,
-                    conference.timezone,
-                    viewer_zone,
-                ).encode()
+                mark = cells.night_mark(window)
+                if cards:
+                    self.table = macros.module.my_agenda(
+                        rows,
+                        [Markup(cells.when(row.viewer, mark)) for row in rows],
+                        [
+                            [
+                                (label, Markup(cells.when(span, mark)))
+                                for label, span in zv.elsewhere(
+                                    row, columns, conference.timezone, viewer_zone
+                                )
+                            ]
+                            for row in rows
+                        ],
+                        viewer_zone,
+                    ).encode()
+                else:
+                    self.table = macros.module.agenda_table(
+                        rows,
+                        cells.time_cells(
+                            rows, columns, conference.timezone, viewer_zone, window
+                        ),
+                        columns,
+                        self.meeting,
+                        self.meeting_viewer,
+                        conference.timezone,
+                        viewer_zone,
+                    ).encode()
         self.cache_size = len(self.table) + 512 * len(self.scheduled)
 
     def __eq__(self, other: object) -> bool:
@@ -213,19 +251,23 @@ def with_table(page: str, table: bytes) -> Response:
     return response
 
 
-def agenda_context(conference: Conference, viewer_zone: str) -> dict:
+def agenda_context(
+    conference: Conference, viewer_zone: str, cards: bool = False
+) -> dict:
     """Everything the agenda and the delegate's page print, converted and
     rendered already; the lineup is read only when this worker has not built
     this version of the conference in this zone yet."""
     key = conference_key(conference)
     view = cached(
-        "agenda",
+        "my-agenda" if cards else "agenda",
         key,
-        viewer_zone,
+        # The table holds words ("Item", "night", "ends …"): one per language.
+        (viewer_zone, str(get_locale())),
         lambda: AgendaView(
             conference,
             cached("agenda-base", key, None, lambda: AgendaBase(lineup_of(conference))),
             viewer_zone,
+            cards,
         ),
     )
     return {
@@ -236,7 +278,7 @@ def agenda_context(conference: Conference, viewer_zone: str) -> dict:
         "table_bytes": view.table,
         "meeting": view.meeting,
         "meeting_viewer": view.meeting_viewer,
-        "chair_names": view.chair_names,
+        "chairs": view.chairs,
         "hosts": view.hosts,
         "scheduled": view.scheduled,
     }
@@ -283,18 +325,24 @@ def delegate_page(slug: str, token: str):
             flash(str(error), "error")
         else:
             db.session.commit()
-            flash("Thank you: your answer is recorded.", "success")
+            flash(_("Thank you: your answer is recorded."), "success")
         target = url_for("agenda.delegate_page", slug=slug, token=token)
         return redirect(target + "#answer")
     if request.method == "GET":
         answer_form.comment.data = participation.rsvp_comment
-    context = agenda_context(conference, person.timezone)
+    context = agenda_context(conference, person.timezone, cards=True)
     day = (
         tz.to_local(conference.start_at, conference.timezone).date()
         if conference.start_at
         else None
     )
-    slots = my_slots(context["scheduled"], participation.id, person.timezone, day)
+    slots = my_slots(
+        context["scheduled"],
+        participation.id,
+        person.timezone,
+        day,
+        conference.day_window,
+    )
     page = render_template(
         "agenda/delegate.html",
         participation=participation,
@@ -312,12 +360,14 @@ def delegate_page(slug: str, token: str):
     return response
 
 
-def my_slots(scheduled, participation_id: int, zone: str, day: date | None) -> list:
+def my_slots(
+    scheduled, participation_id: int, zone: str, day: date | None, window
+) -> list:
     """The person's speaking slots, each with what comes just before it."""
     return [
         {
             "item": turn.item,
-            "span": zv.span(turn.slot.start, turn.slot.end, zone, day),
+            "span": zv.span(turn.slot.start, turn.slot.end, zone, day, window),
             "before": turn.before,
         }
         for turn in turns_of(scheduled, participation_id)
@@ -362,6 +412,7 @@ def schedule_csv(slug: str):
     response.headers["Content-Disposition"] = content_disposition(
         f"{slug}.schedule.csv"
     )
+    response.vary.add("Accept-Language")  # its header row is in the reader's language
     return response
 
 

@@ -9,6 +9,7 @@ from wtforms import ValidationError
 from silkmeet.domain import answers
 from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
+from silkmeet.i18n import lazy_gettext
 from silkmeet.organiser.forms import checked
 from silkmeet.organiser.forms import choices
 
@@ -24,9 +25,14 @@ class AnswerForm(FlaskForm):
     """A participant's answer on their page: one button per answer (named
     ``answer``) and a comment."""
 
-    answer = RadioField("Your answer", choices=choices(answers.PAGE_ANSWERS))
+    answer = RadioField(
+        lazy_gettext("Your answer"),
+        choices=choices(
+            (value, lazy_gettext(text)) for value, text in answers.PAGE_ANSWERS
+        ),
+    )
     comment = TextAreaField(
-        "Comment for the organisers (optional)",
+        lazy_gettext("Comment for the organisers (optional)"),
         validators=[check_comment],
         render_kw={"maxlength": answers.COMMENT_MAX},
     )
@@ -38,8 +44,8 @@ class RecordAnswerForm(AnswerForm):
 
     # The one rule for an answer word (the JSON import's too), with its message.
     answer = SelectField(
-        "Answer",
-        choices=choices(v.RSVP_ANSWERS),
+        lazy_gettext("Answer"),
+        choices=choices((value, lazy_gettext(text)) for value, text in v.RSVP_ANSWERS),
         validate_choice=False,
         validators=[checked(fields.answer)],
     )

@@ -14,6 +14,7 @@ from silkmeet.domain import answers
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.models import Person
@@ -42,9 +43,11 @@ def record_answer(
     version, and so every cached page of it, stays as it is.
     """
     if participation.removed_at is not None:
-        raise CannotAnswer("This person is no longer a participant.")
+        raise CannotAnswer(_("This person is no longer a participant."))
     if participation.conference.status == "cancelled":
-        raise CannotAnswer("This conference is cancelled: there is nothing to answer.")
+        raise CannotAnswer(
+            _("This conference is cancelled: there is nothing to answer.")
+        )
     page = source == answers.FROM_PAGE
     answer = answers.check_answer(
         answer, answers.PAGE_ANSWERS if page else v.RSVP_ANSWERS

@@ -21,6 +21,8 @@ from silkmeet.domain import answers
 from silkmeet.domain import reminders
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import ngettext
 from silkmeet.mail import reminders as due_reminders
 from silkmeet.models import Conference
 from silkmeet.models import Participation
@@ -33,7 +35,12 @@ def chosen_answer() -> str | None:
     """The ``?answer=`` filter, if any; 400 for a word that is no answer."""
     answer = request.args.get("answer") or None
     if answer is not None and answer not in v.values(v.RSVP_ANSWERS):
-        abort(400, description=f"{answer[:40]!r} is not an answer to filter by.")
+        abort(
+            400,
+            description=_(
+                "%(answer)s is not an answer to filter by.", answer=repr(answer[:40])
+            ),
+        )
     return answer
 
 
@@ -105,8 +112,12 @@ def record_answer(slug: str, participation_id: int):
     )
     db.session.commit()
     flash(
-        f"{participation.person.display_name}: "
-        f"{v.label(v.RSVP_ANSWERS, participation.rsvp)}, recorded.",
+        # Translators: a person's name, then their answer (Accepted, No answer…).
+        _(
+            "%(name)s: %(answer)s, recorded.",
+            name=participation.person.display_name,
+            answer=_(v.label(v.RSVP_ANSWERS, participation.rsvp)),
+        ),
         "success",
     )
     target = url_for("answers.show_answers", slug=slug, answer=answer)
@@ -125,13 +136,19 @@ def nudge_now(slug: str):
         db.session.commit()
         if count:
             flash(
-                f"{count} {'nudge' if count == 1 else 'nudges'} queued: the mail "
-                "worker sends them.",
+                ngettext(
+                    "%(num)d nudge queued: the mail worker sends it.",
+                    "%(num)d nudges queued: the mail worker sends them.",
+                    count,
+                ),
                 "success",
             )
         else:
             flash(
-                "No nudge queued: everyone invited has answered, or was just nudged.",
+                _(
+                    "No nudge queued: everyone invited has answered, or was just "
+                    "nudged."
+                ),
                 "warning",
             )
     return redirect(url_for("answers.show_answers", slug=slug))

@@ -5,29 +5,36 @@ from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 
+from silkmeet.i18n import lazy_gettext
 from silkmeet.organiser.forms import REQUIRED
 from silkmeet.organiser.forms import text
 
 
 class LoginForm(FlaskForm):
     email = EmailField(
-        "Email", validators=[text("organiser.email", True)], render_kw=REQUIRED
+        lazy_gettext("Email"),
+        validators=[text("organiser.email", True)],
+        render_kw=REQUIRED,
     )
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    password = PasswordField(
+        lazy_gettext("Password"), validators=[DataRequired(), Length(max=200)]
+    )
 
 
 class PasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Current password", validators=[DataRequired(), Length(max=200)]
+        lazy_gettext("Current password"), validators=[DataRequired(), Length(max=200)]
     )
     new_password = PasswordField(
-        "New password",
+        lazy_gettext("New password"),
         validators=[DataRequired(), Length(max=200)],
     )
     confirm = PasswordField(
-        "New password again",
+        lazy_gettext("New password again"),
         validators=[
             DataRequired(),
-            EqualTo("new_password", message="The two new passwords differ."),
+            EqualTo(
+                "new_password", message=lazy_gettext("The two new passwords differ.")
+            ),
         ],
     )

@@ -21,6 +21,9 @@ from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
 from silkmeet.domain import fields
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import lazy_gettext
+from silkmeet.i18n import ngettext
 from silkmeet.models import LoginFailure
 from silkmeet.models import Organiser
 from silkmeet.models.accounts import address_key
@@ -29,7 +32,7 @@ from silkmeet.models.accounts import hash_password
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 10
-WRONG = "Wrong email or password."
+WRONG = lazy_gettext("Wrong email or password.")
 
 
 class LoginRefused(Exception):
@@ -59,7 +62,7 @@ def normalise_email(address: str) -> str:
     except fields.FieldError as exc:
         raise AccountError("email", str(exc)) from None
     if normalised is None:
-        raise AccountError("email", "required")
+        raise AccountError("email", _("required"))
     return normalised
 
 
@@ -69,7 +72,9 @@ def find_organiser(address: str) -> Organiser | None:
 
 def check_new_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError("password", f"use at least {MIN_PASSWORD_LENGTH} characters")
+        raise AccountError(
+            "password", _("use at least %(num)s characters", num=MIN_PASSWORD_LENGTH)
+        )
 
 
 def save_organiser(email: str, name: str, password: str) -> tuple[Organiser, bool]:
@@ -109,7 +114,11 @@ class Attempt:
             wait = LOCKOUT - ((now or utcnow()) - self.last_failed_at)
             minutes = max(1, int(wait.total_seconds() // 60))
             raise LoginRefused(
-                f"Too many failed attempts. Try again in {minutes} minute(s)."
+                ngettext(
+                    "Too many failed attempts. Try again in %(num)s minute.",
+                    "Too many failed attempts. Try again in %(num)s minutes.",
+                    minutes,
+                )
             )
 
 
@@ -196,7 +205,7 @@ def change_password(
     every other session of the account ends."""
     attempt.refuse_if_locked()
     if not verify_password(organiser, current):
-        raise AccountError("current_password", "That is not your current password.")
+        raise AccountError("current_password", _("That is not your current password."))
     check_new_password(new)
     forget_failures(attempt)
     organiser.set_password(new)

@@ -17,12 +17,14 @@ from silkmeet.auth import operations as ops
 from silkmeet.auth.forms import LoginForm
 from silkmeet.auth.forms import PasswordForm
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def safe_next(target: str | None) -> str:
-    """Only same-site paths: never an open redirect to another host."""
+    """Only same-site paths: never an open redirect to another host. Without
+    one, an organiser lands on their conferences, not the public home page."""
     if target:
         parts = urlsplit(target)
         if (
@@ -32,7 +34,7 @@ def safe_next(target: str | None) -> str:
             and not (target.startswith("//") or target.startswith("/\\"))
         ):
             return target
-    return url_for("main.index")
+    return url_for("organiser.show_dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -68,7 +70,7 @@ def logout():
     current_user.end_sessions()
     db.session.commit()
     logout_user()
-    flash("You are logged out.")
+    flash(_("You are logged out."))
     return redirect(url_for("main.index"))
 
 
@@ -95,7 +97,7 @@ def change_password():
         else:
             db.session.commit()
             login_user(organiser)  # this session goes on under the new token
-            flash("Password changed. Every other session of this account has ended.")
+            flash(_("Password changed. Every other session of this account has ended."))
             return redirect(url_for("organiser.show_dashboard"))
     elif request.method == "POST":
         status = 400

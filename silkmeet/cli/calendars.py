@@ -14,6 +14,7 @@ from silkmeet.cli import fail
 from silkmeet.cli import find_conference
 from silkmeet.db import utcnow
 from silkmeet.domain import jsonstream
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.invites import operations as invites
 from silkmeet.timetable import read_schedule
@@ -36,9 +37,12 @@ def schedule_command(slug: str, as_json: bool) -> None:
         return
     click.echo(f"{conference.title} ({zone})")
     for entry in read_schedule(conference):
-        start = tz.to_local(entry.start, zone)
-        end = tz.to_local(entry.end, zone)
-        click.echo(f"{start:%Y-%m-%d %H:%M}\u2013{end:%H:%M}  {entry.item.title}")
+        day = tz.to_local(entry.start, zone)
+        # The heading names the zone; an item across a clock change says both.
+        when = tw.range_words(
+            entry.start, entry.end, zone, date_style="none", zone_style="auto"
+        )
+        click.echo(f"{day:%Y-%m-%d} {when}  {entry.item.title}")
 
 
 @command("invites")

@@ -11,15 +11,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 # What a participant may write beside their answer ("I join from the car").
 COMMENT_MAX = 1000
 # What a participant may choose on their page, as its buttons say it;
 # organisers may also clear an answer back to "no answer".
 PAGE_ANSWERS = (
-    ("accepted", "Accept"),
-    ("tentative", "Tentative"),
-    ("declined", "Decline"),
+    ("accepted", N_("Accept")),
+    ("tentative", N_("Tentative")),
+    ("declined", N_("Decline")),
 )
 # Where an answer was given (vocabulary.RSVP_SOURCES).
 FROM_PAGE, FROM_ORGANISER = v.values(v.RSVP_SOURCES)
@@ -40,7 +42,11 @@ def clean_comment(text: str | None) -> str:
     comment = (text or "").strip()
     if len(comment) > COMMENT_MAX:
         raise ValueError(
-            f"Keep the comment to {COMMENT_MAX} characters (it has {len(comment)})."
+            _(
+                "Keep the comment to %(max)d characters (it has %(length)d).",
+                max=COMMENT_MAX,
+                length=len(comment),
+            )
         )
     return comment
 

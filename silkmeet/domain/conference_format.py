@@ -14,9 +14,12 @@ without those fields.
 
 Format 2 documents may also carry the conference's mail and reminder settings
 (``mail_from``, ``mail_reply_to``, ``reminder_offsets``, ``nudge_offset``; every
-export writes them) and, in backups, each participant's answer (``rsvp``,
-``rsvp_comment``, ``rsvp_at``, ``rsvp_source``). A document without them
-imports with the defaults, as it did before they existed.
+export writes them), its day window (``day_window``: ``{"start": "07:00",
+"end": "22:00"}``, outside it is night) and each speaker's default time in the
+items the lineup builder creates (``speaking_minutes``) and, in backups, each
+participant's answer (``rsvp``, ``rsvp_comment``, ``rsvp_at``, ``rsvp_source``).
+A document without them imports with the defaults, as it did before they
+existed.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from datetime import datetime
 from typing import Any
 
 from silkmeet.domain import fields
+from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.jsonstream import Lazy
@@ -66,6 +70,8 @@ CONFERENCE_FIELDS_2 = (
     "mail_reply_to",
     "reminder_offsets",
     "nudge_offset",
+    "day_window",
+    "speaking_minutes",
 )
 PARTICIPANT_FIELDS_2 = (
     "removed_at",
@@ -223,6 +229,9 @@ class ConferenceDoc:
     mail_reply_to: str | None = None
     reminder_offsets: tuple[int, ...] = reminders.DEFAULT_REMINDER_OFFSETS
     nudge_offset: int | None = reminders.DEFAULT_NUDGE_OFFSET
+    # (start hour, end hour): outside is night. Each speaker's default minutes.
+    day_window: tuple[int, int] = (hours.DEFAULT_START_HOUR, hours.DEFAULT_END_HOUR)
+    speaking_minutes: int = v.DEFAULT_SPEAKING_MINUTES
 
 
 # -- reading ---------------------------------------------------------------------
@@ -344,6 +353,13 @@ def parse(data: Any) -> ConferenceDoc:
             if "nudge_offset" in conf.data
             else reminders.DEFAULT_NUDGE_OFFSET
         ),
+        day_window=_day_window(conf),
+        speaking_minutes=conf.rule(
+            "speaking_minutes",
+            fields.minutes,
+            fields.SPEAKING,
+            default=v.DEFAULT_SPEAKING_MINUTES,
+        ),
         slug=slug,
         title=conf.text("title", "conference.title", required=True),
         description=conf.text("description", "conference.description"),
@@ -374,6 +390,19 @@ def parse(data: Any) -> ConferenceDoc:
         participants=participants,
         agenda=agenda,
     )
+
+
+def _day_window(conf: _Object) -> tuple[int, int]:
+    """``{"start": "07:00", "end": "22:00"}``; left out: the default window."""
+    window = _Object(
+        conf.raw("day_window", default={}), "conference.day_window", ("start", "end")
+    )
+    start = window.raw("start", default=f"{hours.DEFAULT_START_HOUR:02d}:00")
+    end = window.raw("end", default=f"{hours.DEFAULT_END_HOUR:02d}:00")
+    try:
+        return fields.day_window(start, end)
+    except fields.FieldError as exc:
+        raise FormatError(conf.field("day_window"), str(exc)) from None
 
 
 def _conference_uid(conf: _Object) -> str | None:
@@ -795,6 +824,8 @@ def to_data(doc: ConferenceDoc) -> dict:
             "mail_reply_to": doc.mail_reply_to,
             "reminder_offsets": list(doc.reminder_offsets),
             "nudge_offset": doc.nudge_offset,
+            "day_window": fields.day_window_text(*doc.day_window),
+            "speaking_minutes": doc.speaking_minutes,
         },
         "organisations": [
             {

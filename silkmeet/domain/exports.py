@@ -17,11 +17,14 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 
+from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
 from silkmeet.domain.jsonstream import Lazy
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import meeting_end
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 SCHEDULE_FORMAT = "silkmeet-schedule"
 SCHEDULE_VERSION = 1
@@ -40,6 +43,8 @@ class ConferenceInfo:
     languages: tuple[str, ...] = ()
     # The conference's uid: frab guids derive from it, never from the slug.
     uid: str = ""
+    # Outside it, a time is flagged ``outside_hours``.
+    day_window: hours.Window = hours.DAY_WINDOW
 
 
 @dataclass(frozen=True)
@@ -57,9 +62,12 @@ def local_iso(instant: datetime, zone: str) -> str:
     return tz.to_local(instant, zone).isoformat(timespec="seconds")
 
 
-def times(start: datetime, end: datetime, zone: str) -> dict:
-    """The fields every timed part carries in the schedule JSON."""
-    local = zv.span(start, end, zone, tz.to_local(start, zone).date())
+def times(
+    start: datetime, end: datetime, zone: str, day: hours.Window = hours.DAY_WINDOW
+) -> dict:
+    """The fields every timed part carries in the schedule JSON; ``day`` is the
+    conference's day window."""
+    local = zv.span(start, end, zone, tz.to_local(start, zone).date(), day)
     return {
         "start_utc": tz.format_instant(start),
         "end_utc": tz.format_instant(end),
@@ -104,6 +112,11 @@ def schedule_stream(
             "timezone": info.timezone,
             "start_utc": None,
             "end_utc": None,
+            # What "outside_hours" means: local times outside this window.
+            "day_window": {
+                "start": info.day_window.start_time,
+                "end": info.day_window.end_time,
+            },
         },
         "items": Lazy(()),
         "participants": Lazy(()),
@@ -120,7 +133,7 @@ def schedule_stream(
         key = (start, end, zone)
         found = seen.get(key)
         if found is None:
-            found = seen[key] = times(start, end, zone)
+            found = seen[key] = times(start, end, zone, info.day_window)
         return found
 
     def items() -> Iterator[dict]:
@@ -171,7 +184,7 @@ def schedule_stream(
                 ],
             }
 
-    doc["conference"].update(times(start, end, info.timezone))
+    doc["conference"].update(times(start, end, info.timezone, info.day_window))
     doc["items"] = Lazy(items())
     doc["participants"] = Lazy(people())
     return doc
@@ -201,22 +214,25 @@ def csv_text(rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
+# The schedule CSV's columns: read by people, so written in their language
+# (marked here, translated in :func:`_schedule_rows`); English is the default.
+# Translators: the column names of the schedule CSV (spreadsheet headings).
 CSV_HEADER = (
-    "position",
-    "item",
-    "kind",
-    "start_utc",
-    "end_utc",
-    "start_reference",
-    "end_reference",
-    "speaker",
-    "country",
-    "speaker_timezone",
-    "speaker_start_utc",
-    "speaker_end_utc",
-    "speaker_local_start",
-    "speaker_local_end",
-    "speaker_outside_hours",
+    N_("position"),
+    N_("item"),
+    N_("kind"),
+    N_("start_utc"),
+    N_("end_utc"),
+    N_("start_reference"),
+    N_("end_reference"),
+    N_("speaker"),
+    N_("country"),
+    N_("speaker_timezone"),
+    N_("speaker_start_utc"),
+    N_("speaker_end_utc"),
+    N_("speaker_local_start"),
+    N_("speaker_local_end"),
+    N_("speaker_outside_hours"),
 )
 
 
@@ -228,7 +244,8 @@ def schedule_csv(info: ConferenceInfo, scheduled: Sequence[ScheduledItem]) -> st
 def _schedule_rows(
     info: ConferenceInfo, scheduled: Sequence[ScheduledItem]
 ) -> Iterator[list]:
-    yield list(CSV_HEADER)
+    yield [_(column) for column in CSV_HEADER]
+    yes, no = _("yes"), _("no")
     for entry in scheduled:
         base = [
             entry.position + 1,
@@ -243,7 +260,9 @@ def _schedule_rows(
             yield base + [""] * 8
         for slot in entry.slots:
             zone = slot.speaker.timezone
-            local = zv.span(slot.start, slot.end, zone, slot.start.date())
+            local = zv.span(
+                slot.start, slot.end, zone, slot.start.date(), info.day_window
+            )
             yield base + [
                 slot.speaker.name,
                 slot.speaker.country,
@@ -252,7 +271,7 @@ def _schedule_rows(
                 tz.format_instant(slot.end),
                 local_iso(slot.start, zone),
                 local_iso(slot.end, zone),
-                "yes" if local.outside else "no",
+                yes if local.outside else no,
             ]
 
 

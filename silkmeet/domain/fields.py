@@ -21,20 +21,28 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from anyascii import anyascii
 from email_validator import EmailNotValidError
 from email_validator import validate_email
 
 from silkmeet.domain import answers
+from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.emails import email_key
 from silkmeet.domain.mailbox import MailboxError
 from silkmeet.domain.mailbox import parse_mailbox
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 
 class FieldError(ValueError):
     """A value that a field does not take; the message says why."""
+
+
+def too_long(length: int, limit: int) -> str:
+    return _("%(length)s characters; at most %(limit)s", length=length, limit=limit)
 
 
 def shown(value: Any) -> str:
@@ -83,15 +91,15 @@ def text(value: Any, column: str, required: bool = False) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise FieldError(f"expected text, found {type(value).__name__}")
+        raise FieldError(_("expected text, found %(type)s", type=type(value).__name__))
     value = value.strip()
     if required and not value:
-        raise FieldError("must not be empty")
+        raise FieldError(_("must not be empty"))
     limit = MAX_LENGTH[column]
     if len(value) > limit:
-        raise FieldError(f"{len(value)} characters; at most {limit}")
+        raise FieldError(too_long(len(value), limit))
     if "\x00" in value:
-        raise FieldError("contains a NUL character")
+        raise FieldError(_("contains a NUL character"))
     return value
 
 
@@ -110,17 +118,34 @@ def slug(value: Any) -> str:
     ``silk-cities-2020``. Nothing is stripped: a slug with a space or a final
     newline is refused, not silently changed."""
     if not isinstance(value, str) or not value:
-        raise FieldError("required: lower-case letters, digits and single hyphens")
+        raise FieldError(_("required: lower-case letters, digits and single hyphens"))
     if len(value) > MAX_LENGTH["conference.slug"]:
-        raise FieldError(
-            f"{len(value)} characters; at most {MAX_LENGTH['conference.slug']}"
-        )
+        raise FieldError(too_long(len(value), MAX_LENGTH["conference.slug"]))
     if not SLUG_RE.fullmatch(value):
         raise FieldError(
-            f"{shown(value)} must be lower-case letters, digits and single hyphens, "
-            "like silk-cities-2020"
+            _(
+                "%(value)s must be lower-case letters, digits and single hyphens, "
+                "like silk-cities-2020",
+                value=shown(value),
+            )
         )
     return value
+
+
+def suggest_slug(title: str) -> str:
+    """A :func:`slug` made from a title: ASCII letters and digits joined by
+    single hyphens, cut at a word to the maximum length. Other scripts are
+    transliterated (``Шёлковый путь 2027`` → ``shelkovyy-put-2027``, ``絲綢之路``
+    → ``sichouzhilu``); "" when nothing is left."""
+    words = re.findall(r"[a-z0-9]+", anyascii(title or "").lower())
+    limit = MAX_LENGTH["conference.slug"]
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > limit:
+            break
+        out = candidate
+    return out or (words[0][:limit] if words else "")
 
 
 def language_tag(value: Any) -> str:
@@ -130,7 +155,9 @@ def language_tag(value: Any) -> str:
         or len(value) > MAX_LENGTH["agenda_item.interpretation_language"]
         or not LANGUAGE_RE.fullmatch(value)
     ):
-        raise FieldError(f"{shown(value)} is not a language tag like en or pt-BR")
+        raise FieldError(
+            _("%(value)s is not a language tag like en or pt-BR", value=shown(value))
+        )
     return value
 
 
@@ -147,7 +174,7 @@ def language_list(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, str):
-        raise FieldError(f"expected text, found {type(value).__name__}")
+        raise FieldError(_("expected text, found %(type)s", type=type(value).__name__))
     return language_tags(
         part.strip() for part in LANGUAGE_SEPARATORS.split(value) if part.strip()
     )
@@ -162,12 +189,15 @@ def country(value: Any, required: bool = False) -> str | None:
     """An ISO 3166-1 alpha-2 code, upper-cased; None when blank and optional."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise FieldError("required: a country code such as FR")
+            raise FieldError(_("required: a country code such as FR"))
         return None
     code = value.strip().upper() if isinstance(value, str) else value
     if not tz.is_known_country(code):
         raise FieldError(
-            f"unknown country {shown(value)}; use an ISO 3166-1 alpha-2 code such as FR"
+            _(
+                "unknown country %(value)s; use an ISO 3166-1 alpha-2 code such as FR",
+                value=shown(value),
+            )
         )
     return code
 
@@ -176,7 +206,7 @@ def zone(value: Any) -> str:
     """An IANA time zone, stored under its canonical name (Europe/Kiev →
     Europe/Kyiv)."""
     if isinstance(value, str) and len(value) > MAX_LENGTH["person.timezone"]:
-        raise FieldError(f"unknown time zone {shown(value)}")
+        raise FieldError(_("unknown time zone %(value)s", value=shown(value)))
     try:
         return tz.canonical_zone(value)
     except tz.TimeZoneError as exc:
@@ -192,16 +222,25 @@ def person_zone(country_code: str, value: Any) -> str:
         if only is not None:
             return only
         if not zones:
-            raise FieldError("a time zone is required")
+            raise FieldError(_("a time zone is required"))
         more = ", …" if len(zones) > 4 else ""
         raise FieldError(
-            f"required: {tz.country_name(country_code)} has {len(zones)} time "
-            f"zones ({', '.join(zones[:4])}{more}); choose the person's own"
+            _(
+                "required: %(country)s has %(count)s time zones (%(zones)s); "
+                "choose the person's own",
+                country=tz.country_name(country_code),
+                count=len(zones),
+                zones=", ".join(zones[:4]) + more,
+            )
         )
     canonical = zone(value)
     if zones and canonical not in zones and value.strip() not in zones:
         raise FieldError(
-            f"{canonical} is not a time zone of {tz.country_name(country_code)}"
+            _(
+                "%(zone)s is not a time zone of %(country)s",
+                zone=canonical,
+                country=tz.country_name(country_code),
+            )
         )
     return canonical
 
@@ -243,7 +282,7 @@ def join_url(value: Any) -> str:
         or not parts.hostname
         or any(c.isspace() or ord(c) < 32 for c in value)
     ):
-        raise FieldError("must be a full https:// link without spaces")
+        raise FieldError(_("must be a full https:// link without spaces"))
     return value
 
 
@@ -251,7 +290,13 @@ def choice(value: Any, choices: tuple[tuple[str, str], ...]) -> str:
     """One of the values of a :mod:`~silkmeet.domain.vocabulary` list."""
     allowed = v.values(choices)
     if value not in allowed:
-        raise FieldError(f"{shown(value)} is not one of {', '.join(allowed)}")
+        raise FieldError(
+            _(
+                "%(value)s is not one of %(allowed)s",
+                value=shown(value),
+                allowed=", ".join(allowed),
+            )
+        )
     return value
 
 
@@ -259,27 +304,41 @@ def choice(value: Any, choices: tuple[tuple[str, str], ...]) -> str:
 
 DURATION = (v.MIN_DURATION, v.MAX_DURATION)
 BUFFER = (0, 240)
+SPEAKING = v.SPEAKING_MINUTES
 INVITE_REVISION = (0, 10**9)
 
 
 def minutes(value: Any, bounds: tuple[int, int] = DURATION) -> int:
     """A whole number of minutes within ``bounds`` (both included)."""
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("expected a whole number of minutes")
+        raise FieldError(_("expected a whole number of minutes"))
     low, high = bounds
     if not low <= value <= high:
         raise FieldError(
-            f"{value} is out of range: give a number of minutes from {low} to {high}"
+            _(
+                "%(value)s is out of range: give a number of minutes from %(low)s "
+                "to %(high)s",
+                value=value,
+                low=low,
+                high=high,
+            )
         )
     return value
 
 
 def whole_number(value: Any, bounds: tuple[int, int]) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("expected a whole number")
+        raise FieldError(_("expected a whole number"))
     low, high = bounds
     if not low <= value <= high:
-        raise FieldError(f"{value} is out of range; allowed {low} to {high}")
+        raise FieldError(
+            _(
+                "%(value)s is out of range; allowed %(low)s to %(high)s",
+                value=value,
+                low=low,
+                high=high,
+            )
+        )
     return value
 
 
@@ -289,7 +348,7 @@ def reminder_offsets(values: Any) -> tuple[int, ...]:
     if not isinstance(values, list | tuple) or any(
         isinstance(n, bool) or not isinstance(n, int) for n in values
     ):
-        raise FieldError("expected a list of whole numbers of minutes")
+        raise FieldError(_("expected a list of whole numbers of minutes"))
     try:
         return reminders.check_offsets(values)
     except reminders.OffsetError as exc:
@@ -302,11 +361,51 @@ def nudge_offset(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise FieldError("expected a whole number of minutes")
+        raise FieldError(_("expected a whole number of minutes"))
     try:
         return reminders.check_offset(value)
     except reminders.OffsetError as exc:
         raise FieldError(str(exc)) from None
+
+
+# -- the day window --------------------------------------------------------------
+
+HOUR_RE = re.compile(r"([01]\d|2[0-4]):00")
+
+
+def day_hour(value: Any) -> int:
+    """A whole hour of the day, 0 to 24: a number (the form) or ``"07:00"``
+    (the JSON, as :func:`day_window_text` writes it)."""
+    if isinstance(value, str):
+        if not HOUR_RE.fullmatch(value.strip()):
+            raise FieldError(
+                _("%(value)s is not a whole hour written HH:00", value=shown(value))
+            )
+        return int(value.strip()[:2])
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise FieldError(_("expected a whole hour written HH:00"))
+    if not 0 <= value <= 24:
+        raise FieldError(
+            _("%(value)s is not an hour of the day (0 to 24)", value=value)
+        )
+    return value
+
+
+def day_window(start: Any, end: Any) -> tuple[int, int]:
+    """The conference's day window as (start hour, end hour): outside it is
+    night (:func:`silkmeet.domain.hours.window`'s rule)."""
+    first, last = day_hour(start), day_hour(end)
+    try:
+        hours.window(first, last)
+    except hours.WindowError as exc:
+        raise FieldError(str(exc)) from None
+    return first, last
+
+
+def day_window_text(start_hour: int, end_hour: int) -> dict[str, str]:
+    """``{"start": "07:00", "end": "22:00"}``: the window as documents write it."""
+    window = hours.window(start_hour, end_hour)
+    return {"start": window.start_time, "end": window.end_time}
 
 
 # -- answers ---------------------------------------------------------------------
@@ -323,7 +422,7 @@ def answer(value: Any) -> str:
 def answer_comment(value: Any) -> str:
     """The comment beside an answer: :func:`answers.clean_comment`."""
     if value is not None and not isinstance(value, str):
-        raise FieldError("expected text")
+        raise FieldError(_("expected text"))
     try:
         return answers.clean_comment(value)
     except ValueError as exc:
@@ -337,13 +436,22 @@ def answer_comment(value: Any) -> str:
 # a datetime as soon as an offset is applied) and no meeting is real.
 FIRST_DAY = date(1970, 1, 1)
 LAST_DAY = date(2200, 12, 31)
-DATE_RANGE = f"dates go from {FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()}"
+
+
+def outside_range(day: date) -> str:
+    """The message for a date outside :data:`FIRST_DAY` to :data:`LAST_DAY`."""
+    return _(
+        "dates go from %(first)s to %(last)s; %(day)s is outside",
+        first=FIRST_DAY.isoformat(),
+        last=LAST_DAY.isoformat(),
+        day=day.isoformat(),
+    )
 
 
 def day(value: date) -> date:
     """A date within :data:`FIRST_DAY` to :data:`LAST_DAY`."""
     if not FIRST_DAY <= value <= LAST_DAY:
-        raise FieldError(f"{DATE_RANGE}; {value.isoformat()} is outside")
+        raise FieldError(outside_range(value))
     return value
 
 
@@ -359,13 +467,11 @@ def instant(value: datetime, zone_name: str) -> datetime:
     try:
         utc = value.astimezone(UTC)
     except OverflowError:
-        raise FieldError(
-            f"{DATE_RANGE}; {value.date().isoformat()} is outside"
-        ) from None
+        raise FieldError(outside_range(value.date())) from None
     # No offset reaches a day: a UTC date this far inside converts safely.
     margin = timedelta(days=1)
     if not FIRST_DAY - margin <= utc.date() <= LAST_DAY + margin:
-        raise FieldError(f"{DATE_RANGE}; {utc.date().isoformat()} is outside")
+        raise FieldError(outside_range(utc.date()))
     day(tz.to_local(utc, zone_name).date())
     return utc
 
@@ -399,7 +505,9 @@ def name_key(full_name: str, country_code: str | None) -> tuple[str, str]:
     return (full_name or "").strip().casefold(), country_code or ""
 
 
-EXISTING = "a participant already in the conference"
+# Who a duplicate repeats when it is not in the same file: marked here,
+# translated when the message is built (Roster.duplicate).
+EXISTING = N_("a participant already in the conference")
 
 
 class Roster:
@@ -434,11 +542,15 @@ class Roster:
         (``field`` is ``email`` or ``full_name``), else None."""
         key = email_key(address)
         if key and key in self._emails:
-            return "email", f"duplicate: the same e-mail address as {self._emails[key]}"
+            return "email", _(
+                "duplicate: the same e-mail address as %(who)s",
+                who=_(EXISTING) if self._emails[key] == EXISTING else self._emails[key],
+            )
         seen = self._names.get(name_key(full_name, country_code))
         if seen is not None and not (key and seen[1]):
-            return "full_name", (
-                f"duplicate: the same name and country as {seen[0]} (give both "
-                "their e-mail addresses if they are two people)"
+            return "full_name", _(
+                "duplicate: the same name and country as %(who)s (give both "
+                "their e-mail addresses if they are two people)",
+                who=_(EXISTING) if seen[0] == EXISTING else seen[0],
             )
         return None

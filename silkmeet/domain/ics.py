@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
@@ -34,8 +35,11 @@ from icalendar import vText
 from icalendar import vUri
 
 from silkmeet.domain import fields
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
-from silkmeet.domain import zoneview as zv
+from silkmeet.domain import words
+from silkmeet.domain.words import _
+from silkmeet.domain.words import ngettext
 
 PRODID = "-//silkmeet//silkmeet invites//EN"
 MEETING_ALARM = timedelta(minutes=15)
@@ -113,7 +117,7 @@ class Meeting:
         conference = vUri(join)
         conference.params["VALUE"] = "URI"
         conference.params["FEATURE"] = ["AUDIO", "VIDEO"]
-        conference.params["LABEL"] = param_text(self.platform or "Video call")
+        conference.params["LABEL"] = param_text(self.platform or _("Video call"))
         return conference
 
     @cached_property
@@ -213,53 +217,83 @@ def utc(instant: datetime) -> datetime:
 
 
 def _time_lines(
-    meeting: Meeting, start: datetime, end: datetime | None = None, zone: str = ""
+    meeting: Meeting,
+    start: datetime,
+    end: datetime | None = None,
+    zone: str = "",
+    _: Callable[..., str] = _,
 ) -> list[str]:
     """The participant's own time of ``start``–``end`` (when ``zone`` is
-    given), then the conference's time and UTC of ``start``."""
+    given), then the conference's time and UTC of ``start``; ``_``: the
+    caller's :func:`words.bound` translator."""
     lines = [
-        f"Conference time ({meeting.zone}): {zv.when_label(start, meeting.zone)}",
-        f"UTC: {utc(start):%a %d %b %Y, %H:%M} UTC",
+        _(
+            "Conference time (%(zone)s): %(time)s",
+            zone=meeting.zone,
+            time=tw.when_words(start, meeting.zone),
+        ),
+        _("UTC: %(time)s", time=tw.when_words(start, "UTC")),
     ]
     if zone and end is not None:
-        lines.insert(0, f"Your time ({zone}): {zv.range_label(start, end, zone)}")
+        lines.insert(
+            0,
+            _(
+                "Your time (%(zone)s): %(time)s",
+                zone=zone,
+                time=tw.range_words(start, end, zone),
+            ),
+        )
     return lines
 
 
 def invite_text(meeting: Meeting, invitee: Invitee) -> str:
     """The invite's DESCRIPTION: role, times in three zones, how to join, agenda."""
+    _ = words.bound()  # a dozen messages for every participant: one look-up
     lines = []
     if invitee.removed or meeting.cancelled:
         lines += [
-            "CANCELLED: this conference was cancelled."
+            _("CANCELLED: this conference was cancelled.")
             if meeting.cancelled
-            else "CANCELLED: you are no longer on this conference's list.",
+            else _("CANCELLED: you are no longer on this conference's list."),
             "",
         ]
     role = invitee.role
     if invitee.delegation:
-        role = f"{role}, delegation of {invitee.delegation}"
-    lines.append(f"Your role: {role}")
-    lines += _time_lines(meeting, meeting.start, meeting.end, invitee.zone)
+        # Translators: role is a participant's role (Speaker), delegation a country.
+        role = _(
+            "%(role)s, delegation of %(delegation)s",
+            role=role,
+            delegation=invitee.delegation,
+        )
+    lines.append(_("Your role: %(role)s", role=role))
+    lines += _time_lines(meeting, meeting.start, meeting.end, invitee.zone, _)
     for slot in invitee.slots:
         lines.append(
-            f"You speak: {zv.range_label(slot.start, slot.end, invitee.zone)}"
-            f" in {one_line(slot.title)}"
+            _(
+                "You speak: %(time)s in %(title)s",
+                time=tw.range_words(slot.start, slot.end, invitee.zone),
+                title=one_line(slot.title),
+            )
         )
     lines.append("")
     join = meeting.safe_join_url
     if join:
-        lines.append(
-            f"Join{' (' + meeting.platform + ')' if meeting.platform else ''}: {join}"
-        )
+        lines.append(_join_line(meeting.platform, join, _))
     if meeting.meeting_id:
-        lines.append(f"Meeting ID: {meeting.meeting_id}")
+        lines.append(_("Meeting ID: %(id)s", id=meeting.meeting_id))
     if meeting.passcode:
-        lines.append(f"Passcode: {meeting.passcode}")
+        lines.append(_("Passcode: %(passcode)s", passcode=meeting.passcode))
     if meeting.dial_in:
-        lines.append(f"Dial-in: {meeting.dial_in}")
-    lines += _agenda_lines(meeting, invitee)
+        lines.append(_("Dial-in: %(numbers)s", numbers=meeting.dial_in))
+    lines += _agenda_lines(meeting, invitee, _)
     return "\n".join(lines)
+
+
+def _join_line(platform: str, join: str, _: Callable[..., str] = _) -> str:
+    """``Join (Zoom): https://…``: how to join, in the reader's language."""
+    if platform:
+        return _("Join (%(platform)s): %(url)s", platform=platform, url=join)
+    return _("Join: %(url)s", url=join)
 
 
 def short_agenda(meeting: Meeting, invitee: Invitee) -> list[tuple[Slot, bool]]:
@@ -286,27 +320,41 @@ def short_agenda(meeting: Meeting, invitee: Invitee) -> list[tuple[Slot, bool]]:
 _MINUTE = timedelta(minutes=1)
 
 
-def _agenda_lines(meeting: Meeting, invitee: Invitee) -> list[str]:
+def _agenda_lines(
+    meeting: Meeting, invitee: Invitee, _: Callable[..., str] = _
+) -> list[str]:
     if not meeting.agenda:
         return []
     total = max(meeting.agenda_total, len(meeting.agenda))
     listed = short_agenda(meeting, invitee)
-    lines = ["", f"Agenda (your time, {invitee.zone}):"]
+    lines = ["", _("Agenda (your time, %(zone)s):", zone=invitee.zone)]
     later = False
     for n, (item, speaking) in enumerate(listed):
         if n >= SHORT_AGENDA and not later:
-            lines.append("Later, you speak in:")
+            lines.append(_("Later, you speak in:"))
             later = True
-        local = tz.to_local(item.start, invitee.zone)
-        mark = " (you speak)" if speaking else ""
-        lines.append(f"{local:%H:%M} {one_line(item.title)}{mark}")
+        local = f"{tz.to_local(item.start, invitee.zone):%H:%M}"
+        title = one_line(item.title)
+        if speaking:
+            line = _("%(time)s %(title)s (you speak)", time=local, title=title)
+        else:
+            line = f"{local} {title}"
+        lines.append(line)
     more = total - len(listed)
     if more > 0:
-        items = f"{more} more item{'s' if more != 1 else ''}"
         if invitee.agenda_url:
-            lines.append(f"… and {items}: {invitee.agenda_url}")
+            lines.append(
+                ngettext(
+                    "… and %(num)d more item: %(url)s",
+                    "… and %(num)d more items: %(url)s",
+                    more,
+                    url=invitee.agenda_url,
+                )
+            )
         else:
-            lines.append(f"… and {items}.")
+            lines.append(
+                ngettext("… and %(num)d more item.", "… and %(num)d more items.", more)
+            )
     return lines
 
 
@@ -482,7 +530,7 @@ def _meeting_event(
     return _event(
         meeting,
         meeting.uid,
-        ("Cancelled: " if cancel else "") + meeting.title,
+        cancelled_summary(meeting.title) if cancel else meeting.title,
         meeting.start,
         meeting.end,
         stamp,
@@ -493,6 +541,11 @@ def _meeting_event(
         organizer,
         attendee,
     )
+
+
+def cancelled_summary(summary: str) -> str:
+    """A cancelled event's SUMMARY: ``Cancelled: …`` in the reader's language."""
+    return _("Cancelled: %(summary)s", summary=summary)
 
 
 def event_sequence(meeting: Meeting, cancel: bool) -> int:
@@ -601,13 +654,17 @@ def _slot_parts(
     cancelled: bool = False,
 ) -> tuple[str, str, datetime, datetime, datetime, str]:
     """A speaking slot's UID, summary, start, end, stamp and description."""
-    summary = f"{'Cancelled: ' if cancelled else ''}You speak: {slot.title}"
+    _ = words.bound()
+    summary = _("You speak: %(title)s", title=slot.title)
+    if cancelled:
+        summary = cancelled_summary(summary)
+    join = meeting.safe_join_url
     description = "\n".join(
         [
-            f"Your speaking slot in {one_line(meeting.title)}.",
-            *_time_lines(meeting, slot.start, slot.end, invitee.zone),
+            _("Your speaking slot in %(title)s.", title=one_line(meeting.title)),
+            *_time_lines(meeting, slot.start, slot.end, invitee.zone, _),
             *([slot.detail] if slot.detail else []),
-            *([f"Join: {meeting.safe_join_url}"] if meeting.safe_join_url else []),
+            *([_("Join: %(url)s", url=join)] if join else []),
         ]
     )
     return slot.uid, summary, slot.start, slot.end, stamp, description
@@ -706,15 +763,16 @@ def agenda_calendar(meeting: Meeting, stamp: datetime) -> bytes:
     """The whole conference: one event per agenda item (METHOD:PUBLISH)."""
     cal = _calendar(meeting.title, "PUBLISH")
     join = meeting.safe_join_url
+    _ = words.bound()  # one event per item, each with its text
     for item in meeting.agenda:
         lines = [
-            f"Part of {one_line(meeting.title)}.",
-            *_time_lines(meeting, item.start),
+            _("Part of %(title)s.", title=one_line(meeting.title)),
+            *_time_lines(meeting, item.start, _=_),
         ]
         if item.detail:
             lines.append(one_line(item.detail))
         if join:
-            lines.append(f"Join: {join}")
+            lines.append(_("Join: %(url)s", url=join))
         cal.add_component(
             _event(
                 meeting,

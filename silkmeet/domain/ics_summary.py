@@ -14,7 +14,8 @@ from datetime import datetime
 
 from icalendar import Calendar
 
-from silkmeet.domain import zoneview as zv
+from silkmeet.domain import timewords as tw
+from silkmeet.domain.words import _
 
 # The ATTENDEE/ORGANIZER parameters worth showing beside the address, in order.
 PARTY_PARAMS = ("ROLE", "PARTSTAT", "RSVP")
@@ -57,10 +58,12 @@ def time_label(value: object, zone: str) -> str:
     say what they are, since no zone applies to them."""
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            return f"{value:%a %d %b %Y, %H:%M} (floating: no time zone)"
-        return zv.when_label(value, zone)
+            written = f"{value:%a %d %b %Y, %H:%M}"
+            return _("%(time)s (floating: no time zone)", time=written)
+        return tw.when_words(value, zone)
     if isinstance(value, date):
-        return f"{value:%a %d %b %Y} (all day)"
+        written = f"{value:%a %d %b %Y}"
+        return _("%(date)s (all day)", date=written)
     return ""
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from silkmeet.domain import ics
-from silkmeet.domain import zoneview as zv
+from silkmeet.domain import timewords as tw
+from silkmeet.domain.words import _
 
 
 @dataclass(frozen=True)
@@ -123,33 +124,47 @@ def changes(held: InviteState, now: InviteState, zone: str) -> list[str]:
     found = []
     if held.cancelled != now.cancelled:
         found.append(
-            "The invitation is cancelled"
+            _("The invitation is cancelled")
             if now.cancelled
-            else "The invitation stands again"
+            else _("The invitation stands again")
         )
     if held.title != now.title:
-        found.append(f"Title changed: “{held.title}” → “{now.title}”")
+        found.append(
+            _("Title changed: “%(was)s” → “%(now)s”", was=held.title, now=now.title)
+        )
     if (held.start, held.end) != (now.start, now.end):
-        moved = zv.moved_label(held.start, held.end, now.start, now.end, zone)
-        found.append(f"The conference moved: {moved}")
+        moved = tw.moved_words(held.start, held.end, now.start, now.end, zone)
+        found.append(_("The conference moved: %(moved)s", moved=moved))
     if held.platform != now.platform:
-        found.append(f"Video platform changed: {_was_is(held.platform, now.platform)}")
+        found.append(
+            _(
+                "Video platform changed: %(change)s",
+                change=_was_is(held.platform, now.platform),
+            )
+        )
     if held.join_url != now.join_url:
-        found.append("Join link changed" if now.join_url else "Join link removed")
+        found.append(_("Join link changed") if now.join_url else _("Join link removed"))
     if held.meeting_id != now.meeting_id:
-        found.append(f"Meeting ID changed: {_was_is(held.meeting_id, now.meeting_id)}")
+        found.append(
+            _(
+                "Meeting ID changed: %(change)s",
+                change=_was_is(held.meeting_id, now.meeting_id),
+            )
+        )
     if held.passcode != now.passcode:
-        found.append("Passcode changed" if now.passcode else "Passcode removed")
+        found.append(_("Passcode changed") if now.passcode else _("Passcode removed"))
     if held.dial_in != now.dial_in:
-        found.append("Dial-in changed" if now.dial_in else "Dial-in removed")
+        found.append(_("Dial-in changed") if now.dial_in else _("Dial-in removed"))
     found += _slot_changes(held.slots, now.slots, zone)
     if held.link and now.link and held.link != now.link:
-        found.append("Your personal link changed: the old one no longer opens")
+        found.append(_("Your personal link changed: the old one no longer opens"))
     return found
 
 
 def _was_is(was: str, now: str) -> str:
-    return f"{was or 'none'} → {now or 'none'}"
+    # Translators: a value that was set is now "none".
+    none = _("none")
+    return f"{was or none} → {now or none}"
 
 
 def _slot_changes(
@@ -159,21 +174,46 @@ def _slot_changes(
     found = []
     several = max(len(held), len(now)) > 1
     for rank in range(max(len(held), len(now))):
-        name = f"Your speaking slot {rank + 1}" if several else "Your speaking slot"
+        name = (
+            _("Your speaking slot %(number)s", number=rank + 1)
+            if several
+            else _("Your speaking slot")
+        )
         if rank >= len(held):
             slot = now[rank]
-            when = zv.range_label(slot.start, slot.end, zone)
-            found.append(f"New speaking slot: {when}, in “{slot.title}”")
+            when = tw.range_words(slot.start, slot.end, zone)
+            found.append(
+                _(
+                    "New speaking slot: %(time)s, in “%(title)s”",
+                    time=when,
+                    title=slot.title,
+                )
+            )
             continue
         old = held[rank]
         if rank >= len(now):
-            when = zv.range_label(old.start, old.end, zone)
-            found.append(f"{name} is cancelled: {when}, in “{old.title}”")
+            when = tw.range_words(old.start, old.end, zone)
+            found.append(
+                # Translators: slot is "Your speaking slot" or "Your speaking slot 2".
+                _(
+                    "%(slot)s is cancelled: %(time)s, in “%(title)s”",
+                    slot=name,
+                    time=when,
+                    title=old.title,
+                )
+            )
             continue
         new = now[rank]
         if (old.start, old.end) != (new.start, new.end):
-            moved = zv.moved_label(old.start, old.end, new.start, new.end, zone)
-            found.append(f"{name} moved: {moved}")
+            moved = tw.moved_words(old.start, old.end, new.start, new.end, zone)
+            found.append(_("%(slot)s moved: %(moved)s", slot=name, moved=moved))
         if old.title != new.title:
-            found.append(f"{name} is now in “{new.title}” (was “{old.title}”)")
+            found.append(
+                _(
+                    "%(slot)s is now in “%(now)s” (was “%(was)s”)",
+                    slot=name,
+                    now=new.title,
+                    was=old.title,
+                )
+            )
     return found

@@ -6,6 +6,7 @@ runs these rules, and so can any other writer of items.
 from __future__ import annotations
 
 from collections.abc import Collection
+from collections.abc import Mapping
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -13,6 +14,7 @@ from typing import Any
 
 from silkmeet.domain import fields
 from silkmeet.domain.lineup import COUNTRY_KIND
+from silkmeet.domain.words import _
 
 
 @dataclass(frozen=True)
@@ -50,11 +52,33 @@ class CheckedItem:
     # (participation id, minutes or None), in speaking order.
     speakers: tuple[tuple[int, int | None], ...]
     fixed_start: datetime | None
+    # The country chosen, or the one its speakers share (see item_country).
+    country: str | None = None
 
 
-def country_problem(kind: str, country: str | None) -> str | None:
+def item_country(
+    kind: str, chosen: str | None, speaker_countries: Sequence[str | None]
+) -> str | None:
+    """The item's country: the one chosen, else for a country presentation the
+    one all its speakers come from (a block's speakers say its country)."""
+    if chosen or kind != COUNTRY_KIND:
+        return chosen or None
+    found = {c for c in speaker_countries if c}
+    return found.pop() if len(found) == 1 else None
+
+
+def country_problem(
+    kind: str, country: str | None, speaker_countries: Sequence[str | None] = ()
+) -> str | None:
     if kind == COUNTRY_KIND and not country:
-        return "A country presentation needs its country."
+        if len({c for c in speaker_countries if c}) > 1:
+            return _(
+                "The speakers come from several countries: choose the country "
+                "of this presentation."
+            )
+        return _(
+            "A country presentation needs its country, or a speaker to take it from."
+        )
     return None
 
 
@@ -65,9 +89,9 @@ def fixed_start_problem(
     if fixed is None:
         return None
     if conference_start is None:
-        return "Set the conference's start before locking an item to a clock time."
+        return _("Set the conference's start before locking an item to a clock time.")
     if fixed < conference_start:
-        return "A fixed start cannot be before the conference starts."
+        return _("A fixed start cannot be before the conference starts.")
     return None
 
 
@@ -85,9 +109,9 @@ def check_speakers(
             continue
         chosen = str(chosen)
         if chosen not in allowed:
-            message = "This person is not a participant of the conference."
+            message = _("This person is not a participant of the conference.")
         elif chosen in seen:
-            message = "Already a speaker of this item."
+            message = _("Already a speaker of this item.")
         else:
             seen.add(chosen)
             speakers.append((int(chosen), minutes))
@@ -98,12 +122,14 @@ def check_speakers(
 
 def check_item(
     draft: ItemDraft,
-    participants: Collection[int],
+    participants: Collection[int] | Mapping[int, str | None],
     zone: str,
     conference_start: datetime | None,
 ) -> CheckedItem:
-    """The draft's speakers and fixed start (UTC), or :class:`ItemError` with
-    every problem found."""
+    """The draft's speakers, fixed start (UTC) and country, or
+    :class:`ItemError` with every problem found. ``participants`` may map each
+    to their delegation's country, which a country presentation without a
+    chosen country takes from its speakers."""
     speakers, problems = check_speakers(draft.speakers, participants)
     fixed = None
     if draft.fixed_start_local is not None:
@@ -115,9 +141,13 @@ def check_item(
             message = fixed_start_problem(conference_start, fixed)
             if message:
                 problems.append(ItemProblem("fixed_start", message))
-    message = country_problem(draft.fields.get("kind", ""), draft.fields.get("country"))
+    kind = draft.fields.get("kind", "")
+    countries = participants if isinstance(participants, Mapping) else {}
+    said = [countries.get(pid) for pid, _minutes in speakers]
+    country = item_country(kind, draft.fields.get("country"), said)
+    message = country_problem(kind, country, said)
     if message:
         problems.append(ItemProblem("country", message))
     if problems:
         raise ItemError(problems)
-    return CheckedItem(tuple(speakers), fixed)
+    return CheckedItem(tuple(speakers), fixed, country)

@@ -13,27 +13,28 @@ Vocabulary:
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
-from typing import NamedTuple
 
 from silkmeet.domain import hours
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.domain.schedule import planned_end
 from silkmeet.domain.schedule import schedule_end
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 COUNTRY_KIND = "country_presentation"
 HELPERS = (
-    ("alphabetical", "Alphabetical by country name"),
-    ("east_to_west", "UTC offset, east to west"),
-    ("west_to_east", "UTC offset, west to east"),
-    ("fairest", "Fairest to the speakers' local hours"),
+    ("alphabetical", N_("Alphabetical by country name")),
+    ("east_to_west", N_("UTC offset, east to west")),
+    ("west_to_east", N_("UTC offset, west to east")),
+    ("fairest", N_("Fairest to the speakers' local hours")),
 )
 
 
@@ -41,9 +42,9 @@ class LineupError(ValueError):
     """A move or an order that the lineup rules refuse; the message says why."""
 
 
-class Unit(NamedTuple):
-    """Items ``start`` to ``end`` (exclusive) that move together. (A named
-    tuple: a congress lineup has a thousand units, made on every move.)"""
+@dataclass(frozen=True)
+class Unit:
+    """Items ``start`` to ``end`` (exclusive) that move together."""
 
     start: int
     end: int
@@ -66,43 +67,39 @@ def is_country_item(item: ItemIn) -> bool:
 def units(items: Sequence[ItemIn]) -> list[Unit]:
     """Split the lineup into units. A pinned item is always a unit of its own."""
     result: list[Unit] = []
-    append = result.append
-    n = len(items)
     i = 0
-    while i < n:
+    while i < len(items):
         item = items[i]
         j = i + 1
-        country = item.country if is_country_item(item) else None
-        if country is not None and not item.pinned:
-            while j < n:
-                other = items[j]
-                if (
-                    other.country != country
-                    or other.pinned
-                    or other.kind != COUNTRY_KIND
-                ):
-                    break
+        if is_country_item(item) and not item.pinned:
+            while (
+                j < len(items)
+                and is_country_item(items[j])
+                and not items[j].pinned
+                and items[j].country == item.country
+            ):
                 j += 1
-            append(Unit(i, j, country, False))
+            result.append(Unit(i, j, item.country, False))
         else:
-            append(Unit(i, j, country, item.pinned))
+            country = item.country if is_country_item(item) else None
+            result.append(Unit(i, j, country, item.pinned))
         i = j
     return result
 
 
-def unit_of(
-    items: Sequence[ItemIn], index: int, all_units: Sequence[Unit] | None = None
-) -> Unit:
-    """The unit holding item ``index`` (``all_units``: :func:`units` of
-    ``items``, when the caller has them)."""
+def unit_of(items: Sequence[ItemIn], index: int) -> Unit:
     _check_index(items, index)
-    all_units = units(items) if all_units is None else all_units
-    return all_units[bisect_right(all_units, (index, len(items) + 1)) - 1]
+    for unit in units(items):
+        if unit.start <= index < unit.end:
+            return unit
+    raise AssertionError("every index belongs to a unit")  # pragma: no cover
 
 
 def _check_index(items: Sequence[ItemIn], index: int) -> None:
     if not 0 <= index < len(items):
-        raise LineupError(f"There is no item at position {index + 1}.")
+        raise LineupError(
+            _("There is no item at position %(position)s.", position=index + 1)
+        )
 
 
 def _segment(all_units: list[Unit], k: int) -> tuple[int, int]:
@@ -121,85 +118,95 @@ def _flatten(items: Sequence[ItemIn], order: list[Unit]) -> list[ItemIn]:
 
 
 def _describe(items: Sequence[ItemIn], unit: Unit) -> str:
+    # Translators: the subject of the lineup's messages ("the France block is
+    # already first"); the quotes around an item's title are typographic.
     if unit.is_block and unit.size > 1:
-        return f"the {tz.country_name(unit.country)} block"
-    return f"“{items[unit.start].title}”"
+        return _("the %(country)s block", country=tz.country_name(unit.country))
+    return _("“%(title)s”", title=items[unit.start].title)
 
 
-def move_unit(
-    items: Sequence[ItemIn],
-    index: int,
-    delta: int,
-    all_units: Sequence[Unit] | None = None,
-) -> list[ItemIn]:
-    """Move the unit holding item ``index`` up (-1) or down (+1) past one unit
-    (``all_units``: :func:`units` of ``items``, when the caller has them)."""
-    all_units = units(items) if all_units is None else list(all_units)
-    unit = unit_of(items, index, all_units)
+def move_unit(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
+    """Move the unit holding item ``index`` up (-1) or down (+1) past one unit."""
+    all_units = units(items)
+    unit = unit_of(items, index)
     k = all_units.index(unit)
     if unit.pinned:
         raise LineupError(
-            f"{_describe(items, unit)} is pinned to its position; unpin it to move it."
+            _(
+                "%(what)s is pinned to its position; unpin it to move it.",
+                what=_describe(items, unit),
+            )
         )
     target = k + delta
     if target < 0:
-        raise LineupError(f"{_describe(items, unit)} is already first.")
+        raise LineupError(_("%(what)s is already first.", what=_describe(items, unit)))
     if target >= len(all_units):
-        raise LineupError(f"{_describe(items, unit)} is already last.")
+        raise LineupError(_("%(what)s is already last.", what=_describe(items, unit)))
     if all_units[target].pinned:
         raise LineupError(
-            f"{_describe(items, unit)} cannot move past the pinned item "
-            f"“{items[all_units[target].start].title}”."
+            _(
+                "%(what)s cannot move past the pinned item “%(pinned)s”.",
+                what=_describe(items, unit),
+                pinned=items[all_units[target].start].title,
+            )
         )
     order = list(all_units)
     order[k], order[target] = order[target], order[k]
     return _flatten(items, order)
 
 
-def move_item(
-    items: Sequence[ItemIn],
-    index: int,
-    delta: int,
-    all_units: Sequence[Unit] | None = None,
-) -> list[ItemIn]:
+def move_item(items: Sequence[ItemIn], index: int, delta: int) -> list[ItemIn]:
     """Move one item up (-1) or down (+1).
 
     Inside a country block of several items it swaps with its neighbour in the
     block; it never leaves its block (move the block instead). Any other item
     moves past the whole neighbouring unit, so blocks stay together.
     """
-    unit = unit_of(items, index, all_units)
+    unit = unit_of(items, index)
     if unit.size == 1:
-        return move_unit(items, index, delta, all_units)
+        return move_unit(items, index, delta)
     target = index + delta
     if not unit.start <= target < unit.end:
-        edge = "first" if delta < 0 else "last"
-        raise LineupError(
-            f"“{items[index].title}” is the {edge} item of "
-            f"{_describe(items, unit)}; move the whole block instead."
+        message = (
+            _(
+                "“%(title)s” is the first item of %(block)s; move the whole block "
+                "instead.",
+                title=items[index].title,
+                block=_describe(items, unit),
+            )
+            if delta < 0
+            else _(
+                "“%(title)s” is the last item of %(block)s; move the whole block "
+                "instead.",
+                title=items[index].title,
+                block=_describe(items, unit),
+            )
         )
+        raise LineupError(message)
     result = list(items)
     result[index], result[target] = result[target], result[index]
     return result
 
 
-def move_to(
-    items: Sequence[ItemIn],
-    index: int,
-    position: int,
-    all_units: Sequence[Unit] | None = None,
-) -> list[ItemIn]:
+def move_to(items: Sequence[ItemIn], index: int, position: int) -> list[ItemIn]:
     """Move the unit holding item ``index`` so that it starts at ``position``
     (0-based), staying between the pinned items around it."""
-    all_units = units(items) if all_units is None else list(all_units)
-    unit = unit_of(items, index, all_units)
+    all_units = units(items)
+    unit = unit_of(items, index)
     if unit.pinned:
         raise LineupError(
-            f"{_describe(items, unit)} is pinned to its position; unpin it to move it."
+            _(
+                "%(what)s is pinned to its position; unpin it to move it.",
+                what=_describe(items, unit),
+            )
         )
     if not 0 <= position < len(items):
         raise LineupError(
-            f"Position {position + 1} does not exist: choose 1 to {len(items)}."
+            _(
+                "Position %(position)s does not exist: choose 1 to %(last)s.",
+                position=position + 1,
+                last=len(items),
+            )
         )
     k = all_units.index(unit)
     lo, hi = _segment(all_units, k)
@@ -207,9 +214,14 @@ def move_to(
     if not first <= position <= last:
         side = all_units[lo - 1] if position < first else all_units[hi]
         raise LineupError(
-            f"{_describe(items, unit)} cannot move past the pinned item "
-            f"“{items[side.start].title}”: choose a position from {first + 1} "
-            f"to {last + 1}."
+            _(
+                "%(what)s cannot move past the pinned item “%(pinned)s”: choose a "
+                "position from %(first)s to %(last)s.",
+                what=_describe(items, unit),
+                pinned=items[side.start].title,
+                first=first + 1,
+                last=last + 1,
+            )
         )
     rest = all_units[lo:k] + all_units[k + 1 : hi]
     best = None
@@ -229,11 +241,17 @@ def check_order(before: Sequence[ItemIn], after: Sequence[ItemIn]) -> None:
         {i.id for i in after}
     ) != len(after):
         raise LineupError(
-            "The order names other items than the lineup holds; reload the page."
+            _("The order names other items than the lineup holds; reload the page.")
         )
     for n, item in enumerate(before):
         if item.pinned and after[n].id != item.id:
-            raise LineupError(f"“{item.title}” is pinned at position {n + 1}.")
+            raise LineupError(
+                _(
+                    "“%(title)s” is pinned at position %(position)s.",
+                    title=item.title,
+                    position=n + 1,
+                )
+            )
     block_of = {}
     for unit in units(before):
         if unit.is_block and unit.size > 1:
@@ -249,7 +267,10 @@ def check_order(before: Sequence[ItemIn], after: Sequence[ItemIn]) -> None:
         places = sorted(positions[i] for i in ids)
         if places[-1] - places[0] != len(places) - 1:
             raise LineupError(
-                f"The {tz.country_name(unit.country)} block must stay together."
+                _(
+                    "The %(country)s block must stay together.",
+                    country=tz.country_name(unit.country),
+                )
             )
 
 
@@ -313,13 +334,16 @@ def order_by_offset(
     return _reorder_blocks(items, arrange)
 
 
-def fairness(scheduled: Sequence[ScheduledItem]) -> tuple[int, int]:
-    """(speakers outside the day window in their own zone, how far the worst
-    placed one is into their night, in minutes): what a night warning counts."""
+def fairness(
+    scheduled: Sequence[ScheduledItem], day: hours.Window = hours.DAY_WINDOW
+) -> tuple[int, int]:
+    """(speakers outside the day window ``day`` in their own zone, how far the
+    worst placed one is into their night, in minutes): what a night warning
+    counts."""
     count = worst = 0
     for row in scheduled:
         for slot in row.slots:
-            depth = hours.depth(slot.start, slot.end, slot.speaker.timezone)
+            depth = hours.depth(slot.start, slot.end, slot.speaker.timezone, day)
             if depth:
                 count += 1
                 worst = max(worst, depth)
@@ -336,7 +360,10 @@ MAX_EXACT_BLOCKS = 14
 
 
 def order_fairest(
-    items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+    items: Sequence[ItemIn],
+    start: datetime,
+    buffer_minutes: int = 0,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[ItemIn]:
     """The order of the country blocks that puts the fewest speakers outside the
     day window in their own zone (:func:`fairness`, the night warnings' rule);
@@ -346,14 +373,14 @@ def order_fairest(
     It never proposes an order that :func:`is_fairer` does not prefer to the
     current one: when none is, the current order comes back unchanged.
     """
-    proposed = _search_fairest(items, start, buffer_minutes)
-    now = fairness(compute_schedule(start, items, buffer_minutes))
-    new = fairness(compute_schedule(start, proposed, buffer_minutes))
+    proposed = _search_fairest(items, start, buffer_minutes, day)
+    now = fairness(compute_schedule(start, items, buffer_minutes), day)
+    new = fairness(compute_schedule(start, proposed, buffer_minutes), day)
     return proposed if is_fairer(new, now) else list(items)
 
 
 def _search_fairest(
-    items: Sequence[ItemIn], start: datetime, buffer_minutes: int
+    items: Sequence[ItemIn], start: datetime, buffer_minutes: int, day: hours.Window
 ) -> list[ItemIn]:
     """Exact (dynamic programming over sets of blocks) for up to 14 blocks per
     segment; beyond that it keeps the current order. The timing model lays
@@ -396,7 +423,7 @@ def _search_fairest(
             sched = compute_schedule(
                 at, [items[i] for i in range(unit.start, unit.end)], buffer_minutes
             )
-            return fairness(sched)
+            return fairness(sched, day)
 
         n = len(blocks)
         best: dict[int, tuple] = {0: (0, 0, ())}
@@ -429,7 +456,11 @@ def _rank(value: tuple, names: list[str]) -> tuple:
 
 
 def apply_helper(
-    helper: str, items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+    helper: str,
+    items: Sequence[ItemIn],
+    start: datetime,
+    buffer_minutes: int = 0,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[ItemIn]:
     if helper == "alphabetical":
         return order_alphabetical(items)
@@ -438,8 +469,8 @@ def apply_helper(
     if helper == "west_to_east":
         return order_by_offset(items, start, east_first=False)
     if helper == "fairest":
-        return order_fairest(items, start, buffer_minutes)
-    raise LineupError(f"Unknown ordering helper {helper!r}.")
+        return order_fairest(items, start, buffer_minutes, day)
+    raise LineupError(_("Unknown ordering helper %(helper)s.", helper=repr(helper)))
 
 
 @dataclass(frozen=True)
@@ -453,15 +484,19 @@ class HelperPreview:
 
 
 def preview_helper(
-    helper: str, items: Sequence[ItemIn], start: datetime, buffer_minutes: int = 0
+    helper: str,
+    items: Sequence[ItemIn],
+    start: datetime,
+    buffer_minutes: int = 0,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> HelperPreview:
-    proposed = apply_helper(helper, items, start, buffer_minutes)
+    proposed = apply_helper(helper, items, start, buffer_minutes, day)
     scheduled = compute_schedule(start, proposed, buffer_minutes)
     return HelperPreview(
         scheduled=scheduled,
         unchanged=[i.id for i in proposed] == [i.id for i in items],
-        fairness_now=fairness(compute_schedule(start, items, buffer_minutes)),
-        fairness_new=fairness(scheduled),
+        fairness_now=fairness(compute_schedule(start, items, buffer_minutes), day),
+        fairness_new=fairness(scheduled, day),
     )
 
 
@@ -485,20 +520,14 @@ def lineup_warnings(
     zone: str,
     scheduled: Sequence[ScheduledItem],
     has_chair: bool = True,
-    per_item: Sequence[tuple[LineupWarning, ...]] | None = None,
-    all_units: Sequence[Unit] | None = None,
-    twice: Sequence[int] | None = None,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[LineupWarning]:
-    """Everything the organisers should look at, in lineup order.
-
-    ``per_item``: what :func:`item_warnings` said of each entry of
-    ``scheduled``, when the caller kept it from an earlier order;
-    ``all_units``: :func:`units` of the scheduled items and ``twice``:
-    :func:`speakers_twice` of them, when it has them."""
+    """Everything the organisers should look at, in lineup order; night is
+    outside the conference's day window ``day``."""
     warnings: list[LineupWarning] = []
     if not has_chair:
         warnings.append(
-            LineupWarning("no_chair", "No chair is named for this conference.")
+            LineupWarning("no_chair", _("No chair is named for this conference."))
         )
     planned = planned_end(start, planned_minutes)
     end = schedule_end(scheduled, start)
@@ -507,141 +536,155 @@ def lineup_warnings(
         warnings.append(
             LineupWarning(
                 "overrun",
-                f"The lineup ends at {_hm(end, zone)}, {over} min after the planned "
-                f"end ({_hm(planned, zone)}).",
+                _(
+                    "The lineup ends at %(end)s, %(minutes)s min after the planned "
+                    "end (%(planned)s).",
+                    end=_hm(end, zone),
+                    minutes=over,
+                    planned=_hm(planned, zone),
+                ),
             )
         )
-    if all_units is None:
-        all_units = units([row.item for row in scheduled])
-    for unit in all_units:
+    all_units_items = [row.item for row in scheduled]
+    for unit in units(all_units_items):
         if not unit.is_block:
             continue
         rows = scheduled[unit.start : unit.end]
+        name = tz.country_name(unit.country)
         if not any(row.item.speakers for row in rows):
             warnings.append(
                 LineupWarning(
                     "empty_block",
-                    f"The {tz.country_name(unit.country)} block has no speaker.",
+                    _("The %(country)s block has no speaker.", country=name),
                     rows[0].item.id,
                 )
             )
         target = next(
             (r.item.target_minutes for r in rows if r.item.target_minutes), None
         )
-        if not target:
-            continue
         total = sum(r.item.duration_minutes for r in rows)
-        if total > target:
+        if target and total > target:
             warnings.append(
                 LineupWarning(
                     "over_target",
-                    f"The {tz.country_name(unit.country)} block lasts {total} min, "
-                    f"{total - target} min more than its target of {target} min.",
+                    _(
+                        "The %(country)s block lasts %(total)s min, %(over)s min "
+                        "more than its target of %(target)s min.",
+                        country=name,
+                        total=total,
+                        over=total - target,
+                        target=target,
+                    ),
                     rows[0].item.id,
                 )
             )
-    for n, row in enumerate(scheduled):
-        warnings.extend(
-            item_warnings(start, zone, row) if per_item is None else per_item[n]
-        )
-    warnings.extend(_double_booked(scheduled, twice))
-    return warnings
-
-
-def item_warnings(
-    start: datetime, zone: str, row: ScheduledItem
-) -> tuple[LineupWarning, ...]:
-    """The warnings about one scheduled item on its own: gaps, overlaps, a fixed
-    time before the start, speakers' minutes, speakers in their night."""
-    found: list[LineupWarning] = []
-    if row.gap_minutes >= 1:
-        found.append(
-            LineupWarning(
-                "gap",
-                f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: "
-                f"{round(row.gap_minutes)} min gap before it.",
-                row.item.id,
-            )
-        )
-    elif row.gap_minutes <= -1:
-        found.append(
-            LineupWarning(
-                "overlap",
-                f"“{row.item.title}” is fixed at {_hm(row.start, zone)}: it "
-                f"overlaps the item before by {round(-row.gap_minutes)} min.",
-                row.item.id,
-            )
-        )
-    if row.item.fixed_start is not None and row.item.fixed_start < start:
-        found.append(
-            LineupWarning(
-                "fixed_before_start",
-                f"“{row.item.title}” is fixed before the conference starts.",
-                row.item.id,
-            )
-        )
-    explicit = sum(s.minutes or 0 for s in row.item.speakers)
-    if explicit > row.item.duration_minutes:
-        found.append(
-            LineupWarning(
-                "speakers_too_long",
-                f"The speakers of “{row.item.title}” have {explicit} min between "
-                f"them, more than the item's {row.item.duration_minutes} min.",
-                row.item.id,
-            )
-        )
-    for slot in row.slots:
-        if hours.is_outside(slot.start, slot.end, slot.speaker.timezone):
-            local = tz.to_local(slot.start, slot.speaker.timezone)
-            found.append(
+    for row in scheduled:
+        if row.gap_minutes >= 1:
+            warnings.append(
                 LineupWarning(
-                    "night",
-                    f"{slot.speaker.name} speaks at {local:%H:%M} "
-                    f"({local.tzname()}, {local:%a %d %b}) in their own zone "
-                    f"{slot.speaker.timezone}: outside {hours.DAY_WINDOW.label}.",
+                    "gap",
+                    _(
+                        "“%(title)s” is fixed at %(time)s: %(minutes)s min gap "
+                        "before it.",
+                        title=row.item.title,
+                        time=_hm(row.start, zone),
+                        minutes=round(row.gap_minutes),
+                    ),
                     row.item.id,
                 )
             )
-    return tuple(found)
+        elif row.gap_minutes <= -1:
+            warnings.append(
+                LineupWarning(
+                    "overlap",
+                    _(
+                        "“%(title)s” is fixed at %(time)s: it overlaps the item "
+                        "before by %(minutes)s min.",
+                        title=row.item.title,
+                        time=_hm(row.start, zone),
+                        minutes=round(-row.gap_minutes),
+                    ),
+                    row.item.id,
+                )
+            )
+        if row.item.fixed_start is not None and row.item.fixed_start < start:
+            warnings.append(
+                LineupWarning(
+                    "fixed_before_start",
+                    _(
+                        "“%(title)s” is fixed before the conference starts.",
+                        title=row.item.title,
+                    ),
+                    row.item.id,
+                )
+            )
+        explicit = sum(s.minutes or 0 for s in row.item.speakers)
+        if explicit > row.item.duration_minutes:
+            warnings.append(
+                LineupWarning(
+                    "speakers_too_long",
+                    _(
+                        "The speakers of “%(title)s” have %(minutes)s min between "
+                        "them, more than the item's %(duration)s min.",
+                        title=row.item.title,
+                        minutes=explicit,
+                        duration=row.item.duration_minutes,
+                    ),
+                    row.item.id,
+                )
+            )
+        for slot in row.slots:
+            if hours.is_outside(slot.start, slot.end, slot.speaker.timezone, day):
+                when = tw.range_words(
+                    slot.start,
+                    slot.end,
+                    slot.speaker.timezone,
+                    date_style="short",
+                    zone_style="short",
+                )
+                warnings.append(
+                    LineupWarning(
+                        "night",
+                        _(
+                            "%(name)s speaks %(when)s in their own zone %(zone)s:"
+                            " outside %(window)s.",
+                            name=slot.speaker.display_name,
+                            when=when,
+                            zone=slot.speaker.timezone,
+                            window=day.label,
+                        ),
+                        row.item.id,
+                    )
+                )
+    warnings.extend(_double_booked(scheduled))
+    return warnings
 
 
-def speakers_twice(items: Sequence[ItemIn]) -> frozenset[int]:
-    """The participants who speak in more than one item: the only ones who can
-    be double booked, whatever the order."""
-    seen: set[int] = set()
-    twice: set[int] = set()
-    for item in items:
-        for pid in {s.participant_id for s in item.speakers}:
-            (twice if pid in seen else seen).add(pid)
-    return frozenset(twice)
-
-
-def _double_booked(
-    scheduled: Sequence[ScheduledItem], twice: Sequence[int] | None = None
-) -> list[LineupWarning]:
-    if twice is None:
-        twice = speakers_twice([row.item for row in scheduled])
+def _double_booked(scheduled: Sequence[ScheduledItem]) -> list[LineupWarning]:
     by_person: dict[int, list[ScheduledItem]] = {}
-    if twice:
-        for row in scheduled:
-            mine = [
-                s.participant_id for s in row.item.speakers if s.participant_id in twice
-            ]
-            for pid in dict.fromkeys(mine):
-                by_person.setdefault(pid, []).append(row)
+    for row in scheduled:
+        for pid in {s.participant_id for s in row.item.speakers}:
+            by_person.setdefault(pid, []).append(row)
     found = []
     for pid, rows in by_person.items():
         for n, a in enumerate(rows):
             for b in rows[n + 1 :]:
                 if a.start < b.end and b.start < a.end:
                     name = next(
-                        s.name for s in a.item.speakers if s.participant_id == pid
+                        s.display_name
+                        for s in a.item.speakers
+                        if s.participant_id == pid
                     )
                     found.append(
                         LineupWarning(
                             "double_booked",
-                            f"{name} is in two overlapping items: “{a.item.title}” "
-                            f"and “{b.item.title}”.",
+                            _(
+                                "%(name)s is in two overlapping items: “%(first)s” "
+                                "and “%(second)s”.",
+                                name=name,
+                                first=a.item.title,
+                                second=b.item.title,
+                            ),
                             b.item.id,
                         )
                     )
@@ -661,8 +704,10 @@ class SpeakerRow:
     end: str
     date: str  # "Fri 20 Nov"
     abbreviation: str
+    when: str  # "23:45–00:05 JST", "02:30 CEST – 02:30 CET"
     day_shift: int  # -1, 0, +1 relative to the reference date of the item start
     night: bool
+    latin_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -673,6 +718,7 @@ class Row:
     end: str
     date: str
     day_shift: int  # relative to the conference's first day, reference zone
+    when: str  # "14:00–14:20"; each end's abbreviation across a clock change
     gap_minutes: int
     unit_start: bool
     unit_size: int
@@ -687,77 +733,67 @@ def _day_shift(local: datetime, reference: datetime) -> int:
 
 
 def display_rows(
-    start: datetime, zone: str, scheduled: Sequence[ScheduledItem]
-) -> list[Row]:
-    """Ready-to-show rows: times in the reference zone and in each speaker's."""
-    return update_rows(start, zone, scheduled, [], [])
-
-
-def update_rows(
     start: datetime,
     zone: str,
     scheduled: Sequence[ScheduledItem],
-    before: Sequence[ScheduledItem],
-    before_rows: Sequence[Row],
-    all_units: Sequence[Unit] | None = None,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[Row]:
-    """:func:`display_rows` of ``scheduled``, reusing ``before_rows`` (the rows
-    of ``before``, another order of the same conference) wherever the entry is
-    ``before``'s own object in the same unit: a move converts only the times
-    it changed (:func:`silkmeet.domain.schedule.reschedule`)."""
+    """Ready-to-show rows: times in the reference zone and in each speaker's."""
     first_day = tz.to_local(start, zone)
-    reuse = len(before) == len(scheduled) == len(before_rows)
+    unit_at = {}
+    for unit in units([row.item for row in scheduled]):
+        for i in range(unit.start, unit.end):
+            unit_at[i] = unit
     rows = []
-    if all_units is None:
-        all_units = units([row.item for row in scheduled])
-    for unit in all_units:
-        for position in range(unit.start, unit.end):
-            row = scheduled[position]
-            if reuse and before[position] is row:
-                kept = before_rows[position]
-                if (
-                    kept.unit_start == (unit.start == position)
-                    and kept.unit_size == unit.size
-                    and kept.unit_country == unit.country
-                ):
-                    rows.append(kept)
-                    continue
-            rows.append(_display_row(row, unit, zone, first_day))
-    return rows
-
-
-def _display_row(row: ScheduledItem, unit: Unit, zone: str, first_day: datetime) -> Row:
-    ref = tz.to_local(row.start, zone)
-    speakers = []
-    for slot in row.slots:
-        local = tz.to_local(slot.start, slot.speaker.timezone)
-        local_end = tz.to_local(slot.end, slot.speaker.timezone)
-        speakers.append(
-            SpeakerRow(
-                participant_id=slot.speaker.participant_id,
-                name=slot.speaker.name,
-                country=slot.speaker.country,
-                zone=slot.speaker.timezone,
-                start=local.strftime("%H:%M"),
-                end=local_end.strftime("%H:%M"),
-                date=local.strftime("%a %d %b"),
-                abbreviation=local.tzname() or "",
-                day_shift=_day_shift(local, ref),
-                night=hours.is_outside(slot.start, slot.end, slot.speaker.timezone),
+    for row in scheduled:
+        ref = tz.to_local(row.start, zone)
+        speakers = []
+        for slot in row.slots:
+            local = tz.to_local(slot.start, slot.speaker.timezone)
+            local_end = tz.to_local(slot.end, slot.speaker.timezone)
+            speakers.append(
+                SpeakerRow(
+                    participant_id=slot.speaker.participant_id,
+                    name=slot.speaker.name,
+                    latin_name=slot.speaker.latin_name,
+                    country=slot.speaker.country,
+                    zone=slot.speaker.timezone,
+                    start=local.strftime("%H:%M"),
+                    end=local_end.strftime("%H:%M"),
+                    date=local.strftime("%a %d %b"),
+                    abbreviation=local.tzname() or "",
+                    when=tw.range_words(
+                        slot.start,
+                        slot.end,
+                        slot.speaker.timezone,
+                        date_style="none",
+                        zone_style="short",
+                    ),
+                    day_shift=_day_shift(local, ref),
+                    night=hours.is_outside(
+                        slot.start, slot.end, slot.speaker.timezone, day
+                    ),
+                )
+            )
+        unit = unit_at[row.position]
+        rows.append(
+            Row(
+                item=row.item,
+                position=row.position,
+                start=ref.strftime("%H:%M"),
+                end=tz.to_local(row.end, zone).strftime("%H:%M"),
+                date=ref.strftime("%a %d %b"),
+                day_shift=_day_shift(ref, first_day),
+                when=tw.range_words(
+                    row.start, row.end, zone, date_style="none", zone_style="auto"
+                ),
+                gap_minutes=round(row.gap_minutes),
+                unit_start=unit.start == row.position,
+                unit_size=unit.size,
+                unit_country=unit.country,
+                speakers=tuple(speakers),
+                start_utc=row.start,
+                end_utc=row.end,
             )
         )
-    return Row(
-        item=row.item,
-        position=row.position,
-        start=ref.strftime("%H:%M"),
-        end=tz.to_local(row.end, zone).strftime("%H:%M"),
-        date=ref.strftime("%a %d %b"),
-        day_shift=_day_shift(ref, first_day),
-        gap_minutes=round(row.gap_minutes),
-        unit_start=unit.start == row.position,
-        unit_size=unit.size,
-        unit_country=unit.country,
-        speakers=tuple(speakers),
-        start_utc=row.start,
-        end_utc=row.end,
-    )
+    return rows

@@ -5,6 +5,8 @@ from __future__ import annotations
 from email import errors
 from email import policy
 
+from silkmeet.domain.words import _
+
 
 class MailboxError(ValueError):
     """Not one valid mailbox."""
@@ -19,16 +21,18 @@ def parse_mailbox(text: str) -> tuple[str, str]:
     default of a silkmeet that keeps its mail.
     """
     if any(ch in text for ch in "\r\n\x00"):
-        raise MailboxError("a mailbox is one line")
+        raise MailboxError(_("a mailbox is one line"))
     try:
         header = policy.default.header_factory("From", text)
         addresses = header.addresses
     except (IndexError, ValueError, errors.HeaderParseError):
         # The parser trips on some broken input (``"junk <"``) with IndexError.
-        raise MailboxError(f"not a mailbox: {text!r}") from None
+        raise MailboxError(_("not a mailbox: %(text)s", text=repr(text))) from None
     if len(addresses) != 1 or header.defects:
-        raise MailboxError(f"not one mailbox: {text!r}")
+        raise MailboxError(_("not one mailbox: %(text)s", text=repr(text)))
     address = addresses[0]
     if not address.username or not address.domain or not address.addr_spec.isascii():
-        raise MailboxError(f"not an ASCII address with a domain: {text!r}")
+        raise MailboxError(
+            _("not an ASCII address with a domain: %(text)s", text=repr(text))
+        )
     return address.display_name, address.addr_spec

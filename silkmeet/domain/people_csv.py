@@ -20,6 +20,8 @@ from dataclasses import field
 
 from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.words import _
+from silkmeet.domain.words import ngettext
 
 COLUMNS = (
     "full_name",
@@ -69,7 +71,7 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise CsvError(
-            "The file is not UTF-8 text: save it as “CSV UTF-8” and try again."
+            _("The file is not UTF-8 text: save it as “CSV UTF-8” and try again.")
         ) from None
 
 
@@ -81,18 +83,33 @@ def parse(text: str, existing: fields.Roster | None = None) -> list[PersonRow]:
     try:
         header = next(reader)
     except StopIteration:
-        raise CsvError("The file is empty.") from None
+        raise CsvError(_("The file is empty.")) from None
     except csv.Error as exc:
-        raise CsvError(f"The header row cannot be read: {exc}.") from None
+        raise CsvError(
+            _("The header row cannot be read: %(error)s.", error=exc)
+        ) from None
     names = [h.strip().lower() for h in header]
     unknown = [h for h in names if h and h not in COLUMNS]
     if unknown:
         raise CsvError(
-            f"Unknown column(s): {', '.join(unknown)}. Known: {', '.join(COLUMNS)}."
+            ngettext(
+                "Unknown column: %(unknown)s. Known: %(known)s.",
+                "Unknown columns: %(unknown)s. Known: %(known)s.",
+                len(unknown),
+                unknown=", ".join(unknown),
+                known=", ".join(COLUMNS),
+            )
         )
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise CsvError(f"Missing column(s): {', '.join(missing)}.")
+        raise CsvError(
+            ngettext(
+                "Missing column: %(missing)s.",
+                "Missing columns: %(missing)s.",
+                len(missing),
+                missing=", ".join(missing),
+            )
+        )
     rows = []
     while True:
         number = reader.line_num + 1
@@ -107,15 +124,24 @@ def parse(text: str, existing: fields.Roster | None = None) -> list[PersonRow]:
         if raw is not None and not any(cell.strip() for cell in raw):
             continue
         if len(rows) >= MAX_ROWS:
-            raise CsvError(f"More than {MAX_ROWS} rows: split the file.")
+            raise CsvError(_("More than %(most)s rows: split the file.", most=MAX_ROWS))
         values = {c: "" for c in COLUMNS}
         if raw is None:
-            error = f"a cell is longer than {csv.field_size_limit():,} characters"
+            error = _(
+                "a cell is longer than %(most)s characters",
+                most=format(csv.field_size_limit(), ","),
+            )
             rows.append(PersonRow(line=number, values=values, errors=(error,)))
             continue
         errors = []
         if len(raw) > len(names):
-            errors.append(f"{len(raw)} cells but {len(names)} columns")
+            errors.append(
+                _(
+                    "%(cells)s cells but %(columns)s columns",
+                    cells=len(raw),
+                    columns=len(names),
+                )
+            )
         for name, cell in zip(names, raw, strict=False):
             if name:
                 values[name] = cell
@@ -126,11 +152,14 @@ def parse(text: str, existing: fields.Roster | None = None) -> list[PersonRow]:
         if duplicate:
             errors.append(duplicate[1])
         roster.add(
-            f"line {number}", values["full_name"], values["country"], values["email"]
+            _("line %(number)s", number=number),
+            values["full_name"],
+            values["country"],
+            values["email"],
         )
         rows.append(PersonRow(line=number, values=values, errors=tuple(errors)))
     if not rows:
-        raise CsvError("The file has a header but no participant rows.")
+        raise CsvError(_("The file has a header but no participant rows."))
     return rows
 
 
@@ -143,7 +172,9 @@ def _check(values: dict) -> list[str]:
         try:
             values[column] = rule(values[column])
         except fields.FieldError as exc:
-            errors.append(f"{column}: {exc}")
+            # Translators: a CSV column's name (kept in English: the file's
+            # header) and what is wrong with its cell.
+            errors.append(_("%(column)s: %(error)s", column=column, error=exc))
             return False
         return True
 

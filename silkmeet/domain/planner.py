@@ -17,8 +17,11 @@ from datetime import timedelta
 
 from silkmeet.domain import fields
 from silkmeet.domain import hours
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import zoneview as zv
+from silkmeet.domain.words import _
+from silkmeet.domain.words import ngettext
 
 STEP = timedelta(minutes=15)
 MAX_DAYS = 31
@@ -64,11 +67,15 @@ def check_request(first_day: date, last_day: date, duration_minutes: int) -> Non
     """Refuse ranges over 31 days or outside ``fields.day``, and durations
     outside ``fields.DURATION``."""
     if last_day < first_day:
-        raise PlannerError("The last day comes before the first day.")
+        raise PlannerError(_("The last day comes before the first day."))
     days = (last_day - first_day).days + 1
     if days > MAX_DAYS:
         raise PlannerError(
-            f"Choose at most {MAX_DAYS} days at once; that range has {days}."
+            _(
+                "Choose at most %(most)s days at once; that range has %(days)s.",
+                most=MAX_DAYS,
+                days=days,
+            )
         )
     try:
         fields.day(first_day)
@@ -123,11 +130,13 @@ class Candidate:
         return (self.outside_people, self.worst_depth, self.total_depth, self.start)
 
 
-def _depths(start: datetime, end: datetime, groups: Sequence[ZoneGroup]):
+def _depths(
+    start: datetime, end: datetime, groups: Sequence[ZoneGroup], day: hours.Window
+):
     by_zone = {}
     for group in groups:
         if group.zone not in by_zone:
-            by_zone[group.zone] = hours.depth(start, end, group.zone)
+            by_zone[group.zone] = hours.depth(start, end, group.zone, day)
     return by_zone
 
 
@@ -137,11 +146,15 @@ def evaluate(
     groups: Sequence[ZoneGroup],
     reference_zone: str,
     reference_day: date | None = None,
+    window: hours.Window = hours.DAY_WINDOW,
 ) -> Candidate:
-    """Score one start time, with every group's local span."""
+    """Score one start time against the day window ``window``, with every
+    group's local span."""
     end = start + timedelta(minutes=duration_minutes)
     day = reference_day or tz.to_local(start, reference_zone).date()
-    spans = [Affected(group=g, span=zv.span(start, end, g.zone, day)) for g in groups]
+    spans = [
+        Affected(group=g, span=zv.span(start, end, g.zone, day, window)) for g in groups
+    ]
     spans.sort(key=lambda a: (-a.span.depth, a.group.country, a.group.zone))
     return Candidate(
         start=start,
@@ -149,7 +162,7 @@ def evaluate(
         outside_people=sum(a.group.count for a in spans if a.span.outside),
         worst_depth=max((a.span.depth for a in spans), default=0),
         total_depth=sum(a.span.depth * a.group.count for a in spans),
-        reference=zv.span(start, end, reference_zone, day),
+        reference=zv.span(start, end, reference_zone, day, window),
         spans=tuple(spans),
     )
 
@@ -161,13 +174,14 @@ def rank(
     groups: Sequence[ZoneGroup],
     reference_zone: str,
     limit: int = 10,
+    window: hours.Window = hours.DAY_WINDOW,
 ) -> list[Candidate]:
     """The best ``limit`` starts over the days, best first."""
     check_request(first_day, last_day, duration_minutes)
     length = timedelta(minutes=duration_minutes)
     scored = []
     for start in candidate_starts(first_day, last_day, reference_zone):
-        depths = _depths(start, start + length, groups)
+        depths = _depths(start, start + length, groups, window)
         per_group = [depths[g.zone] for g in groups]
         key = (
             sum(g.count for g, d in zip(groups, per_group, strict=True) if d > 0),
@@ -178,7 +192,7 @@ def rank(
         scored.append(key)
     scored.sort()
     return [
-        evaluate(key[3], duration_minutes, groups, reference_zone)
+        evaluate(key[3], duration_minutes, groups, reference_zone, window=window)
         for key in scored[:limit]
     ]
 
@@ -189,10 +203,11 @@ class Cell:
     local: zv.ZonedTime
     in_meeting: bool
     in_choice: bool
+    window: hours.Window = hours.DAY_WINDOW
 
     @property
     def band(self) -> str:
-        return self.local.band
+        return hours.band(self.local.minute_of_day, self.window)
 
     @property
     def hour_label(self) -> str:
@@ -221,6 +236,7 @@ def strip(
     groups: Sequence[ZoneGroup],
     meeting: tuple[datetime, datetime] | None = None,
     choice: tuple[datetime, datetime] | None = None,
+    window: hours.Window = hours.DAY_WINDOW,
 ) -> list[StripRow]:
     """96 quarter-hour cells from the reference zone's midnight, one row per group.
 
@@ -245,6 +261,7 @@ def strip(
                     local=zv.zoned(instant, zone, day),
                     in_meeting=inside(instant, meeting),
                     in_choice=inside(instant, choice),
+                    window=window,
                 )
                 for instant in instants
             ),
@@ -255,49 +272,169 @@ def strip(
     return rows
 
 
+_SECOND = timedelta(seconds=1)
+
+
 @dataclass(frozen=True)
 class DstWarning:
+    """A zone's clock change near the meeting, as the people there live it."""
+
     transition: tz.Transition
-    inside: bool
+    # The meeting, UTC instants.
+    start: datetime
+    end: datetime
     people: int
+    conference_zone: bool = False
+
+    @property
+    def zone(self) -> str:
+        return self.transition.zone
+
+    @property
+    def inside(self) -> bool:
+        """The change falls during the meeting (not at its very start: then the
+        whole meeting is on the new time)."""
+        return self.start < self.transition.instant < self.end
+
+    @property
+    def change_day(self) -> date:
+        """The local date the change belongs to: the clocks' last day on the old
+        time, so a change at midnight is the previous day's 24:00."""
+        return tz.to_local(self.transition.instant - _SECOND, self.zone).date()
+
+    @property
+    def meeting_day(self) -> date:
+        """The meeting's local date where these people are."""
+        return tz.to_local(self.start, self.zone).date()
+
+    @property
+    def when(self) -> str:
+        """``"during"`` the meeting, on the ``"meeting_day"`` before it starts,
+        or ``"earlier"`` (:attr:`days_before` days before the meeting day)."""
+        if self.inside:
+            return "during"
+        return "meeting_day" if self.days_before <= 0 else "earlier"
+
+    @property
+    def days_before(self) -> int:
+        return (self.meeting_day - self.change_day).days
+
+    @property
+    def clocks(self) -> str:
+        """The local clock before and after: ``02:00 → 03:00``; a date where
+        the change crosses midnight (``24:00 → Sun 06 Sep 2026, 01:00``)."""
+        t = self.transition
+        before = t.before.wall + _SECOND  # the old offset's wall at the change
+        after = tz.to_local(t.instant, self.zone)
+        old = "24:00" if before.date() != self.change_day else f"{before:%H:%M}"
+        new = f"{after:%H:%M}"
+        if after.date() != self.change_day:
+            new = f"{tw.date_words(t.instant, self.zone)}, {new}"
+        return f"{old} → {new}"
+
+    @property
+    def amount(self) -> str:
+        hours_, minutes = divmod(abs(self.transition.delta_minutes), 60)
+        parts = []
+        if hours_:
+            parts.append(ngettext("%(num)d hour", "%(num)d hours", hours_))
+        if minutes:
+            parts.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+        return " ".join(parts)
 
     @property
     def message(self) -> str:
         t = self.transition
-        after = tz.to_local(t.instant, t.zone)
-        hours = abs(t.delta_minutes) / 60
-        amount = f"{hours:g} hour" + ("" if hours == 1 else "s")
-        direction = "forward" if t.delta_minutes > 0 else "back"
-        change = (
-            f"{t.zone}: clocks go {direction} {amount} on "
-            f"{after:%a %d %b %Y} at {after:%H:%M} local time "
-            f"({t.before.offset_label} → {t.after.offset_label})"
+        who = []
+        if self.conference_zone:
+            who.append(_("the conference's zone"))
+        if self.people:
+            who.append(ngettext("%(num)d person", "%(num)d people", self.people))
+        zone = f"{self.zone} ({', '.join(who)})" if who else self.zone
+        change = dict(
+            zone=zone,
+            amount=self.amount,
+            day=tw.date_words(t.instant - _SECOND, self.zone),
+            clocks=self.clocks,
+            before=t.before.offset_label,
+            after=t.after.offset_label,
         )
-        if self.inside:
-            return (
-                f"{change}, during the meeting: its local end is not its local "
-                "start plus its duration there."
+        if t.delta_minutes > 0:
+            head = _(
+                "%(zone)s: clocks go forward %(amount)s on %(day)s, %(clocks)s local"
+                " time (%(before)s → %(after)s)",
+                **change,
             )
-        return (
-            f"{change}, in the week before the meeting: the gap to other zones "
-            "changes, so check what everyone's calendar shows."
+        else:
+            head = _(
+                "%(zone)s: clocks go back %(amount)s on %(day)s, %(clocks)s local"
+                " time (%(before)s → %(after)s)",
+                **change,
+            )
+        meeting = tw.range_words(
+            self.start,
+            self.end,
+            self.zone,
+            # A change days before: say which day the meeting is.
+            date_style="short" if self.when == "earlier" else "auto",
+            zone_style="short",
         )
+        if self.when == "during":
+            tail = _(
+                "during the meeting (%(meeting)s there): its local end is not its"
+                " local start plus its duration.",
+                meeting=meeting,
+            )
+        elif self.when == "meeting_day":
+            tail = _(
+                "on the meeting day, before it starts (%(meeting)s there): the gap"
+                " to other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                meeting=meeting,
+            )
+        elif self.days_before == 1:
+            tail = _(
+                "the day before the meeting day (%(meeting)s there): the gap to"
+                " other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                meeting=meeting,
+            )
+        else:
+            # Both forms carry the number: a language with one plural form
+            # (Chinese, Japanese) writes every count with its only form.
+            tail = ngettext(
+                "%(num)d day before the meeting day (%(meeting)s there): the gap"
+                " to other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                "%(num)d days before the meeting day (%(meeting)s there): the gap"
+                " to other zones is not what it was the days before, so check what"
+                " everyone's calendar shows.",
+                self.days_before,
+                meeting=meeting,
+            )
+        return f"{head}, {tail}"
 
 
 def dst_warnings(
     start: datetime, end: datetime, groups: Sequence[ZoneGroup], reference_zone: str
 ) -> list[DstWarning]:
-    """Offset changes inside the meeting, or within the week before it."""
+    """Offset changes in every participant's zone, and the conference's, during
+    the meeting or within the week before it."""
     people: dict[str, int] = {reference_zone: 0}
     for group in groups:
         people[group.zone] = people.get(group.zone, 0) + group.count
-    warnings = []
-    for zone in sorted(people):
-        for t in tz.transitions(zone, start - WARN_BEFORE, end):
-            warnings.append(
-                DstWarning(transition=t, inside=t.instant >= start, people=people[zone])
-            )
-    warnings.sort(key=lambda w: (not w.inside, w.transition.instant, w.transition.zone))
+    warnings = [
+        DstWarning(
+            transition=t,
+            start=start,
+            end=end,
+            people=people[zone],
+            conference_zone=zone == reference_zone,
+        )
+        for zone in sorted(people)
+        for t in tz.transitions(zone, start - WARN_BEFORE, end)
+    ]
+    warnings.sort(key=lambda w: (not w.inside, w.transition.instant, w.zone))
     return warnings
 
 
@@ -319,21 +456,26 @@ def read_typed_start(wall: datetime, zone: str) -> TypedStart:
     if not readings:
         return TypedStart(
             readings=(),
-            message=(
-                f"{wall:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks skip "
-                "it when summer time starts. Choose another time."
+            message=_(
+                "%(wall)s does not exist in %(zone)s: the clocks skip it when "
+                "summer time starts. Choose another time.",
+                wall=format(wall, "%Y-%m-%d %H:%M"),
+                zone=zone,
             ),
         )
     if len(readings) > 1:
-        options = " or ".join(
+        options = _(" or ").join(
             f"{tz.format_instant(r)} ({tz.local_time(r, zone).abbreviation})"
             for r in readings
         )
         return TypedStart(
             readings=readings,
-            message=(
-                f"{wall:%Y-%m-%d %H:%M} happens twice in {zone}: the clocks go "
-                f"back. It can mean {options}; choose one."
+            message=_(
+                "%(wall)s happens twice in %(zone)s: the clocks go back. It can "
+                "mean %(options)s; choose one.",
+                wall=format(wall, "%Y-%m-%d %H:%M"),
+                zone=zone,
+                options=options,
             ),
         )
     return TypedStart(readings=readings)

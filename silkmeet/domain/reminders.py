@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain.words import _
+from silkmeet.domain.words import ngettext
+
 DEFAULT_REMINDER_OFFSETS = (1440, 60)
 DEFAULT_NUDGE_OFFSET = 3 * 1440
 MAX_OFFSET = 30 * 1440
@@ -45,7 +48,7 @@ def parse_offset(text: str) -> int:
     (minutes); OffsetError if it is no such thing or out of bounds."""
     position, minutes = 0, 0
     if not text.strip():
-        raise OffsetError("Give a time before the start, such as 1d or 2h.")
+        raise OffsetError(_("Give a time before the start, such as 1d or 2h."))
     # A negative time is read, to be refused by check_offset as every way in
     # (the JSON import's minutes too) refuses it.
     body = text.strip()
@@ -55,8 +58,11 @@ def parse_offset(text: str) -> int:
         found = _PART.match(body, position)
         if found is None:
             raise OffsetError(
-                f"“{text.strip()}” is not a time before the start: write it as "
-                "1d, 6h, 30m or 1d 6h."
+                _(
+                    "“%(text)s” is not a time before the start: write it as "
+                    "1d, 6h, 30m or 1d 6h.",
+                    text=text.strip(),
+                )
             )
         minutes += int(found[1]) * _UNITS[(found[2] or "m")[0].lower()]
         position = found.end()
@@ -73,8 +79,12 @@ def check_offset(minutes: int) -> int:
             else "0"
         )
         raise OffsetError(
-            f"{shown} is out of range: "
-            f"from 1 minute to {MAX_OFFSET // 1440} days before the start."
+            _(
+                "%(offset)s is out of range: "
+                "from 1 minute to %(days)d days before the start.",
+                offset=shown,
+                days=MAX_OFFSET // 1440,
+            )
         )
     return minutes
 
@@ -84,7 +94,11 @@ def check_offsets(values: Iterable[int]) -> tuple[int, ...]:
     :data:`MAX_REMINDERS`."""
     offsets = sorted({check_offset(int(value)) for value in values}, reverse=True)
     if len(offsets) > MAX_REMINDERS:
-        raise OffsetError(f"At most {MAX_REMINDERS} reminders.")
+        raise OffsetError(
+            ngettext(
+                "At most %(num)d reminder.", "At most %(num)d reminders.", MAX_REMINDERS
+            )
+        )
     return tuple(offsets)
 
 

@@ -15,12 +15,15 @@ from dataclasses import replace
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import names
 from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.lineup import units
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.domain.schedule import schedule_end
+from silkmeet.domain.words import N_
+from silkmeet.domain.words import _
 
 # Within this much of the plan the meeting is "on time".
 ON_TIME = timedelta(seconds=30)
@@ -39,16 +42,18 @@ PRINTED_FIELDS = (
     "technical",
     "handover",
 )
+# What changed on a row since the printed revision, as the sheet names it
+# (translated where it is shown: Row.changed_labels).
 FIELD_LABELS = {
-    "cue": "cue",
-    "start": "start",
-    "duration": "duration",
-    "title": "item",
-    "speakers": "speaker",
-    "notes": "notes",
-    "technical": "technical cue",
-    "handover": "handover",
-    "new": "new item",
+    "cue": N_("cue"),
+    "start": N_("start"),
+    "duration": N_("duration"),
+    "title": N_("item"),
+    "speakers": N_("speaker"),
+    "notes": N_("notes"),
+    "technical": N_("technical cue"),
+    "handover": N_("handover"),
+    "new": N_("new item"),
 }
 
 
@@ -65,12 +70,19 @@ class Introduction:
     pronunciation: str = ""
 
     @property
+    def own_name(self) -> str:
+        """``Ms ნინო ბერიძე``: the honorific and the name in its own script."""
+        return " ".join(p for p in (self.honorific, self.full_name) if p)
+
+    @property
+    def shown_latin(self) -> str:
+        return names.latin_shown(self.full_name, self.latin_name)
+
+    @property
     def name(self) -> str:
         """``Ms ნინო ბერიძე (Nino Beridze)``: own script first, Latin form after."""
-        name = " ".join(p for p in (self.honorific, self.full_name) if p)
-        if self.latin_name and self.latin_name != self.full_name:
-            name += f" ({self.latin_name})"
-        return name
+        latin = self.shown_latin
+        return f"{self.own_name} ({latin})" if latin else self.own_name
 
     @property
     def short_name(self) -> str:
@@ -175,7 +187,10 @@ class Row:
 
     @property
     def changed_labels(self) -> tuple[str, ...]:
-        return tuple(FIELD_LABELS.get(name, name) for name in self.changed)
+        return tuple(
+            _(FIELD_LABELS[name]) if name in FIELD_LABELS else name
+            for name in self.changed
+        )
 
     @property
     def running(self) -> bool:
@@ -190,7 +205,7 @@ def technical_text(cue: str, note: str) -> str:
     if cue == "none":
         return note
     label = v.label(v.TECHNICAL_CUES, cue)
-    return f"{label}: {note}" if note else label
+    return _("%(cue)s: %(note)s", cue=label, note=note) if note else label
 
 
 def handover_text(
@@ -200,13 +215,27 @@ def handover_text(
 ) -> str:
     """What the chair says to close one item and open the next."""
     thanks = ", ".join(s.short_name for s in speakers)
-    prefix = f"Thank {thanks}; " if thanks else ""
     if following_title is None:
-        return f"{prefix}close the conference."
+        if thanks:
+            return _("Thank %(names)s; close the conference.", names=thanks)
+        return _("close the conference.")
     if following_speakers:
         names = ", ".join(s.short_name for s in following_speakers)
-        return f"{prefix}give the floor to {names}: {following_title}."
-    return f"{prefix}announce: {following_title}."
+        if thanks:
+            return _(
+                "Thank %(names)s; give the floor to %(next)s: %(title)s.",
+                names=thanks,
+                next=names,
+                title=following_title,
+            )
+        return _(
+            "give the floor to %(next)s: %(title)s.", next=names, title=following_title
+        )
+    if thanks:
+        return _(
+            "Thank %(names)s; announce: %(title)s.", names=thanks, title=following_title
+        )
+    return _("announce: %(title)s.", title=following_title)
 
 
 def build_rows(
@@ -285,6 +314,52 @@ def with_record(rows: Sequence[Row], record: Record) -> list[Row]:
         )
         for row in rows
     ]
+
+
+# --- rehearsals -------------------------------------------------------------------
+
+
+def shifted(
+    rows: Sequence[Row], start: datetime, reference_zone: str, chair_zone: str
+) -> list[Row]:
+    """``rows`` moved so that the first starts at ``start``: a rehearsal's plan.
+
+    Every instant moves by the same span, so lengths, pauses, cumulative and
+    back-times stay as planned (also across a clock change: instants, never
+    wall-clock arithmetic); the local times are read again at the new instants.
+    """
+    if not rows:
+        return []
+    if start.tzinfo is None:
+        raise ValueError("start must be an aware instant")
+    by = start - rows[0].start
+    return [
+        replace(
+            row,
+            start=row.start + by,
+            end=row.end + by,
+            start_reference=tz.local_time(row.start + by, reference_zone),
+            start_chair=tz.local_time(row.start + by, chair_zone),
+            slots=tuple(
+                replace(slot, start=slot.start + by, end=slot.end + by)
+                for slot in row.slots
+            ),
+        )
+        for row in rows
+    ]
+
+
+def meeting_day(
+    planned_start: datetime, planned_end: datetime, now: datetime, zone: str
+) -> bool:
+    """Whether ``now`` falls on the meeting's day in the reference ``zone``
+    (either day, for a meeting that runs past midnight): the only days on
+    which Start records the meeting itself; on any other, the chair rehearses."""
+    today = tz.local_time(now, zone).wall.date()
+    return today in {
+        tz.local_time(planned_start, zone).wall.date(),
+        tz.local_time(planned_end, zone).wall.date(),
+    }
 
 
 def _turn_times(row: Row) -> list[Span]:
@@ -501,22 +576,26 @@ def drift_status(drift: timedelta) -> str:
 def _minutes_words(span: timedelta) -> str:
     minutes = int(round(abs(span).total_seconds() / 60))
     if minutes == 0:
-        return "less than a minute"
+        return _("less than a minute")
     if minutes < 60:
-        return f"{minutes} min"
+        return _("%(minutes)s min", minutes=minutes)
     hours, mins = divmod(minutes, 60)
-    return f"{hours} h {mins:02d} min"
+    return _("%(hours)s h %(minutes)s min", hours=hours, minutes=format(mins, "02d"))
 
 
 def drift_words(drift: timedelta, finished: bool = False) -> str:
     """``Running 4 min over``, ``Running 2 min under``, ``On time``."""
     status = drift_status(drift)
     if status == "on-time":
-        return "Finished on time" if finished else "On time"
+        return _("Finished on time") if finished else _("On time")
     amount = _minutes_words(drift)
+    if finished and status == "over":
+        return _("Finished %(time)s late", time=amount)
     if finished:
-        return f"Finished {amount} {'late' if status == 'over' else 'early'}"
-    return f"Running {amount} {'over' if status == 'over' else 'under'}"
+        return _("Finished %(time)s early", time=amount)
+    if status == "over":
+        return _("Running %(time)s over", time=amount)
+    return _("Running %(time)s under", time=amount)
 
 
 def slip_words(slip: timedelta) -> str:
@@ -524,23 +603,24 @@ def slip_words(slip: timedelta) -> str:
     (static/js/follow.js words it the same way)."""
     status = drift_status(slip)
     if status == "on-time":
-        return "as planned"
-    later = "later" if status == "over" else "earlier"
-    return f"{_minutes_words(slip)} {later} than planned"
+        return _("as planned")
+    if status == "over":
+        return _("%(time)s later than planned", time=_minutes_words(slip))
+    return _("%(time)s earlier than planned", time=_minutes_words(slip))
 
 
 def before_words(drift: timedelta) -> str:
     """Before the first start: late by how much, or ready (never "running")."""
     if drift <= ON_TIME:
-        return "Not started yet"
+        return _("Not started yet")
     if drift >= timedelta(days=1):
-        return "Not started: the planned start was more than a day ago"
-    return f"Not started: {_minutes_words(drift)} late"
+        return _("Not started: the planned start was more than a day ago")
+    return _("Not started: %(time)s late", time=_minutes_words(drift))
 
 
 # The chair's message on the stage screen: a few words, read from afar.
 MESSAGE_MAX = 120
-MESSAGE_PRESETS = ("One minute", "Please wrap up")
+MESSAGE_PRESETS = (N_("One minute"), N_("Please wrap up"))
 
 
 def clean_message(text: str) -> str:
@@ -548,8 +628,12 @@ def clean_message(text: str) -> str:
     message = " ".join(str(text).split())
     if len(message) > MESSAGE_MAX:
         raise ValueError(
-            f"A stage message holds at most {MESSAGE_MAX} characters "
-            f"(this one has {len(message)}): say it in fewer words."
+            _(
+                "A stage message holds at most %(most)s characters "
+                "(this one has %(length)s): say it in fewer words.",
+                most=MESSAGE_MAX,
+                length=len(message),
+            )
         )
     return message
 
@@ -557,9 +641,9 @@ def clean_message(text: str) -> str:
 def message_presets(next_country: str | None) -> list[str]:
     """What the chair may send with one press: the fixed ones, and the next
     country to speak."""
-    presets = list(MESSAGE_PRESETS)
+    presets = [_(preset) for preset in MESSAGE_PRESETS]
     if next_country:
-        presets.append(f"Next: {next_country}")
+        presets.append(_("Next: %(country)s", country=next_country))
     return presets
 
 
@@ -670,7 +754,7 @@ class Comparison:
 
     @property
     def country_name(self) -> str:
-        return tz.country_name(self.country) if self.country else "Hosts and chair"
+        return tz.country_name(self.country) if self.country else _("Hosts and chair")
 
 
 def _actual(row: Row) -> timedelta | None:
@@ -728,7 +812,7 @@ def per_country(rows: Sequence[Row]) -> list[Comparison]:
             entry[1] += actual
     return [
         Comparison(
-            label=tz.country_name(code) if code else "Hosts and chair",
+            label=tz.country_name(code) if code else _("Hosts and chair"),
             country=code,
             planned=planned,
             actual=actual if complete else None,

@@ -12,6 +12,8 @@ from dataclasses import field
 from datetime import datetime
 from datetime import timedelta
 
+from silkmeet.domain import names
+
 _ZERO = timedelta(0)
 
 
@@ -23,6 +25,12 @@ class SpeakerIn:
     timezone: str
     # This speaker's share of the item; None shares the rest equally.
     minutes: int | None = None
+    # The name in Latin script the organiser gave, if any (domain.names).
+    latin_name: str = ""
+
+    @property
+    def display_name(self) -> str:
+        return names.display_name(self.name, self.latin_name)
 
 
 @dataclass(frozen=True)
@@ -107,72 +115,24 @@ def compute_schedule(
     cursor = start
     scheduled = []
     for position, item in enumerate(items):
-        entry = _place(item, position, cursor)
-        scheduled.append(entry)
-        cursor = entry.end + buffer
+        begin = cursor
+        gap = 0.0
+        if item.fixed_start is not None:
+            begin = item.fixed_start
+            gap = (begin - cursor).total_seconds() / 60
+        end = begin + timedelta(minutes=item.duration_minutes)
+        scheduled.append(
+            ScheduledItem(
+                item=item,
+                position=position,
+                start=begin,
+                end=end,
+                gap_minutes=gap,
+                slots=speaker_slots(item, begin),
+            )
+        )
+        cursor = end + buffer
     return scheduled
-
-
-def _place(item: ItemIn, position: int, cursor: datetime) -> ScheduledItem:
-    """Item ``item`` at ``position``, the previous item (and buffer) over at
-    ``cursor``: the one rule of :func:`compute_schedule`."""
-    begin = cursor
-    gap = 0.0
-    if item.fixed_start is not None:
-        begin = item.fixed_start
-        gap = (begin - cursor).total_seconds() / 60
-    return ScheduledItem(
-        item=item,
-        position=position,
-        start=begin,
-        end=begin + timedelta(minutes=item.duration_minutes),
-        gap_minutes=gap,
-        slots=speaker_slots(item, begin),
-    )
-
-
-def reschedule(
-    start: datetime,
-    before: Sequence[ScheduledItem],
-    items: Sequence[ItemIn],
-    buffer_minutes: int = 0,
-) -> list[ScheduledItem]:
-    """What :func:`compute_schedule` gives for ``items``, knowing ``before``,
-    the schedule of the same start and buffer for another order (a move).
-
-    Entries are computed from the first position whose item differs until
-    the times meet ``before``'s again past the last differing position; every
-    other entry is ``before``'s own object. A block move costs the items whose
-    times change, not the lineup."""
-    n = len(items)
-    if len(before) != n:
-        return compute_schedule(start, items, buffer_minutes)
-    lo = 0
-    while lo < n and _same(before[lo].item, items[lo]):
-        lo += 1
-    if lo == n:
-        return list(before)
-    hi = n
-    while hi > lo and _same(before[hi - 1].item, items[hi - 1]):
-        hi -= 1
-    buffer = timedelta(minutes=buffer_minutes)
-    scheduled = list(before[:lo])
-    cursor = start if lo == 0 else before[lo - 1].end + buffer
-    for position in range(lo, n):
-        if position >= hi and cursor == (
-            start if position == 0 else before[position - 1].end + buffer
-        ):
-            # Same item, same time after it: everything from here is before's.
-            scheduled.extend(before[position:])
-            break
-        entry = _place(items[position], position, cursor)
-        scheduled.append(entry)
-        cursor = entry.end + buffer
-    return scheduled
-
-
-def _same(a: ItemIn, b: ItemIn) -> bool:
-    return a is b or a == b
 
 
 @dataclass(frozen=True)
@@ -185,6 +145,7 @@ class Before:
     country: str | None
     # The turn before is the same speaker's own.
     is_me: bool
+    speaker_latin: str = ""
 
 
 @dataclass(frozen=True)
@@ -213,6 +174,7 @@ def turns_of(scheduled: Sequence[ScheduledItem], participant_id: int) -> list[Tu
                 speaker=slot.speaker.name if slot is not None else None,
                 country=slot.speaker.country if slot is not None else None,
                 is_me=mine,
+                speaker_latin=slot.speaker.latin_name if slot is not None else "",
             )
     return turns
 

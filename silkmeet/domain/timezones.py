@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import os
+import unicodedata
 import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC
@@ -20,7 +21,10 @@ from functools import cache
 from functools import lru_cache
 from importlib import resources
 
+import babel
 import pytz
+
+from silkmeet.domain import words
 
 ZONE_DATA_VERSION = pytz.OLSON_VERSION
 
@@ -91,13 +95,38 @@ def is_known_country(code: str) -> bool:
     return isinstance(code, str) and code in pytz.country_names
 
 
-def country_name(code: str) -> str:
-    return pytz.country_names.get(code, code)
+# Country names are written in the reader's language (the one messages are
+# said in now: silkmeet.domain.words.language), English outside the app.
 
 
-def country_choices() -> list[tuple[str, str]]:
-    """Every ISO 3166-1 alpha-2 code pytz knows, sorted by country name."""
-    return sorted(pytz.country_names.items(), key=lambda item: item[1])
+@cache
+def _country_names(locale: str) -> dict[str, str]:
+    # CLDR's names ("United Kingdom", "Turks & Caicos Islands"), not the time
+    # zone database's abbreviations ("Britain (UK)", "Turks & Caicos Is").
+    return dict(babel.Locale.parse(locale).territories)
+
+
+def country_name(code: str, locale: str | None = None) -> str:
+    """The name of the country with ISO 3166-1 code ``code``; the only place a
+    code becomes a name (``locale`` picks the language; by default the
+    reader's)."""
+    names = _country_names(locale or words.language())
+    return names.get(code) or pytz.country_names.get(code, code)
+
+
+def country_choices(locale: str | None = None) -> list[tuple[str, str]]:
+    """Every ISO 3166-1 alpha-2 code pytz knows, sorted by country name
+    (accents aside: Åland Islands among the A's)."""
+    locale = locale or words.language()
+    return sorted(
+        ((code, country_name(code, locale)) for code in pytz.country_names),
+        key=lambda item: _sort_key(item[1]),
+    )
+
+
+def _sort_key(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def country_zones(code: str) -> list[str]:

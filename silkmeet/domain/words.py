@@ -17,20 +17,58 @@ cache) must key it by the language too. Module-level constants are marked with
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Hashable
 
 _gettext: Callable[..., str] | None = None
 _ngettext: Callable[..., str] | None = None
+_language: Callable[[], Hashable] | None = None
+# Language → message → its translation, unformatted: an invite says a dozen
+# messages, and asking Flask-Babel costs three context look-ups each time.
+_said: dict[Hashable, dict[str, str]] = {}
 
 
-def install(gettext: Callable[..., str], ngettext: Callable[..., str]) -> None:
-    global _gettext, _ngettext
-    _gettext, _ngettext = gettext, ngettext
+def install(
+    gettext: Callable[..., str],
+    ngettext: Callable[..., str],
+    language: Callable[[], Hashable] | None = None,
+) -> None:
+    """The translator; ``language()`` names the language it translates into
+    now (a cheap look-up), so that each message is translated once per
+    language."""
+    global _gettext, _ngettext, _language
+    _gettext, _ngettext, _language = gettext, ngettext, language
+    _said.clear()
 
 
 def _(message: str, **params) -> str:
-    if _gettext is not None:
+    if _gettext is None:
+        text = message
+    elif _language is None:
         return _gettext(message, **params)
-    return message % params if params else message
+    else:
+        said = _said.setdefault(_language(), {})
+        text = said.get(message)
+        if text is None:
+            text = said[message] = _gettext(message)
+    return text % params if params else text
+
+
+def bound() -> Callable[..., str]:
+    """:func:`_` for the language of now, looked up once: for code that says
+    many messages in a row (an invite's text). Call it ``_`` where it is used,
+    so that ``pybabel extract`` finds the messages."""
+    if _gettext is None or _language is None:
+        return _
+    said = _said.setdefault(_language(), {})
+    gettext = _gettext
+
+    def say(message: str, **params) -> str:
+        text = said.get(message)
+        if text is None:
+            text = said[message] = gettext(message)
+        return text % params if params else text
+
+    return say
 
 
 def ngettext(singular: str, plural: str, num: int, **params) -> str:
@@ -38,6 +76,14 @@ def ngettext(singular: str, plural: str, num: int, **params) -> str:
         return _ngettext(singular, plural, num, **params)
     params.setdefault("num", num)
     return (singular if num == 1 else plural) % params
+
+
+def language() -> str:
+    """The language messages are said in now (a Babel locale identifier such
+    as ``fr`` or ``zh_Hans``): dates and times are written in it too
+    (:mod:`silkmeet.domain.timewords`). English without a translator."""
+    found = _language() if _language is not None else None
+    return str(found) if found else "en"
 
 
 def N_(message: str) -> str:

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from silkmeet.domain import hours
 from silkmeet.domain import timezones as tz
+from silkmeet.domain import words
 from silkmeet.domain.schedule import ScheduledItem
 
 
@@ -67,14 +68,6 @@ class ZonedTime:
     def minute_of_day(self) -> int:
         return self.wall.hour * 60 + self.wall.minute
 
-    @property
-    def band(self) -> str:
-        return hours.band(self.minute_of_day)
-
-    @property
-    def is_night(self) -> bool:
-        return self.band == "night"
-
     @cached_property
     def day_marker(self) -> str:
         if self.day_shift == 0:
@@ -105,69 +98,14 @@ def zoned(instant: datetime, zone: str, reference_day: date) -> ZonedTime:
     )
 
 
-def when_label(instant: datetime, zone: str) -> str:
-    """``Fri 20 Nov 2020, 14:00 CET (UTC+01:00)``: an instant as read in ``zone``."""
-    local = tz.local_time(instant, zone)
-    return f"{local.wall:%a %d %b %Y, %H:%M} {_zone_suffix(local)}"
-
-
-def range_label(start: datetime, end: datetime, zone: str) -> str:
-    """An interval as read in ``zone``, for text people read (mail, calendar
-    descriptions): ``Fri 20 Nov 2020, 18:45–20:45 +0545 (UTC+05:45)``.
-
-    The end carries its own date when the local date changes, and its own
-    abbreviation and offset when the clocks change in between:
-    ``Sun 29 Mar 2026, 00:30 GMT (UTC) – 03:00 BST (UTC+01:00)``.
-    """
-    first = tz.local_time(start, zone)
-    last = tz.local_time(end, zone)
-    same_day = first.wall.date() == last.wall.date()
-    end_text = last.wall.strftime("%H:%M" if same_day else "%a %d %b %Y, %H:%M")
-    start_text = f"{first.wall:%a %d %b %Y, %H:%M}"
-    if (first.abbreviation, first.offset_minutes) == (
-        last.abbreviation,
-        last.offset_minutes,
-    ):
-        return f"{start_text}–{end_text} {_zone_suffix(first)}"
-    return f"{start_text} {_zone_suffix(first)} – {end_text} {_zone_suffix(last)}"
-
-
-def moved_label(
-    old_start: datetime,
-    old_end: datetime,
-    new_start: datetime,
-    new_end: datetime,
-    zone: str,
-) -> str:
-    """An interval that moved, as read in ``zone``: ``Fri 20 Nov 2020,
-    14:20–14:25 → 14:40–14:45 CET (UTC+01:00)`` when both lie on one local date
-    and offset, else the two :func:`range_label` texts."""
-    points = [tz.local_time(t, zone) for t in (old_start, old_end, new_start, new_end)]
-    first = points[0]
-    if all(
-        (p.wall.date(), p.abbreviation, p.offset_minutes)
-        == (first.wall.date(), first.abbreviation, first.offset_minutes)
-        for p in points
-    ):
-        a, b, c, d = (f"{p.wall:%H:%M}" for p in points)
-        return f"{first.wall:%a %d %b %Y}, {a}–{b} → {c}–{d} {_zone_suffix(first)}"
-    return (
-        f"{range_label(old_start, old_end, zone)} → "
-        f"{range_label(new_start, new_end, zone)}"
-    )
-
-
-def _zone_suffix(local: tz.LocalTime) -> str:
-    return f"{local.abbreviation} ({local.offset_label})"
-
-
 @dataclass(frozen=True)
 class Span:
     """An interval seen in one zone, with how far it reaches into the night."""
 
     start: ZonedTime
     end: ZonedTime
-    # ``hours.depth`` of the interval, and where it is reached.
+    # ``hours.depth`` of the interval in the conference's day window, and
+    # where it is reached.
     depth: int
     worst: ZonedTime
 
@@ -177,12 +115,8 @@ class Span:
 
     @property
     def outside(self) -> bool:
-        """Whether any part falls outside the day window (``hours.DAY_WINDOW``)."""
+        """Whether any part falls outside the conference's day window."""
         return self.depth > 0
-
-    @property
-    def is_night(self) -> bool:
-        return self.start.is_night or self.end.is_night or self.outside
 
     @property
     def crosses_midnight(self) -> bool:
@@ -191,17 +125,25 @@ class Span:
         )
 
 
-def span(start: datetime, end: datetime, zone: str, reference_day: date) -> Span:
+def span(
+    start: datetime,
+    end: datetime,
+    zone: str,
+    reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
+) -> Span:
+    """``start``-``end`` as read in ``zone``, measured against the day window
+    ``day`` (the conference's)."""
     first = zoned(start, zone, reference_day)
     last = zoned(end, zone, reference_day)
     if tz.fast_zone(zone).offset_changes(start, end):
-        depth, at = hours.worst_point(start, end, zone)
+        depth, at = hours.worst_point(start, end, zone, day)
     else:
         # One offset throughout (the usual case): hours' rule for one piece,
         # from the wall time already converted.
         wall = first.wall
         la = wall.hour * 60 + wall.minute + wall.second / 60
-        depth, at = hours.piece_depth(la, start, end)
+        depth, at = hours.piece_depth(la, start, end, day)
     # The worst point is usually an end: reuse its conversion.
     if at == start:
         worst = first
@@ -227,6 +169,7 @@ class SpeakerLine:
     country: str
     zone: str
     span: Span
+    latin_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,23 +220,32 @@ def zone_columns(
 
 
 def zone_spans(
-    scheduled: Sequence[ScheduledItem], zone: str, reference_day: date
+    scheduled: Sequence[ScheduledItem],
+    zone: str,
+    reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> tuple[Span, ...]:
-    """Every entry's span in ``zone``, in lineup order."""
-    return tuple(span(e.start, e.end, zone, reference_day) for e in scheduled)
+    """Every entry's span in ``zone``, in lineup order, measured against the
+    day window ``day`` (the conference's)."""
+    return tuple(span(e.start, e.end, zone, reference_day, day) for e in scheduled)
 
 
 def speaker_lines(
-    scheduled: Sequence[ScheduledItem], reference_day: date
+    scheduled: Sequence[ScheduledItem],
+    reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
 ) -> list[tuple[SpeakerLine, ...]]:
     """Every entry's speakers, each with their turn in their own zone."""
     return [
         tuple(
             SpeakerLine(
                 name=slot.speaker.name,
+                latin_name=slot.speaker.latin_name,
                 country=slot.speaker.country,
                 zone=slot.speaker.timezone,
-                span=span(slot.start, slot.end, slot.speaker.timezone, reference_day),
+                span=span(
+                    slot.start, slot.end, slot.speaker.timezone, reference_day, day
+                ),
             )
             for slot in entry.slots
         )
@@ -307,12 +259,14 @@ def agenda_rows(
     viewer_zone: str,
     columns: Sequence[ZoneColumn],
     reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
     spans: Callable[[str], Sequence[Span]] | None = None,
     lines: Sequence[tuple[SpeakerLine, ...]] | None = None,
 ) -> list[AgendaRow]:
     """The agenda's rows for a viewer in ``viewer_zone``. ``spans(zone)``
     (:func:`zone_spans`) and ``lines`` (:func:`speaker_lines`), when given,
-    are what every viewer shares: worked out once, not once per zone."""
+    are what every viewer shares: worked out once, not once per zone. Spans
+    are measured against the day window ``day`` (the conference's)."""
     if spans is None or lines is None:
         return agenda_rows(
             scheduled,
@@ -320,8 +274,9 @@ def agenda_rows(
             viewer_zone,
             columns,
             reference_day,
-            spans=lambda zone: zone_spans(scheduled, zone, reference_day),
-            lines=speaker_lines(scheduled, reference_day),
+            day,
+            spans=lambda zone: zone_spans(scheduled, zone, reference_day, day),
+            lines=speaker_lines(scheduled, reference_day, day),
         )
     reference = spans(reference_zone)
     viewer = spans(viewer_zone)
@@ -340,3 +295,25 @@ def agenda_rows(
         )
         for n, entry in enumerate(scheduled)
     ]
+
+
+def elsewhere(
+    row: AgendaRow,
+    columns: Sequence[ZoneColumn],
+    reference_zone: str,
+    viewer_zone: str,
+) -> list[tuple[str, Span]]:
+    """``(label, span)`` of a row in the zones a reader in ``viewer_zone`` sees
+    only on demand: the conference's zone (when it is not theirs), then every
+    column but the zones of the row's own speakers, which their lines show."""
+    shown = {viewer_zone, *(line.zone for line in row.speakers)}
+    out = []
+    if reference_zone not in shown:
+        label = words._("%(city)s (conference zone)", city=city(reference_zone))
+        out.append((label, row.reference))
+    out.extend(
+        (column.label, s)
+        for column, s in zip(columns, row.columns, strict=True)
+        if column.zone not in shown
+    )
+    return out

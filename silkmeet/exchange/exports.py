@@ -147,6 +147,8 @@ def _head(
         mail_reply_to=conference.mail_reply_to,
         reminder_offsets=tuple(conference.reminder_offsets or ()),
         nudge_offset=conference.nudge_offset,
+        day_window=(conference.day_start_hour, conference.day_end_hour),
+        speaking_minutes=conference.speaking_minutes,
         organisations=tuple(organisations),
         hosts=tuple(hosts),
         participants=(),

@@ -98,6 +98,9 @@ def import_conference(
         # null(): None is "no nudge", not "the column's default nudge" (the
         # ORM leaves a None out of the INSERT when the column has a default).
         nudge_offset=null() if doc.nudge_offset is None else doc.nudge_offset,
+        day_start_hour=doc.day_window[0],
+        day_end_hour=doc.day_window[1],
+        speaking_minutes=doc.speaking_minutes,
     )
     if doc.agenda_share_token is not None:
         conference.agenda_share_token = doc.agenda_share_token

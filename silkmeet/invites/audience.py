@@ -24,6 +24,8 @@ from sqlalchemy import select
 from silkmeet.cache import conference_key
 from silkmeet.domain import invitation_state as istate
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.names import display_name
+from silkmeet.domain.words import N_
 from silkmeet.extensions import db
 from silkmeet.invites import rows
 from silkmeet.invites.plan import InvitePlan
@@ -39,7 +41,6 @@ from silkmeet.mail.operations import sendable_address
 from silkmeet.mail.queueing import SLOT_INVITATION
 from silkmeet.models import Conference
 from silkmeet.models import OutboxMessage
-from silkmeet.models.people import display_name
 
 
 class Message(NamedTuple):
@@ -120,14 +121,15 @@ class Standing:
         return self.latest.status
 
 
+# Marked for translation; the Invites page translates them where it shows them.
 STATUS_LABELS = {
-    "not_reachable": "not reachable: no e-mail address",
-    "not_invited": "not invited",
-    "queued": "queued",
-    "sending": "sending",
-    "sent": "sent",
-    "failed": "failed",
-    "cancelled": "cancellation",
+    "not_reachable": N_("not reachable: no e-mail address"),
+    "not_invited": N_("not invited"),
+    "queued": N_("queued"),
+    "sending": N_("sending"),
+    "sent": N_("sent"),
+    "failed": N_("failed"),
+    "cancelled": N_("cancellation"),
 }
 
 

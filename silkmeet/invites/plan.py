@@ -17,15 +17,17 @@ from silkmeet.cache import cached
 from silkmeet.domain import ics
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.names import display_name
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
 from silkmeet.domain.schedule import compute_schedule
 from silkmeet.domain.schedule import meeting_end
 from silkmeet.extensions import db
+from silkmeet.i18n import get_locale
+from silkmeet.i18n import gettext as _
 from silkmeet.invites import rows
 from silkmeet.mail.operations import sender_address
 from silkmeet.models import Conference
-from silkmeet.models.people import display_name
 
 
 class NoStartError(ValueError):
@@ -235,7 +237,7 @@ def invitee(
     removed = row.removed_at is not None
     return ics.Invitee(
         name=display_name(row.full_name, row.latin_name),
-        role=v.label(v.PARTICIPANT_ROLES, row.role),
+        role=_(v.label(v.PARTICIPANT_ROLES, row.role)),
         zone=row.timezone,
         email=row.email or "",
         delegation=tz.country_name(delegation) if delegation else "",
@@ -278,8 +280,11 @@ class InvitePlan:
 
 def invite_plan(conference_id: int, key: tuple) -> InvitePlan:
     """The conference's :class:`InvitePlan` at the version ``key`` names
-    (:func:`silkmeet.cache.conference_key`), built at most once per version by
-    this worker."""
+    (:func:`silkmeet.cache.conference_key`), built at most once per version and
+    language by this worker: its meeting keeps the invite's shared lines
+    serialised (:attr:`ics.Meeting.published_invite`), words included (the
+    video call's label), so a plan serves the one language it was built in
+    (the request's, or the participant's under ``force_locale``)."""
 
     def build() -> InvitePlan:
         conference = db.session.get(Conference, conference_id)
@@ -291,7 +296,7 @@ def invite_plan(conference_id: int, key: tuple) -> InvitePlan:
             rows.speaker_rows(conference_id),
         )
 
-    return cached("invite-plan", key, None, build)
+    return cached("invite-plan", key, str(get_locale()), build)
 
 
 def conference_meeting(conference: Conference) -> ics.Meeting:

@@ -14,7 +14,9 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
+from silkmeet.domain.words import N_
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.invites.audience import Audience
 from silkmeet.invites.audience import Standing
 from silkmeet.invites.plan import slot_uid
@@ -35,11 +37,12 @@ EVERYONE_NOT_INVITED = "not_invited"
 BY_ROLE = "role"
 BY_COUNTRY = "country"
 CHOSEN = "chosen"
+# Labels marked for translation; the form translates them where it shows them.
 AUDIENCES = (
-    (EVERYONE_NOT_INVITED, "Everyone not yet invited"),
-    (BY_ROLE, "Those not yet invited, of one role"),
-    (BY_COUNTRY, "Those not yet invited, of one delegation"),
-    (CHOSEN, "Those ticked in the list (sends again to anyone already invited)"),
+    (EVERYONE_NOT_INVITED, N_("Everyone not yet invited")),
+    (BY_ROLE, N_("Those not yet invited, of one role")),
+    (BY_COUNTRY, N_("Those not yet invited, of one delegation")),
+    (CHOSEN, N_("Those ticked in the list (sends again to anyone already invited)")),
 )
 
 
@@ -59,13 +62,17 @@ class Queued(NamedTuple):
 def _check_sendable(conference: Conference) -> None:
     if conference.start_at is None:
         raise CannotQueue(
-            "The conference has no date and time yet: invitations can be sent "
-            "once it has them."
+            _(
+                "The conference has no date and time yet: invitations can be "
+                "sent once it has them."
+            )
         )
     if conference.status == "cancelled":
         raise CannotQueue(
-            "The conference is cancelled: its participants get a cancellation, "
-            "not an invitation."
+            _(
+                "The conference is cancelled: its participants get a "
+                "cancellation, not an invitation."
+            )
         )
 
 

@@ -18,7 +18,11 @@ from silkmeet.access import agenda_access
 from silkmeet.access import organiser_conference
 from silkmeet.access import personal_row_by_token
 from silkmeet.access import public_view
+from silkmeet.confirm import confirmation
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import lazy_gettext
+from silkmeet.i18n import ngettext
 from silkmeet.invites import audience
 from silkmeet.invites import files
 from silkmeet.invites import forms
@@ -36,7 +40,7 @@ from silkmeet.web import csv_response
 
 bp = Blueprint("invites", __name__)
 
-NO_START = (
+NO_START = lazy_gettext(
     "The date and time of this conference are not fixed yet, so there is no "
     "calendar file to download. Come back once the organisers have set them."
 )
@@ -53,7 +57,7 @@ def calendar_response(data: bytes, filename: str | None = None) -> Response:
 @bp.errorhandler(NoStartError)
 def no_start(error):
     """Any calendar of a conference without a start: a clear 409, no file."""
-    return current_app.handle_http_exception(Conflict(description=NO_START))
+    return current_app.handle_http_exception(Conflict(description=str(NO_START)))
 
 
 @bp.get("/c/<slug>/invites/<token>.ics")
@@ -94,7 +98,9 @@ def manage_page(conference: Conference, form=None, found=None, status: int = 200
             audience=found,
             counts=found.counts(),
             form=form or forms.SendForm(found),
-            status_labels=audience.STATUS_LABELS,
+            status_labels={
+                status: _(text) for status, text in audience.STATUS_LABELS.items()
+            },
         ),
         status,
     )
@@ -146,19 +152,33 @@ def _queued(slug: str, what: str, queue) -> Response:
 def _say_queued(queued: sending.Queued, what: str) -> None:
     people = len(queued.people)
     if people:
+        if what == "update":
+            done = ngettext("%(num)d update queued", "%(num)d updates queued", people)
+        else:
+            done = ngettext(
+                "%(num)d invitation queued", "%(num)d invitations queued", people
+            )
+        messages = ngettext("%(num)d message", "%(num)d messages", queued.messages)
         flash(
-            f"{people} {what}{'s' if people != 1 else ''} queued "
-            f"({queued.messages} message{'s' if queued.messages != 1 else ''}): "
-            "they go out in the next minutes, and the list below shows each "
-            "one's delivery.",
+            # Translators: done is "3 invitations queued", messages "5 messages".
+            _(
+                "%(done)s (%(messages)s): they go out in the next minutes, and "
+                "the list below shows each one's delivery.",
+                done=done,
+                messages=messages,
+            ),
             "success",
         )
+    elif what == "update":
+        flash(_("Nobody to send an update to."), "warning")
     else:
-        flash(f"Nobody to send an {what} to.", "warning")
+        flash(_("Nobody to send an invitation to."), "warning")
     if queued.unreachable:
         flash(
-            "Not reachable, no e-mail address: "
-            + ", ".join(p.name for p in queued.unreachable),
+            _(
+                "Not reachable, no e-mail address: %(names)s",
+                names=", ".join(p.name for p in queued.unreachable),
+            ),
             "warning",
         )
 
@@ -174,7 +194,11 @@ def retry_failed(slug: str, participation_id: int | None = None):
     count = sending.retry_failed(conference, participation_id)
     db.session.commit()
     flash(
-        f"{count} failed message{'s' if count != 1 else ''} queued again.",
+        ngettext(
+            "%(num)d failed message queued again.",
+            "%(num)d failed messages queued again.",
+            count,
+        ),
         "success" if count else "warning",
     )
     return redirect(url_for("invites.manage", slug=slug))
@@ -282,15 +306,33 @@ def download_zip(slug: str):
     return response
 
 
-@bp.post("/organiser/c/<slug>/invites/<int:participation_id>/reissue")
+@bp.route(
+    "/organiser/c/<slug>/invites/<int:participation_id>/reissue",
+    methods=["GET", "POST"],
+)
 @login_required
 def reissue_token(slug: str, participation_id: int):
     conference, participation = _organiser_participation(slug, participation_id)
+    if request.method == "GET":
+        name = participation.person.full_name
+        return confirmation(
+            title=_("Revoke the personal link of %(name)s?", name=name),
+            what=_(
+                "%(name)s's personal link (and the calendar feed on it) stops "
+                "opening anything at once. They get a new link, which you then "
+                "send them.",
+                name=name,
+            ),
+            button=_("Revoke the link"),
+            back=url_for("invites.manage", slug=conference.slug),
+        )
     ops.reissue_token(participation)
     db.session.commit()
     flash(
-        f"{participation.person.full_name} has a new personal link; "
-        "the old one no longer opens anything.",
+        _(
+            "%(name)s has a new personal link; the old one no longer opens anything.",
+            name=participation.person.full_name,
+        ),
         "success",
     )
     return redirect(url_for("invites.manage", slug=conference.slug))

@@ -15,7 +15,6 @@ from wtforms import IntegerField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import TextAreaField
-from wtforms import ValidationError
 from wtforms.validators import InputRequired
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
@@ -25,57 +24,69 @@ from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.i18n import lazy_gettext
 from silkmeet.organiser.forms import DURATION
 from silkmeet.organiser.forms import REQUIRED
 from silkmeet.organiser.forms import checked
 from silkmeet.organiser.forms import choices
 from silkmeet.organiser.forms import country_choices
 from silkmeet.organiser.forms import text
+from silkmeet.organiser.forms import translated_choices
 
 
 class SpeakerEntry(Form):
-    participant = SelectField("Speaker", coerce=str, validate_choice=False)
-    minutes = IntegerField("Minutes", validators=[Optional(), DURATION])
+    participant = SelectField(
+        lazy_gettext("Speaker"), coerce=str, validate_choice=False
+    )
+    minutes = IntegerField(lazy_gettext("Minutes"), validators=[Optional(), DURATION])
 
 
 class ItemForm(FlaskForm):
     lineup_version = HiddenField()
     title = StringField(
-        "Title", validators=[text("agenda_item.title", True)], render_kw=REQUIRED
+        lazy_gettext("Title"),
+        validators=[text("agenda_item.title", True)],
+        render_kw=REQUIRED,
     )
-    kind = SelectField("Kind", choices=choices(v.ITEM_KINDS), default="other")
+    kind = SelectField(
+        lazy_gettext("Kind"), choices=translated_choices(v.ITEM_KINDS), default="other"
+    )
     country = SelectField(
-        "Country (for country blocks)", choices=country_choices(), default=""
+        lazy_gettext("Country (for country blocks)"),
+        choices=country_choices(lazy_gettext("— the speakers' country —")),
+        default="",
     )
     duration_minutes = IntegerField(
-        "Duration (minutes)", default=10, validators=[InputRequired(), DURATION]
+        lazy_gettext("Duration (minutes)"),
+        default=10,
+        validators=[InputRequired(), DURATION],
     )
     target_minutes = IntegerField(
-        "Target length of the block (minutes)", validators=[Optional(), DURATION]
+        lazy_gettext("Target length of the block (minutes)"),
+        validators=[Optional(), DURATION],
     )
-    pinned = BooleanField("Pinned: block reordering never moves it")
+    pinned = BooleanField(lazy_gettext("Pinned: block reordering never moves it"))
     fixed_start = DateTimeLocalField(
-        "Fixed clock time (reference zone)",
+        lazy_gettext("Fixed clock time (reference zone)"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional(), checked(fields.wall_time)],
     )
-    notes = TextAreaField("Notes for the chair", validators=[text("agenda_item.notes")])
+    notes = TextAreaField(
+        lazy_gettext("Notes for the chair"), validators=[text("agenda_item.notes")]
+    )
     technical_cue = SelectField(
-        "Technical cue", choices=choices(v.TECHNICAL_CUES), default="none"
+        lazy_gettext("Technical cue"),
+        choices=translated_choices(v.TECHNICAL_CUES),
+        default="none",
     )
     technical_note = StringField(
-        "Technical note", validators=[text("agenda_item.technical_note")]
+        lazy_gettext("Technical note"), validators=[text("agenda_item.technical_note")]
     )
     interpretation_language = StringField(
-        "Interpretation language",
+        lazy_gettext("Interpretation language"),
         validators=[checked(fields.interpretation_language)],
     )
     speakers = FieldList(FormField(SpeakerEntry), min_entries=1)
-
-    def validate_country(self, field):
-        problem = item_rules.country_problem(self.kind.data, field.data)
-        if problem:
-            raise ValidationError(problem)
 
     def show_item(self, item, zone: str, lineup_version: int) -> None:
         """Fill a fresh form with ``item`` (None: a new one) and a blank speaker
@@ -135,8 +146,21 @@ class ItemForm(FlaskForm):
             target.errors.append(problem.message)
 
 
+class BuildForm(FlaskForm):
+    """One action from the people to a lineup (domain/builder.py)."""
+
+    frame = BooleanField(
+        lazy_gettext(
+            "Also add the opening, the welcome by the hosts, a keynote and the closing"
+        )
+    )
+    lineup_version = HiddenField()
+
+
 class HelperForm(FlaskForm):
-    helper = SelectField("Order the country blocks", choices=choices(lu.HELPERS))
+    helper = SelectField(
+        lazy_gettext("Order the country blocks"), choices=translated_choices(lu.HELPERS)
+    )
     lineup_version = HiddenField()
 
 
@@ -146,18 +170,25 @@ class PlannerForm(FlaskForm):
     class Meta:
         csrf = False
 
-    date = DateField("First day", validators=[Optional(), checked(fields.day)])
+    date = DateField(
+        lazy_gettext("First day"), validators=[Optional(), checked(fields.day)]
+    )
     until = DateField(
-        "Last day (optional, up to 31 days)",
+        lazy_gettext("Last day (optional, up to 31 days)"),
         validators=[Optional(), checked(fields.day)],
     )
-    duration = IntegerField("Duration (minutes)", validators=[Optional(), DURATION])
+    duration = IntegerField(
+        lazy_gettext("Duration (minutes)"), validators=[Optional(), DURATION]
+    )
     time = StringField(
-        "Start to check (HH:MM)",
+        lazy_gettext("Start to check (HH:MM)"),
         validators=[
             Optional(),
             # \Z, not $: "$" lets a final newline through, which strptime refuses.
-            Regexp(r"([01]\d|2[0-3]):[0-5]\d\Z", message="Type a time as HH:MM."),
+            Regexp(
+                r"([01]\d|2[0-3]):[0-5]\d\Z",
+                message=lazy_gettext("Type a time as HH:MM."),
+            ),
         ],
     )
     at = HiddenField()

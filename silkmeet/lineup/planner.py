@@ -26,6 +26,7 @@ from silkmeet.lineup.views import bp
 def show_planner(slug: str):
     conference = organiser_conference(slug)
     zone = conference.timezone
+    window = conference.day_window
     form = PlannerForm(request.args)
     today = (
         tz.to_local(conference.start_at, zone).date()
@@ -59,12 +60,14 @@ def show_planner(slug: str):
         except fields.FieldError as exc:
             errors.append(str(exc))
         else:
-            choice = planner.evaluate(start, duration, groups, zone)
+            choice = planner.evaluate(start, duration, groups, zone, window=window)
     elif not errors and form.time.data:
         wall = datetime.combine(first, form.time_value())
         typed = planner.read_typed_start(wall, zone)
         if typed.ok:
-            choice = planner.evaluate(typed.readings[0], duration, groups, zone)
+            choice = planner.evaluate(
+                typed.readings[0], duration, groups, zone, window=window
+            )
         else:
             notices.append(typed.message)
             choices_to_pick = list(typed.readings)
@@ -82,7 +85,11 @@ def show_planner(slug: str):
     current = None
     if conference.start_at is not None:
         current = planner.evaluate(
-            conference.start_at, conference.duration_minutes, groups, zone
+            conference.start_at,
+            conference.duration_minutes,
+            groups,
+            zone,
+            window=window,
         )
     strip_day = tz.to_local(choice.start, zone).date() if choice else first
     focus = choice or current
@@ -97,7 +104,7 @@ def show_planner(slug: str):
         notices=notices,
         groups=groups,
         people=sum(g.count for g in groups),
-        ranked=planner.rank(first, last, duration, groups, zone),
+        ranked=planner.rank(first, last, duration, groups, zone, window=window),
         first=first,
         last=last,
         duration=duration,
@@ -113,6 +120,7 @@ def show_planner(slug: str):
             groups,
             meeting=(current.start, current.end) if current else None,
             choice=(choice.start, choice.start + length) if choice else None,
+            window=window,
         ),
         warnings=warnings,
         focus=focus,

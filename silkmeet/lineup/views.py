@@ -14,19 +14,16 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
-from flask_wtf.csrf import generate_csrf as csrf_token
-from markupsafe import Markup
 
-from silkmeet import access
 from silkmeet import timetable
+from silkmeet.confirm import confirmation
 from silkmeet.domain import items as item_rules
 from silkmeet.domain import lineup as lu
+from silkmeet.domain.schedule import compute_schedule
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.lineup import forms
 from silkmeet.lineup import operations as ops
-from silkmeet.lineup.state import WarningItems
-from silkmeet.lineup.state import keep as keep_page
-from silkmeet.lineup.state import lineup_page
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 from silkmeet.web import posted
@@ -36,9 +33,9 @@ bp = Blueprint("lineup", __name__, url_prefix="/organiser")
 
 
 def load_lineup(slug: str) -> Conference:
-    """For the lineup editor: the conference row; the lineup comes from its
-    page (:func:`state.lineup_page`), kept per content version."""
-    return access.organiser_conference(slug)
+    """For the lineup editor: items, speakers and hosts, not every participant
+    (2,000 people would be read on every move)."""
+    return timetable.for_organiser(slug, everyone=False)
 
 
 def reload_lineup(slug: str) -> Conference:
@@ -60,48 +57,59 @@ def number(value) -> int | None:
 
 def rows_and_warnings(conference: Conference, scheduled) -> tuple[list, list]:
     start = conference.start_at
-    rows = lu.display_rows(start, conference.timezone, scheduled)
+    window = conference.day_window
+    rows = lu.display_rows(start, conference.timezone, scheduled, window)
     warnings = lu.lineup_warnings(
         start,
         conference.duration_minutes,
         conference.timezone,
         scheduled,
         timetable.has_chair(conference.id),
+        window,
     )
     return rows, warnings
 
 
+def lineup_state(conference: Conference):
+    """Rows, warnings and per-item data for the editor."""
+    items = timetable.lineup_items(conference)
+    if conference.start_at is None:
+        return [], [], items
+    scheduled = compute_schedule(conference.start_at, items, conference.buffer_minutes)
+    return *rows_and_warnings(conference, scheduled), items
+
+
 def render_lineup(conference, status=200, error=None):
-    page = lineup_page(conference)
+    rows, warnings, items = lineup_state(conference)
     helper_form = forms.HelperForm(formdata=None)
     helper_form.lineup_version.data = conference.lineup_version
+    build_form = forms.BuildForm(formdata=None)
+    build_form.lineup_version.data = conference.lineup_version
+    build_form.frame.data = not items
     return (
         render_template(
             "lineup/lineup.html",
             conference=conference,
-            rows=page.state.rows,
-            rows_html=page.rows_html(conference.lineup_version, csrf_token()),
-            warnings_html=Markup(page.warnings_html),
-            items=page.state.items,
+            rows=rows,
+            warnings=warnings,
+            items=items,
             helper_form=helper_form,
-            helpers=lu.HELPERS,
+            build_form=build_form,
+            helpers=[(value, _(text)) for value, text in lu.HELPERS],
             error=error,
-            undo=ops.pending_undo(conference, organiser_id()),
+            # A refused change shows its error alone: no Undo of an earlier
+            # change beside it, which would read as if this one was made.
+            undo=None if error else ops.pending_undo(conference, organiser_id()),
         ),
         status,
     )
 
 
-def lineup_json(conference, status=200, error=None, message=None, change=None):
-    """The lineup in JSON for the editor's script: every row, or with
-    ``change`` (a move) only the rows it changed, and which units they replace."""
-    page = change.page if change is not None else lineup_page(conference)
-    rows = page.state.rows
-    version = change.version if change is not None else conference.lineup_version
-    shown = rows[change.lo : change.hi] if change is not None else rows
+def lineup_json(conference, status=200, error=None, message=None):
+    rows, warnings, _items = lineup_state(conference)
     body = {
-        "version": version,
-        "order": [item.id for item in page.state.items],
+        "version": conference.lineup_version,
+        "order": [row.item.id for row in rows] or ops.current_order(conference),
         "items": [
             {
                 "id": row.item.id,
@@ -109,26 +117,23 @@ def lineup_json(conference, status=200, error=None, message=None, change=None):
                 "start": row.start,
                 "end": row.end,
             }
-            for row in shown
+            for row in rows
         ],
-        "rows_html": (
-            change.rows_html(version, csrf_token())
-            if change is not None
-            else page.rows_html(version, csrf_token())
+        "warnings": [{"code": w.code, "message": w.message} for w in warnings],
+        "rows_html": render_template(
+            "lineup/_rows.html", conference=conference, rows=rows
         ),
-        "warnings_html": page.warnings_html,
+        "warnings_html": render_template(
+            "lineup/_warnings.html", conference=conference, warnings=warnings
+        ),
     }
-    if change is not None:
-        body["replace_units"] = change.removed
-        body["after_unit"] = change.after
-    else:
-        body["warnings"] = [
-            {"code": w.code, "message": w.message} for w in page.state.warnings
-        ]
     if error:
         body["error"] = error
     if message:
         body["message"] = message
+    # What the Undo button would undo (None: no button), as render_lineup says.
+    undo = None if error else ops.pending_undo(conference, organiser_id())
+    body["undo"] = undo["what"] if undo else None
     return jsonify(body), status
 
 
@@ -137,24 +142,12 @@ def lineup_failure(slug, exc):
     organiser saved first, 400 when the change breaks a rule."""
     conference = reload_lineup(slug)
     if isinstance(exc, ops.StaleLineup):
-        code, text = 409, exc.message
+        code, text = 409, str(exc.message)
     else:
         code, text = 400, str(exc)
     if wants_json():
         return lineup_json(conference, code, error=text)
     return render_lineup(conference, code, error=text)
-
-
-def reordered(conference, page, done: ops.Reordered):
-    """Commit a change of order; keep its page under the version it made when
-    nothing else changed the conference meanwhile. Returns what changed."""
-    key = (conference.id, conference.created_at, conference.content_version)
-    new_page, change = page.reordered(conference, done.state)
-    change.version = conference.lineup_version  # the commit expires the row
-    db.session.commit()
-    if done.alone:
-        keep_page(key, new_page)
-    return change
 
 
 @bp.get("/c/<slug>/lineup")
@@ -167,13 +160,11 @@ def show_lineup(slug):
 @login_required
 def move_lineup(slug):
     conference = load_lineup(slug)
-    page = lineup_page(conference)
     data = posted()
     item_id = number(data.get("item_id"))
     try:
-        done = ops.apply_move(
+        message = ops.apply_move(
             conference,
-            page.state,
             item_id,
             data.get("action", ""),
             number(data.get("lineup_version")),
@@ -182,10 +173,10 @@ def move_lineup(slug):
         )
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    change = reordered(conference, page, done)
+    db.session.commit()
     if wants_json():
-        return lineup_json(conference, message=done.message, change=change)
-    flash(done.message)
+        return lineup_json(reload_lineup(slug), message=message)
+    flash(message)
     return redirect(url_for("lineup.show_lineup", slug=slug, _anchor=f"item-{item_id}"))
 
 
@@ -195,16 +186,14 @@ def save_order(slug):
     conference = load_lineup(slug)
     data = request.get_json(silent=True) if request.is_json else None
     if not isinstance(data, dict) or not isinstance(data.get("order"), list):
-        return jsonify(error='Send JSON {"order": [ids], "lineup_version": n}.'), 400
+        return jsonify(error=_('Send JSON {"order": [ids], "lineup_version": n}.')), 400
     order = [number(i) for i in data["order"]]
     if None in order:
-        return lineup_failure(slug, lu.LineupError("The order must list item ids."))
-    message = str(data.get("message") or "New order saved.")[:200]
-    page = lineup_page(conference)
+        return lineup_failure(slug, lu.LineupError(_("The order must list item ids.")))
+    message = str(data.get("message") or _("New order saved."))[:200]
     try:
-        done = ops.save_order(
+        ops.save_order(
             conference,
-            page.state,
             order,
             number(data.get("lineup_version")),
             message,
@@ -212,8 +201,8 @@ def save_order(slug):
         )
     except (ops.StaleLineup, lu.LineupError) as exc:
         return lineup_failure(slug, exc)
-    change = reordered(conference, page, done)
-    return lineup_json(conference, message=message, change=change)
+    db.session.commit()
+    return lineup_json(reload_lineup(slug), message=message)
 
 
 @bp.get("/c/<slug>/lineup/helper")
@@ -223,23 +212,23 @@ def preview_helper(slug):
     helper = request.args.get("helper", "")
     if helper not in dict(lu.HELPERS) or conference.start_at is None:
         return render_lineup(
-            conference, 400, error="Choose an ordering helper (and set a start)."
+            conference, 400, error=_("Choose an ordering helper (and set a start).")
         )
     preview = lu.preview_helper(
         helper,
-        list(lineup_page(conference).state.items),
+        timetable.lineup_items(conference),
         conference.start_at,
         conference.buffer_minutes,
+        conference.day_window,
     )
     rows, warnings = rows_and_warnings(conference, preview.scheduled)
     return render_template(
         "lineup/helper_preview.html",
         conference=conference,
         helper=helper,
-        helper_label=dict(lu.HELPERS)[helper],
+        helper_label=_(dict(lu.HELPERS)[helper]),
         rows=rows,
         warnings=warnings,
-        warning_items=WarningItems(),
         preview=preview,
     )
 
@@ -250,11 +239,10 @@ def apply_helper(slug):
     conference = load_lineup(slug)
     helper = request.form.get("helper", "")
     if helper not in dict(lu.HELPERS):
-        return render_lineup(conference, 400, error="Unknown ordering helper.")
+        return render_lineup(conference, 400, error=_("Unknown ordering helper."))
     try:
         message = ops.apply_helper(
             conference,
-            lineup_page(conference).state,
             helper,
             number(request.form.get("lineup_version")),
             by=organiser_id(),
@@ -266,14 +254,32 @@ def apply_helper(slug):
     return redirect(url_for("lineup.show_lineup", slug=slug))
 
 
+@bp.post("/c/<slug>/lineup/build")
+@login_required
+def build_lineup(slug):
+    """Country blocks for every delegation with speakers and no block yet, and
+    the frame when asked: from imported people to a lineup in one action."""
+    conference = timetable.for_organiser(slug)
+    data = posted()
+    frame = str(data.get("frame", "")).lower() in ("y", "yes", "on", "true", "1")
+    try:
+        plan = ops.build_lineup(conference, number(data.get("lineup_version")), frame)
+    except ops.StaleLineup as exc:
+        return lineup_failure(slug, exc)
+    db.session.commit()
+    message = ops.built_message(plan, frame)
+    if wants_json():
+        return lineup_json(reload_lineup(slug), message=message)
+    flash(message)
+    return redirect(url_for("lineup.show_lineup", slug=slug))
+
+
 @bp.post("/c/<slug>/lineup/undo")
 @login_required
 def undo_lineup(slug):
     conference = load_lineup(slug)
     try:
-        what = ops.undo_last(
-            conference, by=organiser_id(), state=lineup_page(conference).state
-        )
+        what = ops.undo_last(conference, by=organiser_id())
     except ops.NothingToUndo as exc:
         return render_lineup(conference, 400, error=exc.message)
     except ops.CannotUndo as exc:
@@ -281,7 +287,7 @@ def undo_lineup(slug):
     except ops.StaleLineup as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
-    flash(f"Undone: {what}")
+    flash(_("Undone: %(what)s", what=what))
     return redirect(url_for("lineup.show_lineup", slug=slug))
 
 
@@ -331,7 +337,7 @@ def edit_item(slug, item_id=None):
             error, status = exc.message, 409
         else:
             db.session.commit()
-            flash(f"“{saved.title}” saved.")
+            flash(_("“%(title)s” saved.", title=saved.title))
             return redirect(
                 url_for("lineup.show_lineup", slug=slug, _anchor=f"item-{saved.id}")
             )
@@ -349,16 +355,26 @@ def edit_item(slug, item_id=None):
     )
 
 
-@bp.post("/c/<slug>/lineup/items/<int:item_id>/remove")
+@bp.route("/c/<slug>/lineup/items/<int:item_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_item(slug, item_id):
     conference = timetable.for_organiser(slug)
     item = item_of(conference, item_id)
     title = item.title
+    if request.method == "GET":
+        return confirmation(
+            title=_("Remove “%(title)s” from the lineup?", title=title),
+            what=_(
+                "The item and its speakers' slot in it go; the items after it "
+                "move earlier. Undo on the lineup page brings it back."
+            ),
+            button=_("Remove the item"),
+            back=url_for("lineup.edit_item", slug=slug, item_id=item_id),
+        )
     try:
         ops.remove_item(conference, item, number(request.form.get("lineup_version")))
     except ops.StaleLineup as exc:
         return lineup_failure(slug, exc)
     db.session.commit()
-    flash(f"“{title}” removed from the lineup.")
+    flash(_("“%(title)s” removed from the lineup.", title=title))
     return redirect(url_for("lineup.show_lineup", slug=slug))

@@ -9,7 +9,7 @@ them, how to join, their personal link and the agenda.
 
 Bodies and subjects are templates (``templates/mail/``), so that they can be
 translated; the HTML ones are autoescaped. Local times arrive in them as text,
-computed here (:mod:`silkmeet.domain.zoneview`).
+computed here (:mod:`silkmeet.domain.timewords`).
 
 Every builder takes one row of :func:`silkmeet.invites.rows.personal_row`
 and the sender's ``(name, address)``, and builds; nothing is written.
@@ -37,10 +37,11 @@ from silkmeet.db import utcnow
 from silkmeet.domain import ics
 from silkmeet.domain import mail
 from silkmeet.domain import reminders
-from silkmeet.domain import zoneview as zv
+from silkmeet.domain import timewords as tw
 from silkmeet.domain.schedule import Before
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
+from silkmeet.i18n import ngettext
 from silkmeet.invites.operations import personal_parts
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
@@ -231,9 +232,14 @@ def in_words(span: timedelta) -> str:
     minutes = max(0, round(span.total_seconds() / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, minutes = divmod(rest, 60)
-    units = [(days, "day"), (hours, "hour"), (minutes, "minute")]
-    words = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in units if n]
-    return " ".join(words[:2]) or "0 minutes"
+    words = []
+    if days:
+        words.append(ngettext("%(num)d day", "%(num)d days", days))
+    if hours:
+        words.append(ngettext("%(num)d hour", "%(num)d hours", hours))
+    if minutes:
+        words.append(ngettext("%(num)d minute", "%(num)d minutes", minutes))
+    return " ".join(words[:2]) or ngettext("%(num)d minute", "%(num)d minutes", 0)
 
 
 class _Parts:
@@ -262,10 +268,10 @@ class _Parts:
             name=invitee.name,
             role=invitee.role,
             zone=zone,
-            your_time=zv.range_label(meeting.start, meeting.end, zone),
-            your_start=zv.when_label(meeting.start, zone),
+            your_time=tw.range_words(meeting.start, meeting.end, zone),
+            your_start=tw.when_words(meeting.start, zone),
             conference_zone=meeting.zone,
-            conference_time=zv.when_label(meeting.start, meeting.zone),
+            conference_time=tw.when_words(meeting.start, meeting.zone),
             slots=self._slots(),
             platform=meeting.platform,
             join_url=meeting.safe_join_url,
@@ -359,8 +365,8 @@ def _slot_line(
     known: bool = True,
 ) -> SlotLine:
     return SlotLine(
-        when=zv.range_label(start, end, zone),
-        start=zv.when_label(start, zone),
+        when=tw.range_words(start, end, zone),
+        start=tw.when_words(start, zone),
         title=title,
         before=before,
         known=known,

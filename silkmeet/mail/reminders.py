@@ -38,6 +38,7 @@ from sqlalchemy.dialects import sqlite
 from silkmeet.domain import reminders
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.invites import rows
 from silkmeet.invites.plan import agenda_url_template
 from silkmeet.mail import messages
@@ -216,10 +217,10 @@ def nudge_now(conference: Conference, now: datetime) -> int:
     organisers' button); returns how many. Added and flushed: the caller
     commits. Raises :class:`CannotNudge` when there is no start to come."""
     if conference.status != "published":
-        raise CannotNudge("Only a published conference can send nudges.")
+        raise CannotNudge(_("Only a published conference can send nudges."))
     start = conference.start_at
     if start is None or start <= now:
-        raise CannotNudge("Nudges need a start that is still to come.")
+        raise CannotNudge(_("Nudges need a start that is still to come."))
     offset = reminders.manual_offset(start, now)
     people = db.session.execute(
         recipients(conference.id, reminders.NUDGE, offset, start)

@@ -28,6 +28,8 @@ from silkmeet.access import organiser_conference
 from silkmeet.domain import ics_summary
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import ngettext
 from silkmeet.mail import operations as outbox
 from silkmeet.models import OutboxMessage
 from silkmeet.models import Participation
@@ -66,7 +68,12 @@ def _choice(name: str, choices) -> str | None:
     """A filter from the query string: None when absent, 400 when unknown."""
     value = request.args.get(name) or None
     if value is not None and value not in v.values(choices):
-        abort(400, description=f"Unknown {name}: {value!r}.")
+        abort(
+            400,
+            description=_(
+                "Unknown %(filter)s: %(value)s.", filter=name, value=repr(value)
+            ),
+        )
     return value
 
 
@@ -95,7 +102,7 @@ def _message(conference, message_id: int, raw: bool = False) -> OutboxMessage:
 def _rendered(row: OutboxMessage) -> bytes:
     """The message's bytes; 404 while the worker has not rendered it yet."""
     if row.raw is None:
-        abort(404, description="This message is not rendered yet.")
+        abort(404, description=_("This message is not rendered yet."))
     return row.raw
 
 
@@ -179,9 +186,16 @@ def retry_failed(slug: str):
     count = outbox.requeue_failed(conference.id)
     db.session.commit()
     if count:
-        flash(f"{count} failed message(s) queued again.", "success")
+        flash(
+            ngettext(
+                "%(num)d failed message queued again.",
+                "%(num)d failed messages queued again.",
+                count,
+            ),
+            "success",
+        )
     else:
-        flash("No failed message to send again.")
+        flash(_("No failed message to send again."))
     return redirect(url_for("mail.show_outbox", slug=slug))
 
 
@@ -225,9 +239,9 @@ def retry_message(slug: str, message_id: int):
     conference = organiser_conference(slug)
     row = _message(conference, message_id)
     if outbox.requeue_failed(conference.id, ids=[row.id]):
-        flash("The message is queued again.", "success")
+        flash(_("The message is queued again."), "success")
     else:
-        flash("Only a failed message can be sent again.", "error")
+        flash(_("Only a failed message can be sent again."), "error")
     db.session.commit()
     return redirect(url_for("mail.show_message", slug=slug, message_id=row.id))
 
@@ -241,7 +255,7 @@ def message_html(slug: str, message_id: int):
     _rendered(row)
     html = outbox.message_parts(row).html
     if html is None:
-        abort(404, description="This message has no HTML part.")
+        abort(404, description=_("This message has no HTML part."))
     response = Response(html, mimetype="text/html")
     response.headers["Content-Security-Policy"] = MESSAGE_HTML_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"

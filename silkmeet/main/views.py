@@ -5,7 +5,9 @@ import threading
 from flask import Blueprint
 from flask import current_app
 from flask import jsonify
+from flask import redirect
 from flask import render_template
+from flask import url_for
 from sqlalchemy import select
 from sqlalchemy import text
 
@@ -23,6 +25,13 @@ def index():
         .order_by(Conference.start_at.desc(), Conference.title)
     ).all()
     return render_template("main/index.html", conferences=conferences)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    # Browsers ask for /favicon.ico on pages without an icon link (the
+    # calendar files, JSON), and some ask anyway.
+    return redirect(url_for("static", filename="img/favicon.svg"), 301)
 
 
 @bp.get("/healthz")

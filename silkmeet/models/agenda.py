@@ -56,6 +56,10 @@ class AgendaItem(Base):
     # Recorded by the chair's live view.
     actual_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actual_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Recorded during a rehearsal (Conference.rehearsal_at), apart from the
+    # meeting's own record above.
+    rehearsal_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rehearsal_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     conference: Mapped[Conference] = relationship(back_populates="items")
     speakers: Mapped[list[AgendaItemSpeaker]] = relationship(
@@ -88,6 +92,9 @@ class AgendaItemSpeaker(Base):
     # Recorded by the chair's live view: this speaker's turn.
     actual_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     actual_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The same turn in a rehearsal, apart from the meeting's record.
+    rehearsal_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rehearsal_end_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     item: Mapped[AgendaItem] = relationship(back_populates="speakers")
     participation: Mapped[Participation] = relationship(back_populates="speaking")

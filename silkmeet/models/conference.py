@@ -20,6 +20,7 @@ from sqlalchemy.orm import relationship
 from silkmeet.db import Base
 from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
+from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import vocabulary as v
 from silkmeet.models._checks import between
@@ -54,6 +55,9 @@ class Conference(Base):
         one_of("status", v.CONFERENCE_STATUSES),
         one_of("agenda_visibility", v.AGENDA_VISIBILITIES),
         between("nudge_offset", 1, reminders.MAX_OFFSET, nullable=True),
+        between("day_start_hour", 0, 23),
+        between("day_end_hour", 1, 24),
+        between("speaking_minutes", *v.SPEAKING_MINUTES),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +75,13 @@ class Conference(Base):
     start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int]
     buffer_minutes: Mapped[int] = mapped_column(default=0)
+    # The day window, in the conference's and everyone's local hours: outside
+    # it is night (domain/hours.py), for the warnings, the agenda, the planner,
+    # the fairest order and the exports alike. Read it as ``day_window``.
+    day_start_hour: Mapped[int] = mapped_column(default=hours.DEFAULT_START_HOUR)
+    day_end_hour: Mapped[int] = mapped_column(default=hours.DEFAULT_END_HOUR)
+    # Each speaker's time in the items the lineup builder creates.
+    speaking_minutes: Mapped[int] = mapped_column(default=v.DEFAULT_SPEAKING_MINUTES)
     status: Mapped[str] = mapped_column(String(16), default="draft")
 
     video_platform: Mapped[str] = mapped_column(String(100), default="")
@@ -117,6 +128,10 @@ class Conference(Base):
     live_message: Mapped[str] = mapped_column(
         String(200), default="", server_default=""
     )
+    # While a rehearsal runs (and until it is cleared): the moment the lineup
+    # is shifted to start at. The live actions then record into the items'
+    # and speakers' rehearsal_* columns, never the meeting's actual_* ones.
+    rehearsal_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The stage screen's key (/c/<slug>/stage/<key>); None: no stage link.
     stage_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -156,6 +171,10 @@ class Conference(Base):
 
     def __repr__(self) -> str:
         return f"<Conference {self.slug}>"
+
+    @property
+    def day_window(self) -> hours.Window:
+        return hours.window(self.day_start_hour, self.day_end_hour)
 
 
 class ConferenceSlugAlias(Base):

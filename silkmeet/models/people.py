@@ -21,6 +21,8 @@ from silkmeet.db import UTCDateTime
 from silkmeet.db import utcnow
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.emails import email_key
+from silkmeet.domain.names import display_name
+from silkmeet.domain.names import latin_shown
 from silkmeet.models._checks import not_blank
 from silkmeet.models._checks import one_of
 from silkmeet.models.conference import Conference
@@ -30,14 +32,6 @@ from silkmeet.models.conference import new_uid
 
 if TYPE_CHECKING:
     from silkmeet.models.agenda import AgendaItemSpeaker
-
-
-def display_name(full_name: str, latin_name: str | None) -> str:
-    """How a person is named to others: ``张国强 (Zhang Guoqiang)``; the Latin
-    form only where it differs. Also for rows that hold the two columns."""
-    if latin_name and latin_name != full_name:
-        return f"{full_name} ({latin_name})"
-    return full_name
 
 
 class Person(Base):
@@ -66,6 +60,10 @@ class Person(Base):
     @property
     def display_name(self) -> str:
         return display_name(self.full_name, self.latin_name)
+
+    @property
+    def shown_latin_name(self) -> str:
+        return latin_shown(self.full_name, self.latin_name)
 
     def __repr__(self) -> str:
         return f"<Person {self.full_name}>"

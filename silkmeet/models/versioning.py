@@ -51,8 +51,10 @@ NOT_CONTENT: dict[type, frozenset[str]] = {
             "lineup_undo",
             "reminder_offsets",
             "nudge_offset",
+            "speaking_minutes",
             "live_version",
             "live_message",
+            "rehearsal_at",
             "stage_token",
         }
     ),
@@ -67,8 +69,12 @@ NOT_CONTENT: dict[type, frozenset[str]] = {
         }
     ),
     Organiser: frozenset({"password_hash", "session_token", "created_at"}),
-    AgendaItem: frozenset({"actual_start_at", "actual_end_at"}),
-    AgendaItemSpeaker: frozenset({"actual_start_at", "actual_end_at"}),
+    AgendaItem: frozenset(
+        {"actual_start_at", "actual_end_at", "rehearsal_start_at", "rehearsal_end_at"}
+    ),
+    AgendaItemSpeaker: frozenset(
+        {"actual_start_at", "actual_end_at", "rehearsal_start_at", "rehearsal_end_at"}
+    ),
 }
 
 # Rows that belong to one conference through a ``conference_id`` column.

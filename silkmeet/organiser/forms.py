@@ -18,9 +18,12 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Optional
 
 from silkmeet.domain import fields
+from silkmeet.domain import hours
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import lazy_gettext
 
 
 def checked(rule, *args, store: bool = True, **kwargs):
@@ -53,6 +56,12 @@ DURATION = checked(fields.minutes)
 def choices(pairs) -> list[SelectChoice]:
     """WTForms 3.3 deprecates (value, label) tuples."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+def translated_choices(pairs) -> list[SelectChoice]:
+    """A closed list's choices (domain/vocabulary.py, labels marked with N_),
+    each label in the reader's language when the form is drawn."""
+    return [SelectChoice(value, lazy_gettext(label)) for value, label in pairs]
 
 
 def country_choices(blank: str = "—"):
@@ -96,56 +105,87 @@ class OffsetField(StringField):
 
 class ConferenceForm(FlaskForm):
     title = StringField(
-        "Title", validators=[text("conference.title", True)], render_kw=REQUIRED
+        lazy_gettext("Title"),
+        validators=[text("conference.title", True)],
+        render_kw=REQUIRED,
     )
     slug = StringField(
-        "Short name for links", validators=[checked(fields.slug)], render_kw=REQUIRED
+        lazy_gettext("Short name for links"),
+        validators=[checked(fields.slug)],
     )
     description = TextAreaField(
-        "Description", validators=[text("conference.description")]
+        lazy_gettext("Description"), validators=[text("conference.description")]
     )
     timezone = SelectField(
-        "Reference time zone", validate_choice=False, render_kw=REQUIRED
+        lazy_gettext("Reference time zone"), validate_choice=False, render_kw=REQUIRED
     )
     start = DateTimeLocalField(
-        "Start (in the reference zone)",
+        lazy_gettext("Start (in the reference zone)"),
         format="%Y-%m-%dT%H:%M",
         validators=[Optional()],
     )
     duration_minutes = IntegerField(
-        "Planned duration (minutes)", validators=[InputRequired(), DURATION]
+        lazy_gettext("Planned duration (minutes)"),
+        validators=[InputRequired(), DURATION],
     )
     buffer_minutes = IntegerField(
-        "Buffer between items (minutes)",
+        lazy_gettext("Buffer between items (minutes)"),
         default=0,
         validators=[InputRequired(), checked(fields.minutes, fields.BUFFER)],
     )
-    status = SelectField("Status", choices=choices(v.CONFERENCE_STATUSES))
-    video_platform = StringField(
-        "Video platform", validators=[text("conference.video_platform")]
+    day_start_hour = SelectField(
+        lazy_gettext("Day starts at (everyone's local time)"),
+        coerce=int,
+        default=hours.DEFAULT_START_HOUR,
+        choices=[SelectChoice(h, f"{h:02d}:00") for h in range(0, 24)],
     )
-    join_url = URLField("Join link", validators=[checked(fields.join_url)])
-    meeting_id = StringField("Meeting ID", validators=[text("conference.meeting_id")])
-    passcode = StringField("Passcode", validators=[text("conference.passcode")])
-    dial_in = TextAreaField("Dial-in numbers", validators=[text("conference.dial_in")])
-    languages = StringField("Languages", validators=[LANGUAGES])
+    day_end_hour = SelectField(
+        lazy_gettext("Night starts at"),
+        coerce=int,
+        default=hours.DEFAULT_END_HOUR,
+        choices=[SelectChoice(h, f"{h:02d}:00") for h in range(1, 25)],
+    )
+    speaking_minutes = IntegerField(
+        lazy_gettext("Default speaking time per speaker (minutes)"),
+        default=v.DEFAULT_SPEAKING_MINUTES,
+        validators=[Optional(), checked(fields.minutes, fields.SPEAKING)],
+    )
+    status = SelectField(
+        lazy_gettext("Status"), choices=translated_choices(v.CONFERENCE_STATUSES)
+    )
+    video_platform = StringField(
+        lazy_gettext("Video platform"), validators=[text("conference.video_platform")]
+    )
+    join_url = URLField(
+        lazy_gettext("Join link"), validators=[checked(fields.join_url)]
+    )
+    meeting_id = StringField(
+        lazy_gettext("Meeting ID"), validators=[text("conference.meeting_id")]
+    )
+    passcode = StringField(
+        lazy_gettext("Passcode"), validators=[text("conference.passcode")]
+    )
+    dial_in = TextAreaField(
+        lazy_gettext("Dial-in numbers"), validators=[text("conference.dial_in")]
+    )
+    languages = StringField(lazy_gettext("Languages"), validators=[LANGUAGES])
     interpretation_channels = StringField(
-        "Interpretation channels", validators=[LANGUAGES]
+        lazy_gettext("Interpretation channels"), validators=[LANGUAGES]
     )
     mail_from = StringField(
-        "Sender of the e-mails",
+        lazy_gettext("Sender of the e-mails"),
         validators=[checked(fields.mailbox, "conference.mail_from")],
     )
     mail_reply_to = StringField(
-        "Replies go to",
+        lazy_gettext("Replies go to"),
         validators=[checked(fields.mailbox, "conference.mail_reply_to")],
     )
     reminder_offsets = OffsetsField(
-        "Reminder e-mails before the start",
+        lazy_gettext("Reminder e-mails before the start"),
         default=reminders.DEFAULT_REMINDER_OFFSETS,
     )
     nudge_offset = OffsetField(
-        "Nudge those who have not answered",
+        lazy_gettext("Nudge those who have not answered"),
         default=reminders.DEFAULT_NUDGE_OFFSET,
     )
 
@@ -154,6 +194,15 @@ class ConferenceForm(FlaskForm):
         self.conference_id = conference_id
         self.timezone.choices = zone_choices()
 
+    def validate(self, extra_validators=None):
+        # A short name left empty is made from the title (the page's script
+        # suggests the same one as the title is typed).
+        from silkmeet.organiser.operations import free_slug
+
+        if not (self.slug.data or "").strip() and self.title.data:
+            self.slug.data = free_slug(self.title.data.strip(), self.conference_id)
+        return super().validate(extra_validators)
+
     def validate_slug(self, field):
         from silkmeet.organiser.operations import slug_taken
 
@@ -161,12 +210,23 @@ class ConferenceForm(FlaskForm):
             return  # not a slug at all: nothing to look up
         taken = slug_taken(field.data, self.conference_id)
         if taken == "now":
-            raise ValidationError("Another conference already uses this short name.")
+            raise ValidationError(_("Another conference already uses this short name."))
         if taken == "before":
             raise ValidationError(
-                "Another conference used this short name before, and its old links "
-                "still lead there: choose another."
+                _(
+                    "Another conference used this short name before, and its old links "
+                    "still lead there: choose another."
+                )
             )
+
+    def validate_day_end_hour(self, field):
+        """The window as a whole: :func:`fields.day_window`'s rule."""
+        if field.errors or self.day_start_hour.errors:
+            return
+        try:
+            fields.day_window(self.day_start_hour.data, field.data)
+        except fields.FieldError as exc:
+            raise ValidationError(str(exc)) from None
 
     def validate_timezone(self, field):
         try:
@@ -188,65 +248,83 @@ class ConferenceForm(FlaskForm):
 
 class OrganiserForm(FlaskForm):
     email = EmailField(
-        "Organiser's email",
+        lazy_gettext("Organiser's email"),
         validators=[text("organiser.email", True)],
         render_kw=REQUIRED,
     )
     access = SelectField(
-        "Rights", choices=choices(v.ORGANISER_RIGHTS), default="editor"
+        lazy_gettext("Rights"),
+        choices=translated_choices(v.ORGANISER_RIGHTS),
+        default="editor",
     )
 
 
 class HostForm(FlaskForm):
     name = StringField(
-        "Organisation", validators=[text("organisation.name", True)], render_kw=REQUIRED
+        lazy_gettext("Organisation"),
+        validators=[text("organisation.name", True)],
+        render_kw=REQUIRED,
     )
-    country = SelectField("Country", choices=country_choices(), default="")
-    kind = SelectField("Kind", choices=choices(v.ORGANISATION_KINDS))
-    role = SelectField("Role", choices=choices(v.HOST_ROLES))
+    country = SelectField(
+        lazy_gettext("Country"), choices=country_choices(), default=""
+    )
+    kind = SelectField(
+        lazy_gettext("Kind"), choices=translated_choices(v.ORGANISATION_KINDS)
+    )
+    role = SelectField(lazy_gettext("Role"), choices=translated_choices(v.HOST_ROLES))
 
 
 class ChairForm(FlaskForm):
-    chair = SelectField("Chair", coerce=int)
-    co_chair = SelectField("Co-chair", coerce=int)
+    chair = SelectField(lazy_gettext("Chair"), coerce=int)
+    co_chair = SelectField(lazy_gettext("Co-chair"), coerce=int)
 
     def validate_co_chair(self, field):
         if field.data and field.data == self.chair.data:
-            raise ValidationError("The chair and the co-chair must be two people.")
+            raise ValidationError(_("The chair and the co-chair must be two people."))
 
 
 class PersonForm(FlaskForm):
     full_name = StringField(
-        "Full name (own script)",
+        lazy_gettext("Full name (own script)"),
         validators=[text("person.full_name", True)],
         render_kw=REQUIRED,
     )
     latin_name = StringField(
-        "Name in Latin script", validators=[text("person.latin_name")]
+        lazy_gettext("Name in Latin script"), validators=[text("person.latin_name")]
     )
-    honorific = StringField("Honorific", validators=[text("person.honorific")])
-    position = StringField("Position", validators=[text("person.position")])
-    organisation = StringField("Organisation", validators=[text("organisation.name")])
+    honorific = StringField(
+        lazy_gettext("Honorific"), validators=[text("person.honorific")]
+    )
+    position = StringField(
+        lazy_gettext("Position"), validators=[text("person.position")]
+    )
+    organisation = StringField(
+        lazy_gettext("Organisation"), validators=[text("organisation.name")]
+    )
     country = SelectField(
-        "Country",
+        lazy_gettext("Country"),
         choices=country_choices(),
         validate_choice=False,
         validators=[checked(fields.country, required=True)],
         render_kw=REQUIRED,
     )
-    timezone = SelectField("Time zone", validate_choice=False)
-    role = SelectField("Role", choices=choices(v.PARTICIPANT_ROLES), default="speaker")
+    timezone = SelectField(lazy_gettext("Time zone"), validate_choice=False)
+    role = SelectField(
+        lazy_gettext("Role"),
+        choices=translated_choices(v.PARTICIPANT_ROLES),
+        default="speaker",
+    )
     delegation_country = SelectField(
-        "Speaks for (delegation)",
-        choices=country_choices("Same as country"),
+        lazy_gettext("Speaks for (delegation)"),
+        choices=country_choices(lazy_gettext("Same as country")),
         default="",
         validate_choice=False,
         validators=[checked(fields.country)],
     )
-    email = EmailField("Email", validators=[checked(fields.email)])
-    languages = StringField("Languages", validators=[LANGUAGES])
+    email = EmailField(lazy_gettext("Email"), validators=[checked(fields.email)])
+    languages = StringField(lazy_gettext("Languages"), validators=[LANGUAGES])
     pronunciation = StringField(
-        "Pronunciation", validators=[text("person.pronunciation")]
+        lazy_gettext("Pronunciation"), validators=[text("person.pronunciation")]
     )
 
     def __init__(self, *args, **kwargs):
@@ -254,7 +332,7 @@ class PersonForm(FlaskForm):
         zones = tz.country_zones(self.country.data or "")
         if zones:
             self.timezone.choices = choices(
-                [("", "Choose the zone")] + [(z, z) for z in zones]
+                [("", _("Choose the zone"))] + [(z, z) for z in zones]
             )
             if not self.timezone.data and len(zones) == 1:
                 self.timezone.data = zones[0]
@@ -271,7 +349,10 @@ class PersonForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("CSV file", validators=[FileRequired("Choose a CSV file.")])
+    file = FileField(
+        lazy_gettext("CSV file"),
+        validators=[FileRequired(lazy_gettext("Choose a CSV file."))],
+    )
 
 
 class ConfirmImportForm(FlaskForm):

@@ -27,6 +27,7 @@ from sqlalchemy.dialects import sqlite
 from silkmeet.db import number_new_rows
 from silkmeet.domain import people_csv
 from silkmeet.extensions import db
+from silkmeet.i18n import lazy_gettext
 from silkmeet.models import Conference
 from silkmeet.models import PeopleImport
 from silkmeet.organiser.operations import flush_people
@@ -36,7 +37,7 @@ from silkmeet.organiser.operations import organisations_named
 
 # A preview older than this must be uploaded again.
 TICKET_MAX_AGE = 24 * 3600
-UPLOAD_AGAIN = "the preview was lost: upload the file again."
+UPLOAD_AGAIN = lazy_gettext("the preview was lost: upload the file again.")
 _SALT = "silkmeet.people-import"
 
 
@@ -45,7 +46,7 @@ class ImportRefused(Exception):
 
 
 class AlreadyImported(Exception):
-    message = (
+    message = lazy_gettext(
         "Nothing was imported this time: these people were imported already "
         "(the import was confirmed twice)."
     )
@@ -78,7 +79,7 @@ def claim_ticket(conference: Conference, ticket: str, text: str, rows: int) -> N
         data = _serializer().loads(ticket or "", max_age=TICKET_MAX_AGE)
     except SignatureExpired:
         raise ImportRefused(
-            "the preview is more than a day old: upload the file again."
+            lazy_gettext("the preview is more than a day old: upload the file again.")
         ) from None
     except BadSignature:
         raise ImportRefused(UPLOAD_AGAIN) from None

@@ -5,8 +5,8 @@ flush; the view commits once."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from collections.abc import Sequence
 
+from sqlalchemy import exists
 from sqlalchemy import func
 from sqlalchemy import null
 from sqlalchemy import select
@@ -19,6 +19,7 @@ from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.extensions import db
+from silkmeet.i18n import lazy_gettext
 from silkmeet.invites import sending
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -26,6 +27,7 @@ from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import ConferenceSlugAlias
 from silkmeet.models import Organisation
 from silkmeet.models import Organiser
+from silkmeet.models import OutboxMessage
 from silkmeet.models import Participation
 from silkmeet.models import Person
 from silkmeet.models.people import cancelled_slot
@@ -64,19 +66,38 @@ def invite_slot(row: ScheduledItem) -> tuple:
     )
 
 
-def slots_changed(
-    before: Sequence[ScheduledItem], after: Sequence[ScheduledItem]
-) -> bool:
-    """Whether an invite would say otherwise of ``after`` than of ``before``
-    (two schedules of one conference): entries that are the same object are
-    not compared (:func:`silkmeet.domain.schedule.reschedule` keeps them)."""
-    return len(before) != len(after) or any(
-        a is not b and invite_slot(a) != invite_slot(b)
-        for a, b in zip(before, after, strict=True)
+def invites_may_be_held(conference: Conference, status: str | None = None) -> bool:
+    """Whether anyone may hold an invite of the conference already: always once
+    it is published (or cancelled), since its calendar and feeds are open
+    then; while it is a draft, only once a personal invite was downloaded or
+    an invitation mailed. ``status``: the one to judge by, if not the current.
+
+    The invite revision (every invite's SEQUENCE, see ``domain/ics.py``) counts
+    only changes made when this holds. A draft reworked seventeen times and
+    published then sends its first invites at SEQUENCE 0, not 17; and the
+    revision never goes down, so nobody who holds an invite ever gets a lower
+    SEQUENCE. (An organiser's own download and a feed fetched during the draft
+    are not recorded: a feed is replaced whole on every refresh, and the
+    organisers know the draft is changing.)"""
+    if (status or conference.status) != "draft":
+        return True
+    downloaded = select(Participation.id).where(
+        Participation.conference_id == conference.id,
+        Participation.invite_downloaded_at.is_not(None),
     )
+    mailed = select(OutboxMessage.id).where(
+        OutboxMessage.conference_id == conference.id,
+        OutboxMessage.ics_sequence.is_not(None),
+    )
+    return bool(db.session.scalar(select(exists(downloaded) | exists(mailed))))
 
 
-def raise_invite_revision_if_changed(conference: Conference, before: tuple) -> None:
+def raise_invite_revision_if_changed(
+    conference: Conference, before: tuple, status: str | None = None
+) -> None:
+    """Raise the invite revision if what an invite says changed, and someone
+    may hold one (:func:`invites_may_be_held`, judged by ``status`` if given:
+    the status before this change)."""
     db.session.flush()
     for item in conference.items:
         db.session.expire(item, ["speakers"])
@@ -84,7 +105,9 @@ def raise_invite_revision_if_changed(conference: Conference, before: tuple) -> N
     # Reloaded in two statements (items, then every item's speakers), not one
     # per item.
     attach_speakers(conference)
-    if invite_snapshot(conference) != before:
+    if invite_snapshot(conference) != before and invites_may_be_held(
+        conference, status
+    ):
         raise_counter(conference, "invite_revision")
 
 
@@ -133,7 +156,9 @@ def update_conference(conference: Conference, **fields) -> None:
     was = conference.status
     for name, value in fields.items():
         setattr(conference, name, value)
-    raise_invite_revision_if_changed(conference, before)
+    # Publishing is judged as the draft it was: a draft nobody holds an invite
+    # of is published at the revision it has.
+    raise_invite_revision_if_changed(conference, before, was)
     if was != "cancelled" and conference.status == "cancelled":
         sending.queue_cancellations(conference)
     elif was == "cancelled" and conference.status != "cancelled":
@@ -159,6 +184,21 @@ def slug_taken(slug: str, except_id: int | None = None) -> str | None:
     if db.session.scalar(before) is not None:
         return "before"
     return None
+
+
+def free_slug(title: str, except_id: int | None = None) -> str:
+    """:func:`fields.suggest_slug` of ``title``, with ``-2``, ``-3``… when another
+    conference has (or had) it; "" when the title gives nothing."""
+    base = fields.suggest_slug(title)
+    if not base:
+        return ""
+    candidate, n = base, 1
+    while slug_taken(candidate, except_id):
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: fields.MAX_LENGTH["conference.slug"] - len(suffix)]
+        candidate = candidate.rstrip("-") + suffix
+    return candidate
 
 
 class NoSuchOrganiser(Exception):
@@ -217,7 +257,7 @@ class EmailTaken(Exception):
     database refused it (``Participation.email_key``), e.g. when two organisers
     added the same person at once."""
 
-    message = "Another participant already uses this email."
+    message = lazy_gettext("Another participant already uses this email.")
 
 
 def flush_people() -> None:

@@ -20,12 +20,15 @@ from sqlalchemy import select
 
 from silkmeet import timetable
 from silkmeet.access import organiser_conference
+from silkmeet.confirm import confirmation
 from silkmeet.db import utcnow
 from silkmeet.domain import fields as rules
 from silkmeet.domain import people_csv
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import ngettext
 from silkmeet.mail import operations as outbox
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceHost
@@ -44,6 +47,9 @@ CONFERENCE_FIELDS = (
     "timezone",
     "duration_minutes",
     "buffer_minutes",
+    "day_start_hour",
+    "day_end_hour",
+    "speaking_minutes",
     "status",
     "video_platform",
     "join_url",
@@ -89,6 +95,8 @@ def conference_fields(form: forms.ConferenceForm) -> dict:
     fields["passcode"] = fields["passcode"] or ""
     fields["dial_in"] = fields["dial_in"] or ""
     fields["reminder_offsets"] = list(fields["reminder_offsets"] or ())
+    if fields["speaking_minutes"] is None:  # left empty: the default
+        fields["speaking_minutes"] = v.DEFAULT_SPEAKING_MINUTES
     fields["languages"] = list(rules.language_list(form.languages.data))
     fields["interpretation_channels"] = list(
         rules.language_list(form.interpretation_channels.data)
@@ -107,10 +115,19 @@ def new_conference():
     if form.validate_on_submit():
         conference = ops.create_conference(current_user, **conference_fields(form))
         db.session.commit()
-        flash("Conference created. Add its people, then build the lineup.")
+        flash(_("Conference created. Add its people, then build the lineup."))
         return redirect(url_for("organiser.edit_conference", slug=conference.slug))
     status = 400 if request.method == "POST" else 200
     return render_template("organiser/conference_form.html", form=form), status
+
+
+@bp.get("/slug-suggestion")
+@login_required
+def suggest_slug():
+    """The short name the server would make from ``title`` (static/js/slug.js);
+    ``for`` is the id of the conference being edited, if any."""
+    except_id = request.args.get("for", type=int)
+    return jsonify(slug=ops.free_slug(request.args.get("title", "")[:300], except_id))
 
 
 @bp.route("/c/<slug>/edit", methods=["GET", "POST"])
@@ -131,10 +148,15 @@ def edit_conference(slug):
         revision = conference.invite_revision
         ops.update_conference(conference, **conference_fields(form))
         db.session.commit()
-        message = "Conference saved."
         if conference.invite_revision != revision:
-            message += " The invites changed: delegates will get the new version."
-        flash(message)
+            flash(
+                _(
+                    "Conference saved. The invites changed: delegates will get the "
+                    "new version."
+                )
+            )
+        else:
+            flash(_("Conference saved."))
         return redirect(url_for("organiser.edit_conference", slug=conference.slug))
     status = 400 if request.method == "POST" else 200
     organisers = db.session.scalars(
@@ -160,22 +182,25 @@ def edit_conference(slug):
 def add_organiser(slug):
     conference = load(slug)
     if not is_owner(conference):
-        abort(403, "Only an owner of this conference can add organisers.")
+        abort(403, _("Only an owner of this conference can add organisers."))
     form = forms.OrganiserForm(prefix="org")
     if form.validate_on_submit():
         try:
             ops.add_organiser(conference, form.email.data, form.access.data)
         except ops.NoSuchOrganiser:
             flash(
-                f"No organiser account uses {form.email.data}: ask them to get one "
-                "first (flask create-organiser).",
+                _(
+                    "No organiser account uses %(email)s: ask them to get one "
+                    "first (flask create-organiser).",
+                    email=form.email.data,
+                ),
                 "error",
             )
         else:
             db.session.commit()
-            flash(f"{form.email.data} can now edit this conference.")
+            flash(_("%(email)s can now edit this conference.", email=form.email.data))
     else:
-        flash("Give the organiser's email.", "error")
+        flash(_("Give the organiser's email."), "error")
     return redirect(url_for("organiser.edit_conference", slug=slug))
 
 
@@ -185,7 +210,7 @@ def add_organiser(slug):
 def chair_form(conference, formdata=None):
     form = forms.ChairForm(formdata=formdata, prefix="chair")
     people = [p for p in conference.participations if p.removed_at is None]
-    choices = [(0, "— nobody —")] + [(p.id, p.person.display_name) for p in people]
+    choices = [(0, _("— nobody —"))] + [(p.id, p.person.display_name) for p in people]
     form.chair.choices = forms.choices(choices)
     form.co_chair.choices = forms.choices(choices)
     if formdata is None:
@@ -212,7 +237,14 @@ def edit_hosts(slug):
                     host_form.role.data,
                 )
                 db.session.commit()
-                flash(f"{host_form.name.data} added as {host_form.role.data}.")
+                role = v.label(v.HOST_ROLES, host_form.role.data)
+                flash(
+                    _(
+                        "%(name)s added as %(role)s.",
+                        name=host_form.name.data,
+                        role=role.lower(),
+                    )
+                )
                 return redirect(url_for("organiser.edit_hosts", slug=slug))
         else:
             chairs = chair_form(conference, request.form)
@@ -221,7 +253,7 @@ def edit_hosts(slug):
                     conference, chairs.chair.data or None, chairs.co_chair.data or None
                 )
                 db.session.commit()
-                flash("Chair and co-chair saved.")
+                flash(_("Chair and co-chair saved."))
                 return redirect(url_for("organiser.edit_hosts", slug=slug))
         status = 400
     return (
@@ -235,16 +267,29 @@ def edit_hosts(slug):
     )
 
 
-@bp.post("/c/<slug>/hosts/<int:host_id>/remove")
+@bp.route("/c/<slug>/hosts/<int:host_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_host(slug, host_id):
     conference = load(slug)
     host = db.session.get(ConferenceHost, host_id)
     if host is None or host.conference_id != conference.id:
         abort(404)
+    if request.method == "GET":
+        name = host.organisation.name
+        return confirmation(
+            title=_("Remove %(name)s from the hosts?", name=name),
+            what=_(
+                "%(name)s will no longer be listed as a host of %(title)s. "
+                "You can add it again on this page.",
+                name=name,
+                title=conference.title,
+            ),
+            button=_("Remove the host"),
+            back=url_for("organiser.edit_hosts", slug=slug),
+        )
     conference.hosts.remove(host)
     db.session.commit()
-    flash(f"{host.organisation.name} is no longer a host.")
+    flash(_("%(name)s is no longer a host.", name=host.organisation.name))
     return redirect(url_for("organiser.edit_hosts", slug=slug))
 
 
@@ -357,10 +402,10 @@ def edit_person(slug, participation_id=None):
             try:
                 if participation is None:
                     ops.add_participant(conference, **fields)
-                    flash(f"{fields['full_name']} added.")
+                    flash(_("%(name)s added.", name=fields["full_name"]))
                 else:
                     ops.update_participant(participation, **fields)
-                    flash(f"{fields['full_name']} saved.")
+                    flash(_("%(name)s saved.", name=fields["full_name"]))
                 db.session.commit()
                 return redirect(url_for("organiser.list_people", slug=slug))
             except ops.EmailTaken:
@@ -383,16 +428,31 @@ def edit_person(slug, participation_id=None):
     )
 
 
-@bp.post("/c/<slug>/people/<int:participation_id>/remove")
+@bp.route("/c/<slug>/people/<int:participation_id>/remove", methods=["GET", "POST"])
 @login_required
 def remove_person(slug, participation_id):
     conference = load(slug)
     participation = participation_of(conference, participation_id)
+    if request.method == "GET":
+        name = participation.person.full_name
+        return confirmation(
+            title=_("Remove %(name)s from the conference?", name=name),
+            what=_(
+                "%(name)s leaves the agenda and every item they speak in; their "
+                "personal link shows the cancellation, and if they were mailed "
+                "an invitation, a cancellation is sent.",
+                name=name,
+            ),
+            button=_("Remove %(name)s", name=name),
+            back=url_for("organiser.list_people", slug=slug),
+        )
     ops.remove_participant(participation)
     db.session.commit()
     flash(
-        f"{participation.person.full_name} removed; their link now shows the "
-        "cancellation."
+        _(
+            "%(name)s removed; their link now shows the cancellation.",
+            name=participation.person.full_name,
+        )
     )
     return redirect(url_for("organiser.list_people", slug=slug))
 
@@ -458,26 +518,34 @@ def confirm_import(slug):
         imports.claim_ticket(conference, form.ticket.data, text, len(rows))
         if not all(row.ok for row in rows):
             raise imports.ImportRefused(
-                "the file has rows with errors (the people changed since the "
-                "preview?). Check the preview again."
+                _(
+                    "the file has rows with errors (the people changed since the "
+                    "preview?). Check the preview again."
+                )
             )
         count = imports.import_people(conference, rows)
     except imports.AlreadyImported as exc:
         db.session.rollback()
-        flash(exc.message)
+        flash(str(exc.message))
         return redirect(url_for("organiser.list_people", slug=slug))
     except (imports.ImportRefused, people_csv.CsvError) as exc:
         db.session.rollback()
-        flash(f"Nothing was imported: {exc}", "error")
+        flash(_("Nothing was imported: %(why)s", why=exc), "error")
         return redirect(url_for("organiser.import_people", slug=slug))
     except ops.EmailTaken:
         db.session.rollback()
         flash(
-            "Nothing was imported: someone with one of these e-mails was added "
-            "meanwhile. Check the preview again.",
+            _(
+                "Nothing was imported: someone with one of these e-mails was added "
+                "meanwhile. Check the preview again."
+            ),
             "error",
         )
         return redirect(url_for("organiser.import_people", slug=slug))
     db.session.commit()
-    flash(f"Imported {count} participant(s).")
+    flash(
+        ngettext(
+            "Imported %(num)s participant.", "Imported %(num)s participants.", count
+        )
+    )
     return redirect(url_for("organiser.list_people", slug=slug))

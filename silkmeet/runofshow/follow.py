@@ -30,6 +30,8 @@ from silkmeet.cache import conference_key
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
+from silkmeet.i18n import get_locale
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
@@ -48,6 +50,8 @@ class LiveState:
     turns: list[tk.Turn]
     follow: tk.Follow
     message: str
+    # Whether this is a rehearsal's run (the stage screen's during one).
+    rehearsal: bool = False
     # Each participant's turns (indexes into ``turns``), in order.
     mine: dict[int, list[int]] = field(default_factory=dict)
     # The stage screen's answer, serialised once per version.
@@ -74,6 +78,7 @@ def follower_columns():
             Conference.content_version,
             Conference.live_version,
             Conference.live_message,
+            Conference.rehearsal_at,
         ),
     )
 
@@ -81,39 +86,59 @@ def follower_columns():
 def plan_rows(conference: Conference) -> list[ros.Row]:
     """The run-of-show rows as planned, in the conference's zone; built once per
     content version."""
+    # The rows hold words (handovers, technical cues): one copy per language.
     return cached(
         "live-plan",
         conference_key(conference),
-        None,
+        str(get_locale()),
         lambda: ops.planned_rows(timetable.lineup_of(conference), conference.timezone),
     )
 
 
-def live_state(conference: Conference) -> LiveState:
-    """The followers' state of this version of the live record.
+def live_state(conference: Conference, rehearsal: bool = False) -> LiveState:
+    """The followers' state of this version of the live record: the meeting's,
+    or with ``rehearsal`` the rehearsal's while one is on.
 
     The record is read after the conference row: a live action committed in
     between leaves a newer state under the older version, which no request
     after it asks for (they read the newer version), and which the next poll
-    of the one that did replaces.
+    of the one that did replaces. Starting and clearing a rehearsal raise the
+    version too.
     """
+    rehearsal = rehearsal and conference.rehearsal_at is not None
     return cached(
         "live-state",
         conference_key(conference),
-        conference.live_version,
-        lambda: build_state(conference),
+        (conference.live_version, str(get_locale()), rehearsal),
+        lambda: build_state(conference, rehearsal),
     )
 
 
-def build_state(conference: Conference) -> LiveState:
-    rows = ros.with_record(plan_rows(conference), ops.read_record(conference.id))
+def stage_state(conference: Conference) -> LiveState:
+    """What the stage screen follows: the run the live view shows, so a
+    rehearsal can try the screen too. Speakers' own pages follow the
+    meeting's record only (:func:`live_state`): a rehearsal never tells a
+    speaker they are next."""
+    return live_state(conference, rehearsal=True)
+
+
+def build_state(conference: Conference, rehearsal: bool = False) -> LiveState:
+    rows = plan_rows(conference)
+    track = ops.MEETING
+    if rehearsal:
+        zone = conference.timezone
+        rows = ros.shifted(rows, conference.rehearsal_at, zone, zone)
+        track = ops.REHEARSAL
+    rows = ros.with_record(rows, ops.read_record(conference.id, track))
     turns = ros.turns(rows)
     mine: dict[int, list[int]] = {}
     for index, turn in enumerate(turns):
         if turn.speaker is not None:
             pid = rows[turn.item].slots[turn.speaker].participant_id
             mine.setdefault(pid, []).append(index)
-    state = LiveState(rows, turns, tk.follow(turns), conference.live_message, mine)
+    state = LiveState(
+        rows, turns, tk.follow(turns), conference.live_message, rehearsal, mine
+    )
     state.stage = json.dumps(
         stage_json(state, conference), ensure_ascii=False, separators=(",", ":")
     ).encode()
@@ -147,11 +172,9 @@ def who(rows: list[ros.Row], turn: tk.Turn) -> dict:
             "country": row.country_name,
             "title": row.title,
         }
-    own = " ".join(p for p in (person.honorific, person.full_name) if p)
-    latin = person.latin_name if person.latin_name != person.full_name else ""
     return {
-        "name": own,
-        "latin": latin,
+        "name": person.own_name,
+        "latin": person.shown_latin,
         "country": person.country_name or row.country_name,
         "title": row.title,
     }
@@ -164,7 +187,7 @@ def block_label(rows: list[ros.Row], block: tk.Block | None) -> str:
     first = next((r for r in rows if r.group == block.group), None)
     if first is None or not first.block:
         return ""
-    return f"{first.country_name} block"
+    return _("%(country)s block", country=first.country_name)
 
 
 # --- the stage screen ------------------------------------------------------------
@@ -207,6 +230,7 @@ def stage_json(state: LiveState, conference: Conference) -> dict:
         )
     return {
         "phase": state.phase,
+        "rehearsal": state.rehearsal,
         "message": state.message,
         "samples": [ms(s) for s in state.follow.samples],
         "current": current,
@@ -269,7 +293,12 @@ def stage_view(state: LiveState, conference: Conference, now: datetime) -> dict:
     renders it."""
     line = tk.project(state.turns, now)
     view = moment(state.rows, state.turns, line, conference.timezone)
-    return {**view, "message": state.message, "now": ms(now)}
+    return {
+        **view,
+        "message": state.message,
+        "rehearsal": state.rehearsal,
+        "now": ms(now),
+    }
 
 
 # --- a speaker's page ------------------------------------------------------------

@@ -17,19 +17,22 @@ from flask import flash
 from flask import jsonify
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 
+from silkmeet.confirm import confirmation
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import timekeeping as tk
 from silkmeet.domain import timezones as tz
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
+from silkmeet.i18n import lazy_gettext
 from silkmeet.runofshow import follow
 from silkmeet.runofshow import operations as ops
 from silkmeet.runofshow.views import Sheet
+from silkmeet.runofshow.views import dated
 from silkmeet.runofshow.views import open_sheet
 from silkmeet.runofshow.views import route
-from silkmeet.runofshow.views import sheet_rows
-from silkmeet.runofshow.views import wall
 from silkmeet.web import posted
 from silkmeet.web import wants_json
 
@@ -106,6 +109,11 @@ def block_turn(
     return entry
 
 
+def live_rows(sheet: Sheet) -> list[ros.Row]:
+    """The run the live view shows: the rehearsal's while there is one."""
+    return ops.live_rows(sheet.conference, sheet.chair_zone)
+
+
 def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
     """What the live page shows, as JSON for the polling script."""
     live = ros.project(rows, ops.now())
@@ -134,13 +142,17 @@ def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
             "duration": ros.format_span(row.duration),
         }
 
+    # Planned and projected times carry their date whenever it is not today's
+    # (a meeting on another day, a run past midnight).
     projected = [
         {
             "cue": p.row.cue,
             "title": p.row.title,
-            "planned": wall(p.row.start_reference),
-            "projected": wall(tz.local_time(p.start, conference.timezone)),
-            "projected_chair": wall(tz.local_time(p.start, sheet.chair_zone)),
+            "planned": dated(p.row.start_reference, live.now),
+            "projected": dated(tz.local_time(p.start, conference.timezone), live.now),
+            "projected_chair": dated(
+                tz.local_time(p.start, sheet.chair_zone), live.now
+            ),
             "slip": ros.format_span(p.slip, signed=True),
             "status": ros.drift_status(p.slip),
         }
@@ -159,13 +171,22 @@ def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
         "overrunning_item": live.overrunning_item,
         "status": live.status,
         "words": live.words,
-        "projected_end": wall(tz.local_time(live.projected_end, conference.timezone))
+        "projected_end": dated(
+            tz.local_time(live.projected_end, conference.timezone), live.now
+        )
         if live.projected_end
         else None,
         "projected": projected,
         "version": conference.live_version,
         "now_ms": follow.ms(live.now),
         "message": conference.live_message,
+        "rehearsal": dated(
+            tz.local_time(conference.rehearsal_at, conference.timezone), live.now
+        )
+        if conference.rehearsal_at
+        else None,
+        "can_start": ops.start_allowed(conference, live.now),
+        "may_rehearse": ops.may_rehearse(conference),
     }
     state["speaker"] = state["block"] = following = None
     if live.timeline is not None:
@@ -184,7 +205,7 @@ def live_state(sheet: Sheet, rows: list[ros.Row]) -> dict:
 @route("/live")
 def live(slug, token):
     sheet = open_sheet(slug, token)
-    rows = sheet_rows(sheet)
+    rows = live_rows(sheet)
     conference = sheet.conference
     stage_url = None
     if conference.stage_token:
@@ -208,7 +229,7 @@ def live(slug, token):
 @route("/live/state")
 def live_state_json(slug, token):
     sheet = open_sheet(slug, token)
-    return jsonify(live_state(sheet, sheet_rows(sheet)))
+    return jsonify(live_state(sheet, live_rows(sheet)))
 
 
 def _item_id() -> int | None:
@@ -230,7 +251,7 @@ def _live_action(sheet: Sheet, action) -> Response:
         message, category, status = str(refused), "error", 400
     if wants_json():
         fresh = open_sheet(sheet.conference.slug, sheet.token)
-        state = live_state(fresh, sheet_rows(fresh))
+        state = live_state(fresh, live_rows(fresh))
         body = {"message": message, "category": category, "state": state}
         if status == 400:
             body["error"] = message
@@ -245,9 +266,52 @@ def live_start(slug, token):
 
     def action():
         item = ops.start(sheet.conference, _item_id())
-        return f"Started: {item.title}."
+        return _("Started: %(title)s.", title=item.title)
 
     return _live_action(sheet, action)
+
+
+@route("/live/rehearsal", methods=["POST"])
+def live_rehearsal(slug, token):
+    """Start a rehearsal now, recorded apart from the meeting."""
+    sheet = open_sheet(slug, token)
+
+    def action():
+        item = ops.start_rehearsal(sheet.conference, _item_id())
+        return _(
+            "Rehearsal started: %(title)s. The lineup is shifted to start now; "
+            "the meeting's own record is not touched.",
+            title=item.title,
+        )
+
+    return _live_action(sheet, action)
+
+
+@route("/live/rehearsal/clear", methods=["GET", "POST"])
+def live_rehearsal_clear(slug, token):
+    """End the rehearsal and forget its times (asks first)."""
+    sheet = open_sheet(slug, token)
+    if sheet.conference.rehearsal_at is None:
+        flash(_("There is no rehearsal to clear."), "warning")
+        return redirect(sheet.url("live"))
+    if request.method == "GET":
+        return confirmation(
+            title=_("End the rehearsal and clear its times?"),
+            what=_(
+                "The times the rehearsal recorded, its report and the stage "
+                "message are forgotten, and the live view shows the meeting as "
+                "planned again. The meeting's own record is not touched."
+            ),
+            button=_("Clear the rehearsal"),
+            back=sheet.url("live"),
+        )
+    ops.clear_rehearsal(sheet.conference)
+    db.session.commit()
+    flash(
+        _("Rehearsal cleared: the live view shows the meeting as planned."),
+        "success",
+    )
+    return redirect(sheet.url("live"))
 
 
 @route("/live/next", methods=["POST"])
@@ -257,8 +321,10 @@ def live_next(slug, token):
     def action():
         item = ops.next_item(sheet.conference, _item_id())
         if item is None:
-            return "The last item is over. The planned-versus-actual report is ready."
-        return f"Now: {item.title}."
+            return _(
+                "The last item is over. The planned-versus-actual report is ready."
+            )
+        return _("Now: %(title)s.", title=item.title)
 
     return _live_action(sheet, action)
 
@@ -271,7 +337,7 @@ def live_next_speaker(slug, token):
         speaker = ops.next_speaker(
             sheet.conference, _item_id(), _id(posted().get("participant_id"))
         )
-        return f"Now speaking: {speaker.participation.person.full_name}."
+        return _("Now speaking: %(name)s.", name=speaker.participation.person.full_name)
 
     return _live_action(sheet, action)
 
@@ -288,38 +354,79 @@ def live_message(slug, token):
         )
         shown = ops.show_message(sheet.conference, asked or "")
         if not shown:
-            return "Message cleared from the stage screen."
-        return f"On the stage screen: {shown}"
+            return _("Message cleared from the stage screen.")
+        return _("On the stage screen: %(message)s", message=shown)
 
     return _live_action(sheet, action)
 
 
-@route("/live/stage-link", methods=["POST"])
+STAGE_LINK_QUESTIONS = {
+    "reissue": (
+        lazy_gettext("Replace the stage screen link?"),
+        lazy_gettext(
+            "A new link replaces the current one: a screen showing the old link "
+            "shows nothing any more until it opens the new one."
+        ),
+        lazy_gettext("Replace the link"),
+    ),
+    "revoke": (
+        lazy_gettext("Turn the stage screen link off?"),
+        lazy_gettext(
+            "The link stops working at once: a screen showing it shows nothing "
+            "any more. You can create a new link afterwards."
+        ),
+        lazy_gettext("Turn the link off"),
+    ),
+}
+
+
+@route("/live/stage-link", methods=["GET", "POST"])
 def live_stage_link(slug, token):
-    """Create or replace the stage screen's link, or turn it off."""
+    """Create or replace the stage screen's link, or turn it off (replacing
+    and turning off ask first)."""
     sheet = open_sheet(slug, token)
+    if request.method == "GET":
+        question = STAGE_LINK_QUESTIONS.get(request.args.get("action", ""))
+        if question is None or sheet.conference.stage_token is None:
+            return redirect(sheet.url("live"))
+        title, what, button = question
+        return confirmation(title, what, button, back=sheet.url("live"))
     if posted().get("action") == "revoke":
         ops.revoke_stage_link(sheet.conference)
-        message = "The stage screen link is off: the old link shows nothing now."
+        message = _("The stage screen link is off: the old link shows nothing now.")
     else:
         replaced = sheet.conference.stage_token is not None
         ops.issue_stage_link(sheet.conference)
         message = (
-            "New stage screen link: the old one shows nothing now."
+            _("New stage screen link: the old one shows nothing now.")
             if replaced
-            else "Stage screen link created."
+            else _("Stage screen link created.")
         )
     db.session.commit()
     flash(message, "success")
     return redirect(sheet.url("live"))
 
 
-@route("/live/reset", methods=["POST"])
+@route("/live/reset", methods=["GET", "POST"])
 def live_reset(slug, token):
     sheet = open_sheet(slug, token)
     if not sheet.is_organiser:
-        abort(403, "Only the conference's organisers can clear the recorded times.")
+        abort(403, _("Only the conference's organisers can clear the recorded times."))
+    if request.method == "GET":
+        return confirmation(
+            title=_("Clear every recorded time of the meeting?"),
+            what=_(
+                "The times Start, Next and Next speaker recorded, and the stage "
+                "message, are forgotten: the live view starts again from cue 1 "
+                "and the planned-versus-actual report is empty. This cannot be "
+                "undone."
+            ),
+            button=_("Clear the recorded times"),
+            back=sheet.url("live"),
+        )
     ops.reset(sheet.conference)
     db.session.commit()
-    flash("Recorded times cleared: the live view starts again from cue 1.", "success")
+    flash(
+        _("Recorded times cleared: the live view starts again from cue 1."), "success"
+    )
     return redirect(sheet.url("live"))

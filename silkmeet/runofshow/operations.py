@@ -6,6 +6,12 @@ running item (or speaker), and the other is told what happened instead. Each
 also raises the conference's ``live_version`` in SQL, in the same transaction:
 followers keep what they computed from the live record under it
 (:mod:`silkmeet.runofshow.follow`).
+
+A rehearsal is a run recorded apart: while ``Conference.rehearsal_at`` is set,
+the lineup is shifted to start then and every live action writes the items'
+and speakers' ``rehearsal_*`` columns (:data:`REHEARSAL`), never the
+meeting's own ``actual_*`` record (:data:`MEETING`). Clearing the rehearsal
+forgets those columns and nothing else.
 """
 
 from __future__ import annotations
@@ -18,25 +24,53 @@ from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet import timetable
 from silkmeet.db import utcnow
 from silkmeet.domain import runofshow as ros
 from silkmeet.domain import schedule
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
+from silkmeet.i18n import gettext as _
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.models import RunOfShowPrint
 from silkmeet.models.conference import new_token
+from silkmeet.web import reader_locale
 
 
 def now() -> datetime:
     """The clock of the live view; tests replace it."""
     return utcnow()
+
+
+@dataclass(frozen=True)
+class Track:
+    """Which record a run writes: the columns of its start and end."""
+
+    rehearsal: bool
+    start: str
+    end: str
+
+    def started(self, row) -> datetime | None:
+        return getattr(row, self.start)
+
+    def ended(self, row) -> datetime | None:
+        return getattr(row, self.end)
+
+
+MEETING = Track(False, "actual_start_at", "actual_end_at")
+REHEARSAL = Track(True, "rehearsal_start_at", "rehearsal_end_at")
+
+
+def track_of(conference: Conference) -> Track:
+    """The record the live actions write now."""
+    return REHEARSAL if conference.rehearsal_at is not None else MEETING
 
 
 def chair_of(conference: Conference) -> Participation | None:
@@ -92,59 +126,79 @@ def planned_rows(conference: Conference, chair_zone: str) -> list[ros.Row]:
     )
 
 
-def rows_for(conference: Conference, chair_zone: str) -> list[ros.Row]:
+def rows_for(
+    conference: Conference, chair_zone: str, track: Track = MEETING
+) -> list[ros.Row]:
     """The run-of-show rows of a conference loaded with timetable.graph_options,
-    with what the chair recorded."""
-    return ros.with_record(
-        planned_rows(conference, chair_zone), loaded_record(conference)
-    )
+    with what the chair recorded: the meeting's record, or the rehearsal's
+    (on the lineup shifted to the rehearsal's start)."""
+    rows = planned_rows(conference, chair_zone)
+    if track.rehearsal:
+        rows = rehearsed(rows, conference, chair_zone)
+    return ros.with_record(rows, loaded_record(conference, track))
 
 
-def loaded_record(conference: Conference) -> ros.Record:
+def rehearsed(
+    rows: list[ros.Row], conference: Conference, chair_zone: str
+) -> list[ros.Row]:
+    """The planned rows as the rehearsal runs them (as planned: no rehearsal)."""
+    if conference.rehearsal_at is None:
+        return rows
+    return ros.shifted(rows, conference.rehearsal_at, conference.timezone, chair_zone)
+
+
+def live_rows(conference: Conference, chair_zone: str) -> list[ros.Row]:
+    """The rows of the run the live view shows: the rehearsal while there is one."""
+    return rows_for(conference, chair_zone, track_of(conference))
+
+
+def loaded_record(conference: Conference, track: Track = MEETING) -> ros.Record:
     """The live record of a conference whose items and speakers are loaded."""
     return ros.Record(
         items={
-            item.id: (item.actual_start_at, item.actual_end_at)
+            item.id: (track.started(item), track.ended(item))
             for item in conference.items
-            if item.actual_start_at is not None
+            if track.started(item) is not None
         },
         speakers={
-            (item.id, s.participation_id): (s.actual_start_at, s.actual_end_at)
+            (item.id, s.participation_id): (track.started(s), track.ended(s))
             for item in conference.items
             for s in item.speakers
-            if s.actual_start_at is not None
+            if track.started(s) is not None
         },
     )
 
 
-def read_record(conference_id: int) -> ros.Record:
+def read_record(conference_id: int, track: Track = MEETING) -> ros.Record:
     """The live record of a conference, read as rows in one statement: the
     items' times (no participant) and the speakers' times, as far as recorded."""
+    item_start = getattr(AgendaItem, track.start)
+    speaker_start = getattr(AgendaItemSpeaker, track.start)
     items = select(
         AgendaItem.id.label("item_id"),
         literal(None, Integer).label("participation_id"),
-        AgendaItem.actual_start_at,
-        AgendaItem.actual_end_at,
+        item_start.label("start"),
+        getattr(AgendaItem, track.end).label("end"),
     ).where(
         AgendaItem.conference_id == conference_id,
-        AgendaItem.actual_start_at.is_not(None),
+        item_start.is_not(None),
     )
     speakers = (
         select(
             AgendaItemSpeaker.item_id,
             AgendaItemSpeaker.participation_id,
-            AgendaItemSpeaker.actual_start_at,
-            AgendaItemSpeaker.actual_end_at,
+            speaker_start.label("start"),
+            getattr(AgendaItemSpeaker, track.end).label("end"),
         )
         .join(AgendaItem, AgendaItem.id == AgendaItemSpeaker.item_id)
         .where(
             AgendaItem.conference_id == conference_id,
-            AgendaItemSpeaker.actual_start_at.is_not(None),
+            speaker_start.is_not(None),
         )
     )
     record: dict = {"items": {}, "speakers": {}}
     for row in db.session.execute(union_all(items, speakers)):
-        span = (row.actual_start_at, row.actual_end_at)
+        span = (row.start, row.end)
         if row.participation_id is None:
             record["items"][row.item_id] = span
         else:
@@ -220,7 +274,7 @@ class LiveRequestError(Exception):
 
 
 def _title(item: AgendaItem, items: list[AgendaItem]) -> str:
-    return f"cue {items.index(item) + 1}, {item.title}"
+    return _("cue %(cue)s, %(title)s", cue=items.index(item) + 1, title=item.title)
 
 
 def _clock(instant: datetime, zone: str) -> str:
@@ -249,7 +303,7 @@ def _recorded(conference: Conference, **values) -> None:
     )
 
 
-def _give_floor(item: AgendaItem, moment: datetime) -> None:
+def _give_floor(item: AgendaItem, moment: datetime, t: Track) -> None:
     """Start the turn of an item's first speaker (if anyone speaks in it)."""
     speakers = active_speakers(item)
     if speakers:
@@ -257,9 +311,9 @@ def _give_floor(item: AgendaItem, moment: datetime) -> None:
             update(AgendaItemSpeaker)
             .where(
                 AgendaItemSpeaker.id == speakers[0].id,
-                AgendaItemSpeaker.actual_start_at.is_(None),
+                getattr(AgendaItemSpeaker, t.start).is_(None),
             )
-            .values(actual_start_at=moment)
+            .values({t.start: moment})
         )
 
 
@@ -268,51 +322,77 @@ def start(conference: Conference, item_id: int | None) -> AgendaItem:
 
     ``item_id`` is the item the chair saw as next; a stale page is refused.
     """
+    t = track_of(conference)
     items = list(conference.items)
     if not items:
-        raise LiveConflict("This conference has no items to start.")
-    running = [i for i in items if i.actual_start_at and not i.actual_end_at]
+        raise LiveConflict(_("This conference has no items to start."))
+    running = [i for i in items if t.started(i) and not t.ended(i)]
     if running:
         item = running[-1]
         raise LiveConflict(
-            f"{_title(item, items)} is already running "
-            f"(started at {_clock(item.actual_start_at, conference.timezone)}): "
-            "press Next to move on."
+            _(
+                "%(item)s is already running (started at %(time)s): press Next to "
+                "move on.",
+                item=_title(item, items),
+                time=_clock(t.started(item), conference.timezone),
+            )
         )
-    waiting = [i for i in items if i.actual_start_at is None]
+    waiting = [i for i in items if t.started(i) is None]
     if not waiting:
-        raise LiveConflict("Every item has been held: there is nothing left to start.")
+        raise LiveConflict(
+            _("Every item has been held: there is nothing left to start.")
+        )
     item = waiting[0]
+    moment = now()
+    if not start_allowed(conference, moment):
+        day = tw.date_words(
+            conference.start_at, conference.timezone, locale=reader_locale()
+        )
+        raise LiveConflict(
+            _(
+                "The meeting is on %(day)s: Start records it on that day. "
+                "To try the run now, start a rehearsal.",
+                day=day,
+            )
+        )
     if item_id is not None and item_id != item.id:
         raise LiveConflict(
-            f"The page was out of date: the next item is {_title(item, items)}."
+            _(
+                "The page was out of date: the next item is %(item)s.",
+                item=_title(item, items),
+            )
         )
-    moment = now()
     claimed = _guarded(
         update(AgendaItem)
-        .where(AgendaItem.id == item.id, AgendaItem.actual_start_at.is_(None))
-        .values(actual_start_at=moment)
+        .where(AgendaItem.id == item.id, getattr(AgendaItem, t.start).is_(None))
+        .values({t.start: moment})
     )
     if claimed != 1:
         db.session.rollback()
         raise LiveConflict(
-            f"{item.title} was started by someone else a moment ago; "
-            "the page now shows it."
+            _(
+                "%(title)s was started by someone else a moment ago; the page now "
+                "shows it.",
+                title=item.title,
+            )
         )
-    _give_floor(item, moment)
+    _give_floor(item, moment, t)
     _recorded(conference)
     return item
 
 
 def _running(conference: Conference, items: list[AgendaItem]) -> AgendaItem:
-    running = [i for i in items if i.actual_start_at and not i.actual_end_at]
+    t = track_of(conference)
+    running = [i for i in items if t.started(i) and not t.ended(i)]
     if not running:
-        if items and all(i.actual_end_at for i in items):
+        if items and all(t.ended(i) for i in items):
             raise LiveConflict(
-                "The last item is over: there is no next item. "
-                "The planned-versus-actual report is ready."
+                _(
+                    "The last item is over: there is no next item. "
+                    "The planned-versus-actual report is ready."
+                )
             )
-        raise LiveConflict("Nothing is running yet: press Start first.")
+        raise LiveConflict(_("Nothing is running yet: press Start first."))
     return running[-1]
 
 
@@ -326,51 +406,61 @@ def next_item(conference: Conference, item_id: int | None) -> AgendaItem | None:
     """
     if item_id is None:
         raise LiveRequestError(
-            "Next did not say which item it ends, so nothing was changed: "
-            "reload the live view and press Next again."
+            _(
+                "Next did not say which item it ends, so nothing was changed: "
+                "reload the live view and press Next again."
+            )
         )
+    t = track_of(conference)
     items = list(conference.items)
     item = _running(conference, items)
     if item_id != item.id:
         raise LiveConflict(
-            f"Someone else already moved on: {_title(item, items)} is running now."
+            _(
+                "Someone else already moved on: %(item)s is running now.",
+                item=_title(item, items),
+            )
         )
     moment = now()
     ended = _guarded(
         update(AgendaItem)
         .where(
             AgendaItem.id == item.id,
-            AgendaItem.actual_start_at.is_not(None),
-            AgendaItem.actual_end_at.is_(None),
+            getattr(AgendaItem, t.start).is_not(None),
+            getattr(AgendaItem, t.end).is_(None),
         )
-        .values(actual_end_at=moment)
+        .values({t.end: moment})
     )
     if ended != 1:
         db.session.rollback()
         raise LiveConflict(
-            "Someone else pressed Next at the same moment; "
-            "their press counted and the page now shows the new item."
+            _(
+                "Someone else pressed Next at the same moment; "
+                "their press counted and the page now shows the new item."
+            )
         )
     # The speaker who had the floor ends with the item.
     _guarded(
         update(AgendaItemSpeaker)
         .where(
             AgendaItemSpeaker.item_id == item.id,
-            AgendaItemSpeaker.actual_start_at.is_not(None),
-            AgendaItemSpeaker.actual_end_at.is_(None),
+            getattr(AgendaItemSpeaker, t.start).is_not(None),
+            getattr(AgendaItemSpeaker, t.end).is_(None),
         )
-        .values(actual_end_at=moment)
+        .values({t.end: moment})
     )
     following = next(
-        (i for i in items[items.index(item) + 1 :] if i.actual_start_at is None), None
+        (i for i in items[items.index(item) + 1 :] if t.started(i) is None), None
     )
     if following is not None:
         _guarded(
             update(AgendaItem)
-            .where(AgendaItem.id == following.id, AgendaItem.actual_start_at.is_(None))
-            .values(actual_start_at=moment)
+            .where(
+                AgendaItem.id == following.id, getattr(AgendaItem, t.start).is_(None)
+            )
+            .values({t.start: moment})
         )
-        _give_floor(following, moment)
+        _give_floor(following, moment, t)
     _recorded(conference)
     return following
 
@@ -387,59 +477,70 @@ def next_speaker(
     """
     if item_id is None or participation_id is None:
         raise LiveRequestError(
-            "Next speaker did not say whose turn it ends, so nothing was changed: "
-            "reload the live view and press it again."
+            _(
+                "Next speaker did not say whose turn it ends, so nothing was changed: "
+                "reload the live view and press it again."
+            )
         )
+    t = track_of(conference)
     items = list(conference.items)
     item = _running(conference, items)
     if item_id != item.id:
         raise LiveConflict(
-            f"Someone else already moved on: {_title(item, items)} is running now."
+            _(
+                "Someone else already moved on: %(item)s is running now.",
+                item=_title(item, items),
+            )
         )
     speakers = active_speakers(item)
-    speaking = [s for s in speakers if s.actual_start_at and not s.actual_end_at]
+    speaking = [s for s in speakers if t.started(s) and not t.ended(s)]
     if not speaking or speaking[-1].participation_id != participation_id:
-        who = speaking[-1].participation.person.full_name if speaking else "nobody"
+        who = speaking[-1].participation.person.full_name if speaking else _("nobody")
         raise LiveConflict(
-            f"Someone else already moved on: {who} has the floor in {item.title}."
+            _(
+                "Someone else already moved on: %(who)s has the floor in %(title)s.",
+                who=who,
+                title=item.title,
+            )
         )
     current = speaking[-1]
     following = next(
-        (
-            s
-            for s in speakers[speakers.index(current) + 1 :]
-            if s.actual_start_at is None
-        ),
+        (s for s in speakers[speakers.index(current) + 1 :] if t.started(s) is None),
         None,
     )
     if following is None:
         raise LiveConflict(
-            f"{current.participation.person.full_name} is the last speaker of "
-            f"{item.title}: press Next to move on."
+            _(
+                "%(name)s is the last speaker of %(title)s: press Next to move on.",
+                name=current.participation.person.full_name,
+                title=item.title,
+            )
         )
     moment = now()
     ended = _guarded(
         update(AgendaItemSpeaker)
         .where(
             AgendaItemSpeaker.id == current.id,
-            AgendaItemSpeaker.actual_start_at.is_not(None),
-            AgendaItemSpeaker.actual_end_at.is_(None),
+            getattr(AgendaItemSpeaker, t.start).is_not(None),
+            getattr(AgendaItemSpeaker, t.end).is_(None),
         )
-        .values(actual_end_at=moment)
+        .values({t.end: moment})
     )
     if ended != 1:
         db.session.rollback()
         raise LiveConflict(
-            "Someone else pressed Next speaker at the same moment; "
-            "their press counted and the page now shows the new speaker."
+            _(
+                "Someone else pressed Next speaker at the same moment; "
+                "their press counted and the page now shows the new speaker."
+            )
         )
     _guarded(
         update(AgendaItemSpeaker)
         .where(
             AgendaItemSpeaker.id == following.id,
-            AgendaItemSpeaker.actual_start_at.is_(None),
+            getattr(AgendaItemSpeaker, t.start).is_(None),
         )
-        .values(actual_start_at=moment)
+        .values({t.start: moment})
     )
     _recorded(conference)
     return following
@@ -467,12 +568,80 @@ def revoke_stage_link(conference: Conference) -> None:
     db.session.flush()
 
 
-def reset(conference: Conference) -> None:
-    """Forget every recorded actual time and the message (after a rehearsal)."""
+def may_start_meeting(conference: Conference, moment: datetime) -> bool:
+    """Whether Start, pressed at ``moment``, may record the meeting itself:
+    on the meeting's day only (:func:`ros.meeting_day`)."""
+    if conference.start_at is None:
+        return True
+    return ros.meeting_day(
+        conference.start_at, planned_end(conference), moment, conference.timezone
+    )
+
+
+def start_allowed(conference: Conference, moment: datetime) -> bool:
+    """Whether Start may record at ``moment``: always in a rehearsal; for the
+    meeting on its day, or once it has started (a meeting that runs late)."""
+    if conference.rehearsal_at is not None:
+        return True
+    if any(item.actual_start_at for item in conference.items):
+        return True
+    return may_start_meeting(conference, moment)
+
+
+def may_rehearse(conference: Conference) -> bool:
+    """Whether a rehearsal can start: none is on, the meeting has not started."""
+    return conference.rehearsal_at is None and not any(
+        item.actual_start_at for item in conference.items
+    )
+
+
+def start_rehearsal(conference: Conference, item_id: int | None) -> AgendaItem:
+    """Start a rehearsal now: the lineup shifted to start at this moment, its
+    first item started, all recorded apart from the meeting's record.
+
+    Refused once the meeting itself has started (a rehearsal would hide it
+    from the live view) and while another rehearsal is on.
+    """
+    if not may_rehearse(conference):
+        if conference.rehearsal_at is not None:
+            raise LiveConflict(
+                _("A rehearsal is on already: clear it first to rehearse again.")
+            )
+        raise LiveConflict(
+            _("The meeting itself has started: it cannot be rehearsed now.")
+        )
+    moment = now()
+    # Claimed in SQL: of two chairs pressing at once, one starts it.
+    claimed = _guarded(
+        update(Conference)
+        .where(Conference.id == conference.id, Conference.rehearsal_at.is_(None))
+        .values(rehearsal_at=moment, updated_at=Conference.updated_at)
+    )
+    if claimed != 1:
+        db.session.rollback()
+        raise LiveConflict(_("Someone else started a rehearsal a moment ago."))
+    _forget(conference, REHEARSAL)
+    # As written in SQL (the ORM is not to write it again): the live actions
+    # from here record the rehearsal, whose first item starts now.
+    set_committed_value(conference, "rehearsal_at", moment)
+    return start(conference, item_id)
+
+
+def clear_rehearsal(conference: Conference) -> None:
+    """End the rehearsal and forget what it recorded (and the stage message);
+    the meeting's record is not touched."""
+    _forget(conference, REHEARSAL)
+    _recorded(conference, rehearsal_at=None, live_message="")
+    set_committed_value(conference, "rehearsal_at", None)
+
+
+def _forget(conference: Conference, track: Track) -> None:
+    """Forget every time of ``track`` recorded for the conference's items."""
+    blank = {track.start: None, track.end: None}
     db.session.execute(
         update(AgendaItem)
         .where(AgendaItem.conference_id == conference.id)
-        .values(actual_start_at=None, actual_end_at=None)
+        .values(blank)
         .execution_options(synchronize_session=False)
     )
     db.session.execute(
@@ -482,7 +651,12 @@ def reset(conference: Conference) -> None:
                 select(AgendaItem.id).where(AgendaItem.conference_id == conference.id)
             )
         )
-        .values(actual_start_at=None, actual_end_at=None)
+        .values(blank)
         .execution_options(synchronize_session=False)
     )
+
+
+def reset(conference: Conference) -> None:
+    """Forget every time recorded for the meeting itself, and the message."""
+    _forget(conference, MEETING)
     _recorded(conference, live_message="")

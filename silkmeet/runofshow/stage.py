@@ -26,7 +26,10 @@ from silkmeet.runofshow.views import bp
 
 
 def followed(
-    conference: Conference, kind: str, body: Callable[[follow.LiveState], bytes]
+    conference: Conference,
+    kind: str,
+    body: Callable[[follow.LiveState], bytes],
+    stage: bool = False,
 ) -> Response:
     """A follower's JSON state, or 304 when it has this version already; with
     the live view's clock, which the follower counts down from."""
@@ -35,7 +38,12 @@ def followed(
         response = Response(status=304)
     else:
         response = Response(
-            body(follow.live_state(conference)), mimetype="application/json"
+            body(
+                follow.stage_state(conference)
+                if stage
+                else follow.live_state(conference)
+            ),
+            mimetype="application/json",
         )
     response.set_etag(tag)
     response.headers["X-Live-Now"] = str(follow.ms(ops.now()))
@@ -45,12 +53,18 @@ def followed(
 @bp.get("/c/<slug>/stage/<token>")
 def stage(slug: str, token: str):
     conference = access.conference_by_stage_key(slug, token)
-    state = follow.live_state(conference)
+    state = follow.stage_state(conference)
     return render_template(
         "runofshow/stage.html",
         conference=conference,
         view=follow.stage_view(state, conference, ops.now()),
-        state_url=url_for("runofshow.stage_state", slug=slug, token=token),
+        # A ?lang= page polls in its language too.
+        state_url=url_for(
+            "runofshow.stage_state",
+            slug=slug,
+            token=token,
+            **({"lang": request.args["lang"]} if request.args.get("lang") else {}),
+        ),
         amber=tk.AMBER.total_seconds(),
     )
 
@@ -58,7 +72,7 @@ def stage(slug: str, token: str):
 @bp.get("/c/<slug>/stage/<token>/state")
 def stage_state(slug: str, token: str):
     conference = access.conference_by_stage_key(slug, token, follow.follower_columns())
-    return followed(conference, "stage", lambda state: state.stage)
+    return followed(conference, "stage", lambda state: state.stage, stage=True)
 
 
 @bp.get("/c/<slug>/me/<token>/live.json")

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from datetime import timedelta
 
+from babel.dates import format_date
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -29,11 +31,13 @@ from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.extensions import db
 from silkmeet.extensions import login_manager
+from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.runofshow import operations as ops
 from silkmeet.web import content_disposition
 from silkmeet.web import csv_response
+from silkmeet.web import reader_locale
 
 bp = Blueprint("runofshow", __name__)
 
@@ -104,7 +108,7 @@ def open_sheet(slug: str, token: str | None) -> Sheet:
     else:
         participation = access.participation_by_token(slug, token)
         if participation.role not in v.CHAIR_ROLES:
-            abort(403, "The run-of-show is for the chair and co-chairs.")
+            abort(403, _("The run-of-show is for the chair and co-chairs."))
         conference = timetable.load_conference(slug)
         viewer = participation
     chair = viewer or ops.chair_of(conference)
@@ -152,13 +156,16 @@ def record_print(slug, token):
     sheet = open_sheet(slug, token)
     rows = sheet_rows(sheet)
     if not rows:
-        flash("There is nothing to print yet: the lineup is empty.", "error")
+        flash(_("There is nothing to print yet: the lineup is empty."), "error")
         return redirect(sheet.url("show"))
     record = ops.record_print(sheet.conference, rows, sheet.actor)
     db.session.commit()
     flash(
-        f"Revision {record.revision} recorded. Print it now with your browser "
-        "(Ctrl+P or ⌘P): A4 landscape.",
+        _(
+            "Revision %(revision)s recorded. Print it now with your browser "
+            "(Ctrl+P or ⌘P): A4 portrait.",
+            revision=record.revision,
+        ),
         "success",
     )
     values = {"country_pages": "1"} if request.form.get("country_pages") == "1" else {}
@@ -170,6 +177,15 @@ def record_print(slug, token):
 
 def wall(local: tz.LocalTime) -> str:
     return f"{local.wall:%H:%M} {local.abbreviation}"
+
+
+def dated(local: tz.LocalTime, now: datetime) -> str:
+    """``14:00 CET``, with its date in front (``Fri 20 Nov 14:00 CET``) when
+    that is not today's date in the same zone."""
+    if local.wall.date() == tz.local_time(now, local.zone).wall.date():
+        return wall(local)
+    day = format_date(local.wall.date(), "EEE d MMM", locale=reader_locale())
+    return f"{day} {wall(local)}"
 
 
 def speaker_text(row: ros.Row) -> str:
@@ -296,10 +312,19 @@ def _minutes(span: timedelta | None) -> str:
     return "" if span is None else f"{span.total_seconds() / 60:.1f}"
 
 
+def report_track(sheet: Sheet) -> ops.Track:
+    """The meeting's record; the rehearsal's when asked (``?run=rehearsal``)
+    while there is one."""
+    if request.args.get("run") == "rehearsal" and sheet.conference.rehearsal_at:
+        return ops.REHEARSAL
+    return ops.MEETING
+
+
 @route("/report")
 def report(slug, token):
     sheet = open_sheet(slug, token)
-    rows = sheet_rows(sheet)
+    track = report_track(sheet)
+    rows = ops.rows_for(sheet.conference, sheet.chair_zone, track)
     return render_template(
         "runofshow/report.html",
         sheet=sheet,
@@ -307,13 +332,15 @@ def report(slug, token):
         speakers=ros.per_speaker(rows),
         countries=ros.per_country(rows),
         live=ros.project(rows, ops.now()),
+        rehearsal=track.rehearsal,
     )
 
 
 @route("/report.csv")
 def report_csv(slug, token):
     sheet = open_sheet(slug, token)
-    rows = sheet_rows(sheet)
+    track = report_track(sheet)
+    rows = ops.rows_for(sheet.conference, sheet.chair_zone, track)
     table = [
         [
             "level",
@@ -347,4 +374,5 @@ def report_csv(slug, token):
                     _minutes(c.over),
                 ]
             )
-    return csv_response(table, f"{sheet.conference.slug}-planned-vs-actual.csv")
+    name = "rehearsal" if track.rehearsal else "planned-vs-actual"
+    return csv_response(table, f"{sheet.conference.slug}-{name}.csv")

@@ -33,10 +33,10 @@
     button.addEventListener("click", function () {
       var text = source.textContent.trim();
       copyText(source, text).then(
-        function () { say("Copied."); },
+        function () { say(button.getAttribute("data-msg-copied")); },
         function () {
           selectText(source);
-          say("Selected: press Ctrl+C (⌘C) to copy.");
+          say(button.getAttribute("data-msg-selected"));
         }
       );
     });

@@ -2,7 +2,8 @@
 // server's clock, countdowns that tick between polls, values the server
 // sampled at a few instants, and a poll that names the state it has (an
 // unchanged state costs a 304). Wording and rules stay on the server: this
-// file only reads clocks, interpolates and formats numbers.
+// file only reads clocks, interpolates, formats numbers and fills in the
+// words the page gives it (data-msg-*, translated by the template).
 (function () {
   "use strict";
   var offset = 0; // the server's clock minus this browser's, in ms
@@ -48,17 +49,28 @@
     return pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes());
   }
 
-  function minutesWords(seconds) {
-    var minutes = Math.round(Math.abs(seconds) / 60);
-    if (minutes === 0) { return "less than a minute"; }
-    if (minutes < 60) { return minutes + " min"; }
-    return Math.floor(minutes / 60) + " h " + pad(minutes % 60) + " min";
+  // The page's words (data-msg-<name> on node, or on <body>; translated by the
+  // template), with {placeholders} filled from values.
+  function words(name, values, node) {
+    var holder = node || document.body;
+    var text = holder.getAttribute("data-msg-" + name) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
   }
 
-  // As domain/runofshow.py slip_words, with its threshold from the server.
+  function minutesWords(seconds) {
+    var minutes = Math.round(Math.abs(seconds) / 60);
+    if (minutes === 0) { return words("less-than-a-minute"); }
+    if (minutes < 60) { return words("minutes", { minutes: minutes }); }
+    return words("hours-minutes", { hours: Math.floor(minutes / 60), minutes: pad(minutes % 60) });
+  }
+
+  // As domain/runofshow.py slip_words, with its threshold from the server
+  // (the words: templates/_macros/follow.html, on <body>).
   function slipWords(seconds, onTime) {
-    if (Math.abs(seconds) <= onTime) { return "as planned"; }
-    return minutesWords(seconds) + (seconds > 0 ? " later" : " earlier") + " than planned";
+    if (Math.abs(seconds) <= onTime) { return words("as-planned"); }
+    return words(seconds > 0 ? "later" : "earlier", { time: minutesWords(seconds) });
   }
 
   // Every [data-deadline] under root counts down to its instant (ms).
@@ -100,6 +112,6 @@
 
   window.silkmeetFollow = {
     now: now, setServerNow: setServerNow, clock: clock, status: status, at: at,
-    hhmm: hhmm, slipWords: slipWords, tick: tick, poll: poll
+    hhmm: hhmm, slipWords: slipWords, tick: tick, poll: poll, words: words
   };
 })();

@@ -1,6 +1,6 @@
 // Lineup editor: drag and drop, arrow keys on the handles, and the move buttons
 // without a page reload. Every change is sent to the server with the lineup
-// version; the answer (JSON) carries the rows it changed, times and warnings.
+// version; the answer (JSON) carries the new rows, times and warnings.
 // Without JavaScript the same buttons post plain forms.
 (function () {
   "use strict";
@@ -15,15 +15,34 @@
   var token = document.querySelector('meta[name="csrf-token"]').content;
   var busy = false;
 
+  // The page's words (data-msg-* on the table, translated by the template),
+  // with {placeholders} filled in.
+  function say(name, values) {
+    var text = table.getAttribute("data-msg-" + name) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return values && Object.prototype.hasOwnProperty.call(values, key) ? values[key] : whole;
+    });
+  }
+
   function announce(text) {
     // Clear first so that the same sentence twice is announced twice.
     status.textContent = "";
     window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
+  // One place says what went wrong (an alert, so it is announced too); the
+  // status line stays for what was done.
   function showError(text) {
-    errorBox.textContent = text || "";
+    errorBox.textContent = "";
     errorBox.hidden = !text;
+    if (text) window.setTimeout(function () { errorBox.textContent = text; }, 50);
+  }
+
+  // The Undo button offers what the server says can be undone, or nothing.
+  function showUndo(what) {
+    if (!undoForm) return;
+    undoWhat.textContent = what || "";
+    undoForm.hidden = !what;
   }
 
   function units() {
@@ -40,19 +59,8 @@
 
   function render(body, focusUnit) {
     table.dataset.version = body.version;
-    if (body.replace_units) {
-      // A move: only the units it changed come back, to put after after_unit.
-      var after = body.after_unit === null ? table.tHead :
-        table.querySelector('tbody[data-unit-id="' + body.after_unit + '"]');
-      body.replace_units.forEach(function (id) {
-        var old = table.querySelector('tbody[data-unit-id="' + id + '"]');
-        if (old) old.remove();
-      });
-      after.insertAdjacentHTML("afterend", body.rows_html);
-    } else {
-      units().forEach(function (tbody) { tbody.remove(); });
-      table.insertAdjacentHTML("beforeend", body.rows_html);
-    }
+    units().forEach(function (tbody) { tbody.remove(); });
+    table.insertAdjacentHTML("beforeend", body.rows_html);
     warnings.innerHTML = body.warnings_html;
     document.querySelectorAll('input[name="lineup_version"]').forEach(function (input) {
       input.value = body.version;
@@ -80,20 +88,19 @@
     }).then(function (response) {
       return response.json().then(function (body) {
         if (body.rows_html !== undefined) render(body, focusUnit);
+        showUndo(body.undo);
         if (!response.ok) {
-          showError(body.error || "The change was not saved.");
-          announce("Not saved: " + (body.error || "error"));
+          status.textContent = "";
+          showError(body.error || say("not-saved"));
           return;
         }
         showError("");
-        announce(body.message || "Saved.");
-        if (undoForm && body.message) {
-          undoWhat.textContent = body.message;
-          undoForm.hidden = false;
-        }
+        announce(body.message || say("saved"));
       });
     }).catch(function () {
-      showError("The server did not answer; nothing was saved. Reload the page.");
+      status.textContent = "";
+      showUndo(null);
+      showError(say("no-answer"));
     }).finally(function () {
       busy = false;
       table.removeAttribute("aria-busy");
@@ -145,17 +152,13 @@
   var dragged = null;
   var before = null;
 
-  function enableDrag(tbodies) {
-    tbodies.forEach(function (tbody) {
-      if (tbody.tagName === "TBODY") tbody.draggable = tbody.dataset.pinned !== "true";
+  function enableDrag() {
+    units().forEach(function (tbody) {
+      tbody.draggable = tbody.dataset.pinned !== "true";
     });
   }
-  enableDrag(units());
-  // Only the units a change put in: touching a thousand others would make
-  // the browser restyle the whole table.
-  new MutationObserver(function (records) {
-    records.forEach(function (record) { enableDrag(Array.from(record.addedNodes)); });
-  }).observe(table, { childList: true });
+  enableDrag();
+  new MutationObserver(enableDrag).observe(table, { childList: true });
 
   table.addEventListener("dragstart", function (event) {
     var tbody = event.target.closest && event.target.closest("tbody");
@@ -189,7 +192,7 @@
     var order = currentOrder();
     if (order.join() === before.join()) return;
     var position = order.indexOf(Number(unit.dataset.unitId)) + 1;
-    saveOrder(order, unit.dataset.label + " moved to position " + position +
-      " of " + order.length + ".", unit.dataset.unitId);
+    saveOrder(order, say("moved", { what: unit.dataset.label, position: position,
+      count: order.length }), unit.dataset.unitId);
   });
 })();

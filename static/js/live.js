@@ -20,19 +20,23 @@
     return node;
   }
 
+  // The page's words (data-msg-* on the root, translated by the template).
+  function word(name, values) { return F ? F.words(name, values, root) : ""; }
+
   function field(name) { return root.querySelector('[data-field="' + name + '"]'); }
 
   function renderCurrent(panel, state) {
-    panel.replaceChildren(el("h2", null, "Now"));
+    panel.replaceChildren(el("h2", null, word("now")));
     panel.className = "panel current" + (state.wrap_up ? " wrap-up" : "") +
       (state.overrunning_item ? " overrun" : "");
     var item = state.current;
     if (!item) {
       panel.appendChild(el("p", "panel-title",
-        state.phase === "finished" ? "The conference is over." : "Not started"));
+        state.phase !== "finished" ? word("not-started") :
+          state.rehearsal ? word("rehearsal-over") : word("over")));
       return;
     }
-    panel.appendChild(el("p", "panel-cue", "Cue " + item.cue + " · " + item.duration + " planned"));
+    panel.appendChild(el("p", "panel-cue", word("cue-planned", { cue: item.cue, duration: item.duration })));
     panel.appendChild(el("p", "panel-title", item.title));
     item.speakers.forEach(function (name) { panel.appendChild(el("p", "panel-name", name)); });
     var left = el("p", "time-left");
@@ -40,26 +44,26 @@
     value.setAttribute("data-field", "time_left");
     left.appendChild(value);
     left.appendChild(document.createTextNode(" "));
-    left.appendChild(el("small", null, "left"));
+    left.appendChild(el("small", null, word("left")));
     panel.appendChild(left);
     if (state.overrunning_item) {
-      panel.appendChild(el("p", "warning", "Over time: hand over now"));
+      panel.appendChild(el("p", "warning", word("over-time")));
     } else if (state.wrap_up) {
-      panel.appendChild(el("p", "warning", "Wrap up: ask the speaker to conclude"));
+      panel.appendChild(el("p", "warning", word("wrap-up")));
     }
-    panel.appendChild(el("p", "panel-hand", "Handover: " + item.handover));
+    panel.appendChild(el("p", "panel-hand", word("handover", { handover: item.handover })));
   }
 
   function renderNext(panel, state) {
-    panel.replaceChildren(el("h2", null, "Next"));
+    panel.replaceChildren(el("h2", null, word("next")));
     var item = state.next;
-    if (!item) { panel.appendChild(el("p", "panel-title", "Nothing after this.")); return; }
-    panel.appendChild(el("p", "panel-cue", "Cue " + item.cue + " · " + item.duration));
+    if (!item) { panel.appendChild(el("p", "panel-title", word("nothing-after"))); return; }
+    panel.appendChild(el("p", "panel-cue", word("cue", { cue: item.cue, duration: item.duration })));
     panel.appendChild(el("p", "panel-title", item.title));
     item.speakers.forEach(function (name, i) {
       panel.appendChild(el("p", "panel-name", name));
       if (item.credentials[i]) { panel.appendChild(el("p", "panel-cred", item.credentials[i])); }
-      if (item.pronunciation[i]) { panel.appendChild(el("p", "panel-say", "say: " + item.pronunciation[i])); }
+      if (item.pronunciation[i]) { panel.appendChild(el("p", "panel-say", word("say", { pronunciation: item.pronunciation[i] }))); }
     });
     if (item.technical) { panel.appendChild(el("p", "panel-tech", "▶ " + item.technical)); }
   }
@@ -67,7 +71,10 @@
   function renderAction(state) {
     var form = root.querySelector("form[data-live-step]");
     var holder = root.querySelector(".live-actions");
-    if (!state.current && !state.next) { if (form) { form.remove(); } return; }
+    if (!state.current && !(state.next && state.can_start)) {
+      if (form) { form.remove(); }
+      return;
+    }
     if (!form) {
       form = el("form");
       form.method = "post";
@@ -85,11 +92,11 @@
     if (state.current) {
       form.action = root.getAttribute("data-next-url");
       form.querySelector('[name="item_id"]').value = state.current.id;
-      button.textContent = state.next ? "Next: cue " + state.next.cue : "End the last item";
+      button.textContent = state.next ? word("next-cue", { cue: state.next.cue }) : word("end-last");
     } else {
       form.action = root.getAttribute("data-start-url");
       form.querySelector('[name="item_id"]').value = state.next.id;
-      button.textContent = "Start cue " + state.next.cue;
+      button.textContent = word("start-cue", { cue: state.next.cue });
     }
   }
 
@@ -114,6 +121,12 @@
   }
 
   function render(state) {
+    // A rehearsal started or cleared (here or on another screen): the page
+    // around the run changes, so load it again.
+    if ((state.rehearsal ? "1" : "") !== root.getAttribute("data-rehearsal")) {
+      window.location.reload();
+      return;
+    }
     state.clocks.forEach(function (clock, i) {
       var node = root.querySelector('[data-clock="' + i + '"]');
       if (node) { node.textContent = clock.time; }

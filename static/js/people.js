@@ -21,7 +21,7 @@
         zone.innerHTML = "";
         var blank = document.createElement("option");
         blank.value = "";
-        blank.textContent = "Choose the zone";
+        blank.textContent = zone.getAttribute("data-msg-choose") || "";
         zone.appendChild(blank);
         body.zones.forEach(function (z) {
           var option = document.createElement("option");

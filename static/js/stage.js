@@ -19,6 +19,7 @@
 
   function draw(s) {
     state = s;
+    field("rehearsal").hidden = !s.rehearsal;
     var message = field("message");
     message.textContent = s.message;
     message.hidden = !s.message;
@@ -31,8 +32,10 @@
       text("country", current.country);
       field("countdown").setAttribute("data-deadline", current.deadline);
     } else {
-      text("idle", s.phase === "before" ? "The meeting starts soon."
-        : s.phase === "finished" ? "The meeting is over. Thank you." : "Next speaker coming up.");
+      // The words: data-msg-* on the idle line, translated by the template.
+      var idle = field("idle");
+      text("idle", idle.getAttribute("data-msg-" + (s.phase === "before" ? "before"
+        : s.phase === "finished" ? "finished" : "between")));
     }
     var block = s.block;
     field("block").hidden = !block;

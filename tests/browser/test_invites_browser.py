@@ -20,6 +20,12 @@ def test_zip_download_shows_progress(page, live_server, demo, auth, log_in):
     assert len(names) == 17
     assert page.locator("#zip-progress").is_visible()
     page.get_by_text("Done.").wait_for()
-    # Revoking a link goes through the CSRF-protected form.
+    # Revoking a link asks first (the browser's dialog, accepted here), then
+    # goes through the CSRF-protected form.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Revoke link for Claire Fabre").click()
     page.get_by_text("has a new personal link").wait_for()
+    assert asked == [
+        "Revoke the personal link of Claire Fabre? The old link stops working at once."
+    ]

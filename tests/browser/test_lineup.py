@@ -67,7 +67,7 @@ def test_build_and_reorder_a_lineup(page, live_server, auth):
     japan = page.locator("tr", has_text="Sato Misaki")
     expect(japan).to_contain_text("22:00–22:15 JST")
     warnings = page.locator("#lineup-warnings")
-    expect(warnings).to_contain_text("Sato Misaki speaks at 22:00")
+    expect(warnings).to_contain_text("Sato Misaki speaks Fri 20 Mar, 22:00–22:15 JST")
     expect(warnings).to_contain_text("No chair is named")
 
     # Drag the Japan block above Brazil.

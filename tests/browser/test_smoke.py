@@ -13,4 +13,6 @@ def test_home_and_login_in_chromium(page, live_server, demo, auth):
     page.get_by_label("Password").fill("correct horse battery")
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("button", name="Log out").wait_for()
-    assert page.url == live_server + "/"
+    # The organiser lands on their conferences, not the public home page.
+    assert page.url == live_server + "/organiser/"
+    assert page.get_by_role("heading", name="My conferences").is_visible()

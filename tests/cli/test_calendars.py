@@ -12,7 +12,18 @@ def test_cli_schedule_json(runner, demo):
     assert result.exit_code == 0
     assert json.loads(result.output)["conference"]["slug"] == DEMO
     result = runner.invoke(args=["schedule", DEMO])
-    assert "2020-11-20 14:00" in result.output
+    assert "2020-11-20 14:00–14:04  Opening" in result.output
+
+
+def test_cli_schedule_across_a_clock_change(runner, make_conference):
+    make_conference(
+        timezone="Europe/Paris",
+        start="2026-10-25T02:00:00+02:00",
+        speakers=[("Claire", "FR", "Europe/Paris")],
+        item_minutes=60,
+    )
+    result = runner.invoke(args=["schedule", "test-conf"])
+    assert "2026-10-25 02:00 CEST – 02:00 CET  Claire speaks" in result.output
     result = runner.invoke(args=["schedule", "nope", "--json"])
     assert result.exit_code == 1 and "no conference" in result.output
 

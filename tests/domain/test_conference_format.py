@@ -255,3 +255,61 @@ def test_parse_does_not_mutate_input():
     before = copy.deepcopy(data)
     fmt.parse(data)
     assert data == before
+
+
+def _with_2(path, value):
+    """:func:`_with` on a format-2 document."""
+    data = _with(path, value)
+    data["format"] = 2
+    return data
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field", "message"),
+    [
+        (
+            "day_window",
+            {"start": "22:00", "end": "07:00"},
+            "conference.day_window",
+            "the day must end after it starts (22:00–07:00)",
+        ),
+        (
+            "day_window",
+            {"start": "07:30", "end": "22:00"},
+            "conference.day_window",
+            "not a whole hour written HH:00",
+        ),
+        (
+            "day_window",
+            {"start": "07:00", "until": "22:00"},
+            "conference.day_window.until",
+            "unknown field",
+        ),
+        ("day_window", "07-22", "conference.day_window", "expected an object"),
+        ("speaking_minutes", 0, "conference.speaking_minutes", "out of range"),
+    ],
+)
+def test_bad_day_window_or_speaking_time_is_named(key, value, field, message):
+    with pytest.raises(fmt.FormatError) as info:
+        fmt.parse(_with_2(("conference", key), value))
+    assert info.value.field == field
+    assert message in info.value.problem
+
+
+def test_day_window_and_speaking_time_read_back_and_default():
+    data = _with_2(("conference", "day_window"), {"start": "08:00", "end": "21:00"})
+    data["conference"]["speaking_minutes"] = 5
+    doc = fmt.parse(data)
+    assert (doc.day_window, doc.speaking_minutes) == ((8, 21), 5)
+    written = fmt.to_data(doc)["conference"]
+    assert written["day_window"] == {"start": "08:00", "end": "21:00"}
+    assert written["speaking_minutes"] == 5
+    assert fmt.parse(fmt.to_data(doc)) == doc
+    # A document without them (any written before they existed): the defaults.
+    plain = _with_2(("conference", "title"), "Plain")
+    plain["conference"].pop("day_window", None)
+    plain["conference"].pop("speaking_minutes", None)
+    assert (fmt.parse(plain).day_window, fmt.parse(plain).speaking_minutes) == (
+        (7, 22),
+        7,
+    )

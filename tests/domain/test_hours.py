@@ -85,3 +85,46 @@ def test_depth_and_outside(start, zone, depth):
     end = start + timedelta(minutes=60)
     assert hours.depth(start, end, zone) == depth
     assert hours.is_outside(start, end, zone) is (depth > 0)
+
+
+def test_a_conference_window_and_its_labels():
+    day = hours.window(8, 21)
+    assert (day.start, day.end, day.label) == (480, 1260, "08:00–21:00")
+    assert (day.start_time, day.end_time) == ("08:00", "21:00")
+    assert hours.window(7, 22) == hours.DAY_WINDOW
+    assert hours.window(0, 23).label == "00:00–23:00"
+    assert hours.window(1, 24).end_time == "24:00"
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [(22, 7), (7, 7), (-1, 22), (7, 25), (24, 24), (0, 24)]
+)
+def test_a_window_that_is_no_day(start, end):
+    with pytest.raises(hours.WindowError):
+        hours.window(start, end)
+
+
+@pytest.mark.parametrize(
+    ("minute", "expected"),
+    [
+        (7 * 60 + 30, "night"),  # before 08:00
+        (8 * 60, "stretch"),
+        (9 * 60, "work"),
+        (20 * 60 + 59, "stretch"),
+        (21 * 60, "night"),
+    ],
+)
+def test_band_in_a_conference_window(minute, expected):
+    assert hours.band(minute, hours.window(8, 21)) == expected
+
+
+def test_depth_in_a_conference_window():
+    day = hours.window(8, 21)
+    # 21:30-21:55 in Tokyo: inside 07-22, 55 min outside 08-21.
+    start, end = utc(2020, 11, 20, 12, 30), utc(2020, 11, 20, 12, 55)
+    assert hours.depth(start, end, "Asia/Tokyo") == 0
+    assert hours.depth(start, end, "Asia/Tokyo", day) == 55
+    # Its night peak is 02:30 too (21 + 8 + 24 = 53, half is 26:30), 330 min deep.
+    assert (day.night_peak, day.night_peak_depth) == (150, 330)
+    whole_night = (utc(2020, 11, 20, 12), utc(2020, 11, 20, 23))  # 21:00-08:00 JST
+    assert hours.depth(*whole_night, "Asia/Tokyo", day) == 330

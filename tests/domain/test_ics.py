@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
@@ -124,8 +125,10 @@ def test_description_gives_role_and_three_times():
     text = ics.invite_text(meeting(), invitee())
     assert "Your role: Speaker, delegation of Nepal" in text
     # 13:00Z is 18:45 in Kathmandu (+05:45), 14:00 in Paris (CET).
-    assert "Your time (Asia/Kathmandu): Fri 20 Nov 2020, 18:45–20:45" in text
-    assert "(UTC+05:45)" in text
+    # Kathmandu's abbreviation is its offset: said once.
+    assert "Your time (Asia/Kathmandu): Fri 20 Nov 2020, 18:45–20:45 UTC+05:45\n" in (
+        text
+    )
     assert "Conference time (Europe/Paris): Fri 20 Nov 2020, 14:00 CET" in text
     assert "UTC: Fri 20 Nov 2020, 13:00 UTC" in text
     assert "You speak: Fri 20 Nov 2020, 18:49–18:59" in text
@@ -146,7 +149,11 @@ def test_description_gives_role_and_three_times():
         (datetime(2026, 3, 30, 12, 0, tzinfo=UTC), "Europe/Paris", "14:00 CEST"),
         (datetime(2026, 10, 26, 13, 0, tzinfo=UTC), "America/New_York", "09:00 EDT"),
         (datetime(2026, 11, 20, 13, 0, tzinfo=UTC), "Australia/Sydney", "00:00 AEDT"),
-        (datetime(2020, 11, 20, 13, 0, tzinfo=UTC), "Asia/Kathmandu", "18:45 +0545"),
+        (
+            datetime(2020, 11, 20, 13, 0, tzinfo=UTC),
+            "Asia/Kathmandu",
+            "18:45 UTC+05:45",
+        ),
     ],
 )
 def test_instants_are_utc_whatever_the_zone(start, zone, local):
@@ -155,7 +162,8 @@ def test_instants_are_utc_whatever_the_zone(start, zone, local):
     loose, strict = parse_both(data)
     assert loose.walk("VEVENT")[0].decoded("DTSTART") == start
     assert strict.events[0].dtstart == start
-    assert f"{local} " in ics.invite_text(m, invitee(zone=zone, slots=()))
+    text = ics.invite_text(m, invitee(zone=zone, slots=()))
+    assert re.search(re.escape(local) + r"\s", text)
 
 
 def test_uids_are_stable_and_distinct():

@@ -73,12 +73,49 @@ def test_a_country_presentation_needs_its_country():
     with pytest.raises(rules.ItemError) as excinfo:
         rules.check_item(draft(kind="country_presentation"), set(), PARIS, START)
     assert problems(excinfo) == [
-        ("country", None, "A country presentation needs its country.")
+        (
+            "country",
+            None,
+            "A country presentation needs its country, or a speaker to take it from.",
+        )
     ]
     checked = rules.check_item(
         draft(kind="country_presentation", country="JP"), set(), PARIS, START
     )
-    assert checked.speakers == ()
+    assert checked.speakers == () and checked.country == "JP"
+
+
+def test_a_country_presentation_takes_its_speakers_country():
+    """No 250-entry list to scroll when the speakers say the country."""
+    countries = {5: "JP", 6: "JP", 7: "BR", 8: None}
+    presentation = "country_presentation"
+    checked = rules.check_item(
+        draft([("5", None), ("6", None)], kind=presentation), countries, PARIS, START
+    )
+    assert checked.country == "JP"
+    # A speaker without a delegation does not hide the others' country.
+    checked = rules.check_item(
+        draft([("8", None), ("5", None)], kind=presentation), countries, PARIS, START
+    )
+    assert checked.country == "JP"
+    # The organiser's choice wins over the speakers'.
+    checked = rules.check_item(
+        draft([("7", None)], kind=presentation, country="PT"), countries, PARIS, START
+    )
+    assert checked.country == "PT"
+    # Speakers from two countries: the organiser must choose.
+    with pytest.raises(rules.ItemError) as excinfo:
+        rules.check_item(
+            draft([("5", None), ("7", None)], kind=presentation),
+            countries,
+            PARIS,
+            START,
+        )
+    [(field, _row, message)] = problems(excinfo)
+    assert field == "country" and "several countries" in message
+    # Other kinds take no country from their speakers.
+    checked = rules.check_item(draft([("5", None)]), countries, PARIS, START)
+    assert checked.country is None
 
 
 def test_every_problem_is_reported_at_once():

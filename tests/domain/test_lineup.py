@@ -3,7 +3,11 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
+from silkmeet.domain import hours
 from silkmeet.domain import lineup as lu
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
@@ -302,7 +306,7 @@ def test_fairest_never_proposes_a_worse_order_than_the_current_one():
         it(3, 10, fixed_start=datetime(2020, 11, 20, 12, 50, tzinfo=UTC)),
         block(4, "BR", 30),
     ]
-    searched = lu._search_fairest(items, start, 0)
+    searched = lu._search_fairest(items, start, 0, hours.DAY_WINDOW)
     assert lu.fairness(compute_schedule(start, searched)) == (1, 30)
     assert lu.fairness(compute_schedule(start, items)) == (0, 0)
     assert ids(lu.order_fairest(items, start)) == [1, 2, 3, 4]
@@ -371,6 +375,9 @@ def test_lineup_crossing_local_midnight():
     rows = lu.display_rows(start, "Europe/Paris", scheduled)
     tokyo = rows[1].speakers[0]
     assert (tokyo.start, tokyo.end, tokyo.date) == ("23:45", "00:15", "Fri 20 Nov")
+    # The row's date column names the day; the range says both ends.
+    assert tokyo.when == "23:45 – 00:15 JST"
+    assert rows[1].when == "15:45–16:15"
     assert (tokyo.day_shift, tokyo.night) == (0, True)
     after = rows[2].speakers[0]
     assert (after.start, after.date, rows[2].date) == (
@@ -381,9 +388,9 @@ def test_lineup_crossing_local_midnight():
     assert after.day_shift == +1  # Paris is still on Friday (16:15)
     found = lu.lineup_warnings(start, 60, "Europe/Paris", scheduled)
     assert [w.message for w in found if w.code == "night"] == [
-        "speaker 2 speaks at 23:45 (JST, Fri 20 Nov) in their own zone "
-        "Asia/Tokyo: outside 07:00–22:00.",
-        "speaker 3 speaks at 00:15 (JST, Sat 21 Nov) in their own zone "
+        "speaker 2 speaks Fri 20 Nov, 23:45 – Sat 21 Nov, 00:15 JST in their own"
+        " zone Asia/Tokyo: outside 07:00–22:00.",
+        "speaker 3 speaks Sat 21 Nov, 00:15–00:25 JST in their own zone "
         "Asia/Tokyo: outside 07:00–22:00.",
     ]
 
@@ -460,3 +467,79 @@ def test_speakers_longer_than_their_item():
         START, 60, "Europe/Paris", compute_schedule(START, items)
     )
     assert codes(found) == ["speakers_too_long"]
+
+
+# The conference's own day window -------------------------------------------------
+
+NARROW = hours.window(8, 21)
+
+
+def test_the_conference_window_decides_the_warnings_badges_and_fairest():
+    # Japan 21:30-21:55 JST: inside 07-22, outside a conference's 08-21.
+    start = datetime(2020, 11, 20, 12, 30, tzinfo=UTC)
+    items = [block(1, "JP", 25), block(2, "FR", 25)]
+    now = compute_schedule(start, items)
+    assert lu.fairness(now) == (0, 0)
+    assert lu.fairness(now, NARROW) == (1, 55)
+    night = lu.lineup_warnings(start, 120, "Europe/Paris", now, day=NARROW)
+    assert codes(night) == ["night"]
+    assert "outside 08:00–21:00" in night[0].message
+    rows = lu.display_rows(start, "Europe/Paris", now, NARROW)
+    assert [s.night for row in rows for s in row.speakers] == [True, False]
+    # Under 08-21, France first would put Japan at 21:55-22:20 (80 min into
+    # the night instead of 55): "fairest" keeps the current order, which the
+    # preview says rather than propose a worse one.
+    assert lu.order_fairest(items, start, day=NARROW) == items
+    preview = lu.preview_helper("fairest", items, start, day=NARROW)
+    assert preview.unchanged and preview.fairness_now == (1, 55)
+    # An hour earlier with France first, Japan speaks 20:55-21:20 JST: fine
+    # for 07-22, 20 min into an 08-21 night, which Japan first avoids.
+    early = start - timedelta(hours=1)
+    france_first = [items[1], items[0]]
+    assert lu.order_fairest(france_first, early) == france_first
+    got = lu.order_fairest(france_first, early, day=NARROW)
+    assert ids(got) == [1, 2]
+    assert lu.fairness(compute_schedule(early, got), NARROW) == (0, 0)
+
+
+ZONE_CODES = sorted(ZONES)
+
+
+@st.composite
+def lineups(draw):
+    """Country blocks (some pinned items between them) at any start, with a
+    day window of the conference's choosing."""
+    count = draw(st.integers(min_value=2, max_value=6))
+    items = []
+    for n in range(1, count + 1):
+        if draw(st.integers(0, 5)) == 0:
+            items.append(it(n, draw(st.integers(1, 60)), pinned=True))
+        else:
+            items.append(
+                block(n, draw(st.sampled_from(ZONE_CODES)), draw(st.integers(1, 120)))
+            )
+    start = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(
+        minutes=15 * draw(st.integers(0, 4 * 24 * 365))
+    )
+    first = draw(st.integers(0, 22))
+    last = draw(st.integers(first + 1, min(24, first + 23)))
+    buffer = draw(st.sampled_from([0, 5]))
+    return items, start, hours.window(first, last), buffer
+
+
+@settings(max_examples=150, deadline=None)
+@given(lineups())
+def test_fairest_never_puts_more_speakers_in_the_night(case):
+    """Whatever the lineup, start and window: the proposed order has no more
+    speakers in the night, and no deeper worst case, than the current one;
+    when it proposes a change, it is strictly fairer."""
+    items, start, day, buffer = case
+    now = lu.fairness(compute_schedule(start, items, buffer), day)
+    got = lu.order_fairest(items, start, buffer, day)
+    new = lu.fairness(compute_schedule(start, got, buffer), day)
+    assert new[0] <= now[0] and new[1] <= now[1]
+    if ids(got) != ids(items):
+        assert new != now
+    preview = lu.preview_helper("fairest", items, start, buffer, day)
+    assert preview.unchanged == (ids(got) == ids(items))
+    assert preview.fairness_now == now and preview.fairness_new == new

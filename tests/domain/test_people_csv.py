@@ -92,8 +92,8 @@ def test_bom_and_blank_lines():
     [
         ("", "The file is empty."),
         ("full_name,country\n", "no participant rows"),
-        ("name,country\nA,FR\n", "Unknown column(s): name"),
-        ("full_name,timezone\nA,UTC\n", "Missing column(s): country"),
+        ("name,country\nA,FR\n", "Unknown column: name"),
+        ("full_name,timezone\nA,UTC\n", "Missing column: country"),
     ],
 )
 def test_file_errors(text, message):

@@ -140,8 +140,12 @@ def test_dst_warning_in_the_gap_week_before():
         ("America/New_York", False)
     ]
     assert warnings[0].transition.instant == utc(2026, 3, 8, 7)
-    assert "forward 1 hour" in warnings[0].message
-    assert "Sun 08 Mar 2026 at 03:00" in warnings[0].message
+    assert warnings[0].when == "earlier" and warnings[0].days_before == 4
+    assert (
+        "America/New_York (1 person): clocks go forward 1 hour on Sun 08 Mar 2026,"
+        " 02:00 → 03:00 local time (UTC-05:00 → UTC-04:00), 4 days before the"
+        " meeting day (Thu 12 Mar, 09:00–10:00 EDT there)" in warnings[0].message
+    )
 
 
 def test_dst_warning_inside_the_meeting_and_lord_howe_half_hour():
@@ -153,7 +157,11 @@ def test_dst_warning_inside_the_meeting_and_lord_howe_half_hour():
     )
     assert len(warnings) == 1 and warnings[0].inside
     assert warnings[0].transition.delta_minutes == 30
-    assert "0.5 hours" in warnings[0].message
+    assert (
+        "clocks go forward 30 minutes on Sun 04 Oct 2026, 02:00 → 02:30 local time"
+        " (UTC+10:30 → UTC+11:00), during the meeting (01:30 UTC+10:30 – 03:00"
+        " UTC+11:00 there)" in warnings[0].message
+    )
 
 
 def test_no_warning_for_a_quiet_week():
@@ -195,3 +203,204 @@ def test_strip_marks_meeting_and_bands():
     assert tokyo.cells[0].local.time_label == "08:00"
     assert tokyo.cells[14 * 4].band == "night"
     assert tokyo.cells[16 * 4].is_midnight and tokyo.cells[16 * 4].local.day_shift == 1
+
+
+def zone_groups(*zones):
+    return p.group_attendees(
+        [p.Attendee(f"P{n}", "", zone) for n, zone in enumerate(zones)]
+    )
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "reference", "zones", "expected"),
+    [
+        # Issue 14's newcomer: Rome, Sunday 28 March 2027 at 10:00 CEST, 150 min.
+        # The EU change is at 02:00 that morning, on the meeting day itself.
+        (
+            utc(2027, 3, 28, 8),
+            150,
+            "Europe/Rome",
+            ("Europe/Rome", "Asia/Tashkent", "America/Sao_Paulo", "Asia/Tokyo"),
+            [
+                (
+                    "Europe/Rome",
+                    "meeting_day",
+                    0,
+                    "Europe/Rome (the conference's zone, 1 person): clocks go forward"
+                    " 1 hour on Sun 28 Mar 2027, 02:00 → 03:00 local time (UTC+01:00"
+                    " → UTC+02:00), on the meeting day, before it starts (10:00–12:30"
+                    " CEST there)",
+                )
+            ],
+        ),
+        # The same night, with the meeting across it; back in October.
+        (
+            utc(2027, 3, 28, 0, 30),
+            90,
+            "Europe/Rome",
+            (),
+            [
+                (
+                    "Europe/Rome",
+                    "during",
+                    0,
+                    "on Sun 28 Mar 2027, 02:00 → 03:00 local time (UTC+01:00 →"
+                    " UTC+02:00), during the meeting (01:30 CET – 04:00 CEST there)",
+                )
+            ],
+        ),
+        (
+            utc(2027, 10, 31, 8),
+            60,
+            "Europe/Rome",
+            (),
+            [
+                (
+                    "Europe/Rome",
+                    "meeting_day",
+                    0,
+                    "clocks go back 1 hour on Sun 31 Oct 2027, 03:00 → 02:00 local"
+                    " time (UTC+02:00 → UTC+01:00), on the meeting day, before it"
+                    " starts (09:00–10:00 CET there)",
+                )
+            ],
+        ),
+        # Southern hemisphere: Sydney's summer time ends on Sunday 4 April 2027
+        # at 03:00; a meeting on Monday 10:00 AEST.
+        (
+            utc(2027, 4, 5, 0),
+            60,
+            "Australia/Sydney",
+            (),
+            [
+                (
+                    "Australia/Sydney",
+                    "earlier",
+                    1,
+                    "clocks go back 1 hour on Sun 04 Apr 2027, 03:00 → 02:00 local"
+                    " time (UTC+11:00 → UTC+10:00), the day before the meeting day"
+                    " (Mon 05 Apr, 10:00–11:00 AEST there)",
+                )
+            ],
+        ),
+        # Santiago changes at midnight: Saturday's 24:00 becomes 23:00 ...
+        (
+            utc(2026, 4, 6, 13),
+            60,
+            "Europe/Paris",
+            ("America/Santiago",),
+            [
+                (
+                    "America/Santiago",
+                    "earlier",
+                    2,
+                    "America/Santiago (1 person): clocks go back 1 hour on Sat 04 Apr"
+                    " 2026, 24:00 → 23:00 local time (UTC-03:00 → UTC-04:00), 2 days"
+                    " before the meeting day (Mon 06 Apr, 09:00–10:00 UTC-04:00"
+                    " there)",
+                )
+            ],
+        ),
+        # ... and in September Saturday's 24:00 becomes Sunday 01:00.
+        (
+            utc(2026, 9, 6, 13),
+            60,
+            "Europe/Paris",
+            ("America/Santiago",),
+            [
+                (
+                    "America/Santiago",
+                    "earlier",
+                    1,
+                    "clocks go forward 1 hour on Sat 05 Sep 2026, 24:00 → Sun 06 Sep"
+                    " 2026, 01:00 local time (UTC-04:00 → UTC-03:00), the day before"
+                    " the meeting day (Sun 06 Sep, 10:00–11:00 UTC-03:00 there)",
+                )
+            ],
+        ),
+        # Chisinau changes at 03:00 local (01:00 UTC, with the EU), Paris at 02:00.
+        (
+            utc(2026, 3, 29, 0, 30),
+            90,
+            "Europe/Paris",
+            ("Europe/Chisinau",),
+            [
+                (
+                    "Europe/Chisinau",
+                    "during",
+                    0,
+                    "Europe/Chisinau (1 person): clocks go forward 1 hour on Sun 29"
+                    " Mar 2026, 03:00 → 04:00 local time (UTC+02:00 → UTC+03:00),"
+                    " during the meeting (02:30 EET – 05:00 EEST there)",
+                ),
+                (
+                    "Europe/Paris",
+                    "during",
+                    0,
+                    "Europe/Paris (the conference's zone): clocks go forward 1 hour on"
+                    " Sun 29 Mar 2026, 02:00 → 03:00 local time",
+                ),
+            ],
+        ),
+        # Nuuk changes at 23:00 on Saturday (01:00 UTC): the day before.
+        (
+            utc(2026, 3, 29, 10),
+            60,
+            "UTC",
+            ("America/Nuuk",),
+            [
+                (
+                    "America/Nuuk",
+                    "earlier",
+                    1,
+                    "on Sat 28 Mar 2026, 23:00 → Sun 29 Mar 2026, 00:00 local time",
+                )
+            ],
+        ),
+        # Lord Howe moves by half an hour, back from 02:00 to 01:30.
+        (
+            utc(2027, 4, 3, 20),
+            60,
+            "Australia/Lord_Howe",
+            (),
+            [
+                (
+                    "Australia/Lord_Howe",
+                    "meeting_day",
+                    0,
+                    "clocks go back 30 minutes on Sun 04 Apr 2027, 02:00 → 01:30"
+                    " local time (UTC+11:00 → UTC+10:30), on the meeting day, before"
+                    " it starts (06:30–07:30 UTC+10:30 there)",
+                )
+            ],
+        ),
+    ],
+)
+def test_clock_change_notices(start, minutes, reference, zones, expected):
+    end = start + timedelta(minutes=minutes)
+    warnings = p.dst_warnings(start, end, zone_groups(*zones), reference)
+    assert [(w.zone, w.when, w.days_before) for w in warnings] == [
+        (zone, when, days) for zone, when, days, _ in expected
+    ]
+    for warning, (*_, words) in zip(warnings, expected, strict=True):
+        assert words in warning.message
+        assert warning.inside == (warning.when == "during")
+
+
+def test_a_change_at_the_very_start_is_before_the_meeting():
+    # Rome's clocks jump at 01:00 UTC; a meeting starting then is all on CEST.
+    start = utc(2027, 3, 28, 1)
+    (warning,) = p.dst_warnings(start, start + timedelta(hours=1), [], "Europe/Rome")
+    assert not warning.inside and warning.when == "meeting_day"
+    assert "(03:00–04:00 CEST there)" in warning.message
+
+
+def test_no_notice_for_zones_without_a_change():
+    start = utc(2027, 3, 28, 8)
+    warnings = p.dst_warnings(
+        start,
+        start + timedelta(minutes=150),
+        zone_groups("Asia/Tokyo", "Asia/Tashkent", "America/Sao_Paulo"),
+        "Asia/Tokyo",
+    )
+    assert warnings == []

@@ -215,3 +215,63 @@ def test_before_the_start_never_says_running():
     assert before_words(timedelta(days=2000)) == (
         "Not started: the planned start was more than a day ago"
     )
+
+
+# --- rehearsals ------------------------------------------------------------------
+
+
+def test_a_rehearsal_shifts_the_lineup_by_instants_across_a_clock_change():
+    """Rehearsed at 00:55 UTC on 29 March 2026 (01:55 CET, Paris), the lineup
+    runs across the change to summer time: each item keeps its length, the
+    wall clock jumps an hour."""
+    planned = rows(4, 5, 10)
+    at = datetime(2026, 3, 29, 0, 55, tzinfo=UTC)
+    rehearsed = ros.shifted(planned, at, "Europe/Paris", "Asia/Tokyo")
+    assert [r.start for r in rehearsed] == [
+        at,
+        at + timedelta(minutes=4),
+        at + timedelta(minutes=9),
+    ]
+    assert [r.duration for r in rehearsed] == [r.duration for r in planned]
+    assert [r.cumulative for r in rehearsed] == [r.cumulative for r in planned]
+    assert [r.back_time for r in rehearsed] == [r.back_time for r in planned]
+    assert [f"{r.start_reference.wall:%H:%M %Z}" for r in rehearsed] == [
+        "01:55 CET",
+        "01:59 CET",
+        "03:04 CEST",
+    ]
+    assert f"{rehearsed[0].start_chair.wall:%H:%M %Z}" == "09:55 JST"
+    assert [(s.start, s.end) for s in rehearsed[1].slots] == [
+        (at + timedelta(minutes=4), at + timedelta(minutes=9))
+    ]
+    # The plan itself is unchanged.
+    assert planned[0].start == START
+
+
+def test_shifting_needs_an_aware_start():
+    with pytest.raises(ValueError):
+        ros.shifted(rows(4), datetime(2026, 3, 29, 1, 0), "Europe/Paris", "UTC")
+    assert ros.shifted([], START, "Europe/Paris", "UTC") == []
+
+
+TOKYO_START = datetime(2020, 11, 20, 14, 30, tzinfo=UTC)  # 23:30 JST on the 20th
+TOKYO_END = TOKYO_START + timedelta(hours=2)  # 01:30 JST on the 21st
+
+
+@pytest.mark.parametrize(
+    ("now", "zone", "on_the_day"),
+    [
+        (datetime(2020, 11, 20, 13, 0, tzinfo=UTC), "Europe/Paris", True),
+        (datetime(2020, 11, 20, 22, 59, tzinfo=UTC), "Europe/Paris", True),
+        # Midnight in Paris: Saturday the 21st there.
+        (datetime(2020, 11, 20, 23, 0, tzinfo=UTC), "Europe/Paris", False),
+        (datetime(2020, 11, 19, 13, 0, tzinfo=UTC), "Europe/Paris", False),
+        # The same meeting read in Tokyo: 23:30 on the 20th to 01:30 on the 21st.
+        (datetime(2020, 11, 19, 15, 30, tzinfo=UTC), "Asia/Tokyo", True),
+        (datetime(2020, 11, 21, 14, 0, tzinfo=UTC), "Asia/Tokyo", True),
+        (datetime(2020, 11, 21, 15, 0, tzinfo=UTC), "Asia/Tokyo", False),
+        (datetime(2020, 11, 19, 14, 59, tzinfo=UTC), "Asia/Tokyo", False),
+    ],
+)
+def test_the_meeting_day_is_read_in_the_reference_zone(now, zone, on_the_day):
+    assert ros.meeting_day(TOKYO_START, TOKYO_END, now, zone) is on_the_day

@@ -154,3 +154,27 @@ def test_format_offset():
     assert tz.format_offset(0) == "UTC"
     assert tz.format_offset(345) == "UTC+05:45"
     assert tz.format_offset(-570) == "UTC-09:30"
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [
+        ("GB", "United Kingdom"),
+        ("TC", "Turks & Caicos Islands"),
+        ("KR", "South Korea"),
+        ("UZ", "Uzbekistan"),
+        ("XX", "XX"),  # unknown: the code as given
+    ],
+)
+def test_country_names_come_from_cldr(code, name):
+    assert tz.country_name(code) == name
+
+
+def test_country_names_in_another_language():
+    assert tz.country_name("GB", "fr") == "Royaume-Uni"
+
+
+def test_country_choices_sorted_by_name_accents_aside():
+    names = [name for _, name in tz.country_choices()]
+    assert names.index("Åland Islands") < names.index("Albania")
+    assert "United Kingdom" in names and "Britain (UK)" not in names

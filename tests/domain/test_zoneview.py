@@ -135,8 +135,8 @@ def test_span_depth_matches_brute_force():
             )
 
 
-def test_agenda_rows_and_columns():
-    items = [
+def opening_japan_brazil() -> list[ItemIn]:
+    return [
         ItemIn(
             1,
             "Opening",
@@ -159,6 +159,10 @@ def test_agenda_rows_and_columns():
             speakers=(SpeakerIn(3, "Souza", "BR", "America/Sao_Paulo"),),
         ),
     ]
+
+
+def test_agenda_rows_and_columns():
+    items = opening_japan_brazil()
     scheduled = compute_schedule(utc(2020, 11, 20, 14, 50), items)
     columns = zv.zone_columns(
         zv.speaker_zones(scheduled), scheduled[0].start, DEMO_DAY, skip={"Europe/Paris"}
@@ -179,59 +183,31 @@ def test_agenda_rows_and_columns():
     assert rows[0].columns[1].start.day_shift == 0
 
 
-@pytest.mark.parametrize(
-    ("start", "end", "zone", "label"),
-    [
-        # One offset, one date.
-        (
-            utc(2020, 11, 20, 13, 0),
-            utc(2020, 11, 20, 15, 0),
-            "Asia/Kathmandu",
-            "Fri 20 Nov 2020, 18:45–20:45 +0545 (UTC+05:45)",
-        ),
-        # The local date changes: the end carries its date.
-        (
-            utc(2020, 11, 20, 13, 0),
-            utc(2020, 11, 20, 15, 0),
-            "Asia/Tokyo",
-            "Fri 20 Nov 2020, 22:00–Sat 21 Nov 2020, 00:00 JST (UTC+09:00)",
-        ),
-        # Summer time starts inside: the end carries its own offset.
-        (
-            utc(2026, 3, 29, 0, 30),
-            utc(2026, 3, 29, 2, 0),
-            "Europe/London",
-            "Sun 29 Mar 2026, 00:30 GMT (UTC) – 03:00 BST (UTC+01:00)",
-        ),
-        # Both: the clocks go back after local midnight.
-        (
-            utc(2026, 11, 1, 3, 30),
-            utc(2026, 11, 1, 7, 0),
-            "America/New_York",
-            "Sat 31 Oct 2026, 23:30 EDT (UTC-04:00) – Sun 01 Nov 2026, 02:00 EST"
-            " (UTC-05:00)",
-        ),
-        # The same instant on either side of the date line.
-        (
-            utc(2026, 3, 30, 12, 0),
-            utc(2026, 3, 30, 13, 0),
-            "Pacific/Kiritimati",
-            "Tue 31 Mar 2026, 02:00–03:00 +14 (UTC+14:00)",
-        ),
-        (
-            utc(2026, 3, 30, 12, 0),
-            utc(2026, 3, 30, 13, 0),
-            "Pacific/Pago_Pago",
-            "Mon 30 Mar 2026, 01:00–02:00 SST (UTC-11:00)",
-        ),
-    ],
-)
-def test_range_label(start, end, zone, label):
-    assert zv.range_label(start, end, zone) == label
-
-
-def test_when_label():
-    assert (
-        zv.when_label(utc(2020, 11, 20, 13, 0), "Europe/Paris")
-        == "Fri 20 Nov 2020, 14:00 CET (UTC+01:00)"
+def test_elsewhere_leaves_out_the_readers_and_the_speakers_zones():
+    scheduled = compute_schedule(utc(2020, 11, 20, 14, 50), opening_japan_brazil())
+    viewer = "Asia/Tokyo"
+    columns = zv.zone_columns(
+        zv.speaker_zones(scheduled),
+        scheduled[0].start,
+        DEMO_DAY,
+        skip={"Europe/Paris", viewer},
+    )
+    rows = zv.agenda_rows(scheduled, "Europe/Paris", viewer, columns, DEMO_DAY)
+    shown = [
+        [label for label, _ in zv.elsewhere(row, columns, "Europe/Paris", viewer)]
+        for row in rows
+    ]
+    assert shown == [
+        ["Sao Paulo"],  # the chair speaks in Paris: their line gives it
+        ["Paris (conference zone)", "Sao Paulo"],  # Tokyo is the reader's
+        ["Paris (conference zone)"],  # Sao Paulo is the speaker's
+    ]
+    _, paris = zv.elsewhere(rows[1], columns, "Europe/Paris", viewer)[0]
+    assert paris.start.time_label == "16:00"
+    # A reader in the conference zone is not told it twice.
+    rows = zv.agenda_rows(scheduled, "Europe/Paris", "Europe/Paris", columns, DEMO_DAY)
+    assert all(
+        not label.startswith("Paris")
+        for row in rows
+        for label, _ in zv.elsewhere(row, columns, "Europe/Paris", "Europe/Paris")
     )

@@ -23,6 +23,7 @@ PUBLIC = {
     "static": "stylesheets and scripts",
     "main.index": "lists published conferences",
     "main.healthz": "load balancer probe",
+    "main.favicon": "the site icon (a redirect to a static file)",
     "auth.login": "the login form",
 }
 # Public only for a conference whose agenda is public (or with a token/key).

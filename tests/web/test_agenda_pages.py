@@ -24,7 +24,8 @@ def test_public_agenda_in_reference_zone(client, demo):
     r = client.get(f"/c/{SLUG}/agenda")
     assert r.status_code == 200
     text = r.get_data(as_text=True)
-    assert "Fri 20 Nov 2020, 14:00" in text and "CET, UTC+01:00" in text
+    assert "Fri 20 Nov 2020, 14:00–16:00 CET (UTC+01:00)" in text
+    assert "CET, UTC+01:00" in text  # the conference zone's column
     assert "Xavier Lepingle" in text and "Lyon Metropole" in text
     # The passcode and the pwd in the join link stay off the public page.
     assert "soie2020" not in text and "pwd=" not in text
@@ -34,7 +35,10 @@ def test_public_agenda_in_reference_zone(client, demo):
 
 def test_agenda_in_another_zone_with_day_marker(client, demo):
     text = client.get(f"/c/{SLUG}/agenda?tz=Asia/Tokyo").get_data(as_text=True)
-    assert "22:00&ndash;00:00" in text
+    # The meeting ends on the next local day: the end carries its date.
+    assert "Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST (UTC+09:00)" in text
+    assert "Conference time (Europe/Paris): Fri 20 Nov 2020, 14:00–16:00 CET" in text
+    assert "23:04&ndash;23:11" in text  # Japan's block in the viewer's column
     assert "JST, UTC+09:00" in text
     assert "ends +1 day" in text
     assert "Unknown time zone" not in text
@@ -45,7 +49,7 @@ def test_unknown_zone_falls_back_with_notice(client, demo):
     text = r.get_data(as_text=True)
     assert r.status_code == 200
     assert "Unknown time zone" in text and "Europe/Paris" in text
-    assert "14:00&ndash;16:00" in text
+    assert "Fri 20 Nov 2020, 14:00–16:00 CET (UTC+01:00)" in text
 
 
 def test_link_only_agenda_needs_key(app, client, make_conference):
@@ -69,7 +73,20 @@ def test_draft_agenda_is_hidden_but_organisers_see_it(
     cid = make_conference(status="draft")
     assert client.get("/c/test-conf/agenda").status_code == 404
     auth.login_as(conferences=[cid])
-    assert client.get("/c/test-conf/agenda").status_code == 200
+    response = client.get("/c/test-conf/agenda")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="draft-notice"' in page
+    assert "Only the conference's organisers see this agenda" in page
+    assert "opens it to everyone, and lists it on the home page" in page
+
+
+def test_a_published_agenda_has_no_draft_notice(client, auth, make_conference):
+    cid = make_conference(status="published")
+    auth.login_as(conferences=[cid])
+    assert 'id="draft-notice"' not in client.get("/c/test-conf/agenda").get_data(
+        as_text=True
+    )
 
 
 def test_organiser_sees_passcode(app, client, auth, demo):
@@ -89,9 +106,11 @@ def test_delegate_page(app, client, demo):
     r = client.get(f"/c/{SLUG}/me/{token}")
     text = r.get_data(as_text=True)
     assert r.status_code == 200
-    assert name in text and "22:00&ndash;00:00" in text
-    assert "Your speaking slot" in text and "23:04&ndash;23:11" in text
-    assert "Just before you: Giulia Bernasconi" in text
+    assert name in text
+    assert "Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST (UTC+09:00)" in text
+    assert "Your speaking slot" in text
+    assert "Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00)" in text
+    assert 'Just before you: <bdi class="person-name">Giulia Bernasconi</bdi>' in text
     assert "soie2020" in text and "pwd=" in text
 
 
@@ -102,7 +121,8 @@ def test_delegate_page_of_a_listener_and_the_chair(app, client, demo):
     assert "You open the conference." in text
     interpreter = next(p for p in people if p[3] == "Li Na")
     text = client.get(f"/c/{SLUG}/me/{interpreter[1]}").get_data(as_text=True)
-    assert "Your speaking slot" not in text and "14:00&ndash;16:00" in text
+    assert "Your speaking slot" not in text
+    assert "Fri 20 Nov 2020, 14:00–16:00 CET (UTC+01:00)" in text
 
 
 def test_delegate_page_refuses_bad_and_removed_tokens(app, client, demo):

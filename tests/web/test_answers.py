@@ -219,12 +219,17 @@ def test_the_answers_page_counts_per_country_and_role(app, client, answered):
         page
     )
     # Each person: name and Latin form, country, role, answer, comment, source.
-    zhang = re.search(r'<tr id="p\d+"><th scope="row">张国强.*?</tr>', page).group(0)
-    assert "<small>Zhang Guoqiang</small>" in zhang
+    zhang = re.search(
+        r'<tr id="p\d+"><th scope="row"><bdi class="person-name">张国强</bdi>.*?</tr>',
+        page,
+    ).group(0)
+    assert '<span class="latin-name">(<bdi>Zhang Guoqiang</bdi>)</span>' in zhang
     assert "<td>China</td><td>Speaker</td>" in zhang
     assert '<span class="answer answer-accepted">Accepted</span>' in zhang
     assert "<td>Personal page</td>" in zhang
-    xavier = re.search(r'<th scope="row">Xavier Lepingle.*?</tr>', page).group(0)
+    xavier = re.search(
+        r'<th scope="row"><bdi class="person-name">Xavier Lepingle.*?</tr>', page
+    ).group(0)
     assert "<td>Organiser</td>" in xavier and "by phone" in xavier
     assert "CET" in xavier  # the conference's zone
     # Where calendar replies go.

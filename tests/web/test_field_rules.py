@@ -104,7 +104,7 @@ def test_csv_language_tags_are_checked_and_the_export_comes_back(client, conf, a
         "full_name,country,timezone,languages\n"
         'Kenji,JP,,"ja, en"\nMei,CN,Asia/Shanghai,zh;en\n',
     ).get_data(as_text=True)
-    assert "Import 2 participant(s)" in page
+    assert "Import 2 participants" in page
     response = client.post(PEOPLE + "/import/confirm", data=import_confirmation(page))
     assert response.status_code in (302, 303)
     with app.app_context():

@@ -232,7 +232,7 @@ def test_moving_a_country_block_outdates_exactly_its_speakers(
     assert outdated == {
         "Ana Paula Souza": (
             "Your speaking slot moved: Fri 20 Nov 2020, 10:29–10:36 → "
-            "10:37–10:44 -03 (UTC-03:00)",
+            "10:37–10:44 UTC-03:00",
         ),
         "向锋": (
             "Your speaking slot moved: Fri 20 Nov 2020, 21:36–21:44 → "

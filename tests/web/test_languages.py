@@ -84,3 +84,26 @@ def test_domain_words_are_translated_in_the_request_language(app):
     with app.test_request_context("/"):
         assert words._("Language") == "Language"
     assert words._("%(n)s left", n=3) == "3 left"
+
+
+def test_domain_words_outside_a_request_are_english(app, runner, tmp_path):
+    """A command or the mail worker has an app context and no request: a
+    domain message is English there (it once raised "Working outside of
+    request context"), and a bad JSON import says so in one line."""
+    import json
+
+    from factories import build_doc
+
+    from silkmeet.domain import words
+
+    with app.app_context():
+        assert words._("Language") == "Language"
+    doc = build_doc(slug="night-owls")
+    doc["format"] = 2
+    doc["conference"]["day_window"] = {"start": "22:00", "end": "07:00"}
+    path = tmp_path / "night.json"
+    path.write_text(json.dumps(doc))
+    result = runner.invoke(args=["import", str(path)])
+    assert result.exit_code != 0
+    assert "the day must end after it starts (22:00–07:00)" in result.output
+    assert "request context" not in result.output

@@ -1,5 +1,7 @@
 from datetime import timedelta
 
+import pytest
+
 from silkmeet import create_app
 from silkmeet.auth.operations import MAX_FAILURES
 from silkmeet.extensions import db
@@ -11,7 +13,7 @@ def test_home_lists_published_conferences(client, demo, make_conference):
     make_conference(slug="by-link", title="Link only", agenda_visibility="link")
     page = client.get("/").get_data(as_text=True)
     assert "Video Conference of the International Network of Silk Cities" in page
-    assert "Fri 20 Nov 2020 14:00 CET" in page
+    assert "Fri 20 Nov 2020, 14:00 CET" in page
     assert "Hidden draft" not in page
     assert "Link only" not in page
     assert 'href="/c/silk-cities-2020/agenda"' in page
@@ -48,7 +50,7 @@ def test_login_and_logout(client, auth):
     auth.create()
     response = auth.login()
     assert response.status_code in (302, 303)
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/organiser/"
     assert "Log out" in client.get("/").get_data(as_text=True)
     auth.logout()
     assert "Organiser login" in client.get("/").get_data(as_text=True)
@@ -77,13 +79,20 @@ def test_login_is_throttled(app, client, auth):
     assert auth.login().status_code in (302, 303)
 
 
-def test_next_is_never_an_open_redirect(client, auth):
+@pytest.mark.parametrize(
+    ("next_", "location"),
+    [
+        ("//evil.example/x", "/organiser/"),  # never an open redirect
+        ("/organiser/new", "/organiser/new"),  # a same-site page is kept
+    ],
+)
+def test_login_goes_to_a_safe_next(client, auth, next_, location):
     auth.create()
     response = client.post(
-        "/auth/login?next=//evil.example/x",
+        f"/auth/login?next={next_}",
         data={"email": "org@example.org", "password": "correct horse battery"},
     )
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == location
 
 
 def test_csrf_is_enforced(tmp_path):
@@ -109,3 +118,16 @@ def test_csrf_is_enforced(tmp_path):
             db.session.remove()
             db.drop_all()
             db.engine.dispose()
+
+
+def test_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/static/img/favicon.svg"
+    icon = client.get("/static/img/favicon.svg")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.data
+    icon.close()
+    assert '<link rel="icon" href="/static/img/favicon.svg"' in client.get(
+        "/"
+    ).get_data(as_text=True)

@@ -230,3 +230,56 @@ def test_an_empty_nudge_on_a_new_conference_means_no_nudge(client, auth, app):
     c = get_conference(app, "silk-2026")
     assert c.nudge_offset is None
     assert c.mail_from is None
+
+
+def test_an_empty_short_name_is_made_from_the_title(client, auth, app, demo):
+    auth.login_as()
+    response = client.post(
+        "/organiser/new",
+        data={**FORM, "title": "Шёлковый путь 2027", "slug": ""},
+    )
+    assert response.headers["Location"] == "/organiser/c/shelkovyy-put-2027/edit"
+    # Taken now, and taken by the demo: a number is added.
+    response = client.post(
+        "/organiser/new",
+        data={**FORM, "title": "Шёлковый путь 2027", "slug": ""},
+    )
+    assert response.headers["Location"] == "/organiser/c/shelkovyy-put-2027-2/edit"
+    response = client.post(
+        "/organiser/new", data={**FORM, "title": "Silk Cities 2020", "slug": ""}
+    )
+    assert response.headers["Location"] == "/organiser/c/silk-cities-2020-2/edit"
+
+
+def test_a_title_with_no_letters_still_needs_a_short_name(client, auth):
+    auth.login_as()
+    response = client.post("/organiser/new", data={**FORM, "title": "!!!", "slug": ""})
+    assert response.status_code == 400
+    assert "required: lower-case letters" in response.get_data(as_text=True)
+
+
+def test_the_suggestion_the_page_script_asks_for(client, auth, demo):
+    auth.login_as(conferences=[demo])
+    ask = "/organiser/slug-suggestion?title=Silk+Cities+2020"
+    assert client.get(ask).get_json() == {"slug": "silk-cities-2020-2"}
+    # Editing the demo itself: its own short name is free for it.
+    assert client.get(f"{ask}&for={demo}").get_json() == {"slug": "silk-cities-2020"}
+    auth.logout()
+    assert client.get(ask).status_code in (302, 303)
+
+
+def test_the_chair_list_says_why_it_is_empty(client, auth, make_conference):
+    cid = make_conference()
+    auth.login_as(conferences=[cid])
+    page = client.get("/organiser/c/test-conf/hosts").get_data(as_text=True)
+    assert 'id="no-chair-choice"' in page
+    assert 'href="/organiser/c/test-conf/people/new"' in page
+    assert 'href="/organiser/c/test-conf/people/import"' in page
+    assert "Save chair and co-chair" not in page
+
+
+def test_the_chair_list_offers_the_people(client, auth, demo):
+    auth.login_as(conferences=[demo])
+    page = client.get("/organiser/c/silk-cities-2020/hosts").get_data(as_text=True)
+    assert 'id="no-chair-choice"' not in page
+    assert "Save chair and co-chair" in page

@@ -134,7 +134,7 @@ def test_csv_preview_then_confirm(client, conf, app, bom):
     response = upload(client, CSV_OK, bom=bom)
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Preview: 2 row(s)" in page
+    assert "Preview: 2 rows" in page
     assert "Asia/Tbilisi" in page  # filled in: Georgia has one zone
     assert "Zhang Wei" not in people(app)  # nothing written yet
     confirmation = import_confirmation(page)
@@ -174,10 +174,10 @@ def test_csv_row_errors_block_the_import(client, conf, app):
 
 
 def test_csv_file_level_errors(client, conf):
-    assert "Unknown column(s): shoe_size" in upload(
+    assert "Unknown column: shoe_size" in upload(
         client, "full_name,country,shoe_size\nA,FR,42\n"
     ).get_data(as_text=True)
-    assert "Missing column(s): country" in upload(client, "full_name\nA\n").get_data(
+    assert "Missing column: country" in upload(client, "full_name\nA\n").get_data(
         as_text=True
     )
     response = client.post(

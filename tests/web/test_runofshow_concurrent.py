@@ -159,3 +159,42 @@ def test_simultaneous_messages_each_raise_the_live_version(app, demo):
         conference = db.session.get(Conference, demo)
         assert conference.live_version == version + PRESSES
         assert conference.live_message == "Hello"
+
+
+def test_simultaneous_rehearsal_starts_count_once(app, demo, monkeypatch):
+    """Two screens press *Start a rehearsal now* at once, a day before the
+    meeting: one rehearsal starts (one claim of ``rehearsal_at``), the other
+    screen is told, and the meeting's record stays empty."""
+    with app.app_context():
+        start = db.session.get(Conference, demo).start_at
+        token = db.session.scalar(
+            select(Participation.token).where(Participation.role == "chair")
+        )
+    now = start - timedelta(days=1)
+    monkeypatch.setattr(ops, "now", lambda: now)
+    url = f"/c/{SLUG}/me/{token}/run-of-show/live/rehearsal"
+    screens = [app.test_client() for _ in range(PRESSES)]
+    first = times(app, demo)[0].id
+    barrier = threading.Barrier(PRESSES)
+    answers: list = [None] * PRESSES
+
+    def press(k):
+        barrier.wait()
+        with screens[k].post(
+            url, data={"item_id": first}, headers={"Accept": "application/json"}
+        ) as response:
+            answers[k] = response.status_code
+
+    threads = [threading.Thread(target=press, args=(k,)) for k in range(PRESSES)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(answers) == [200] + [409] * (PRESSES - 1), answers
+    with app.app_context():
+        conference = db.session.get(Conference, demo)
+        assert conference.rehearsal_at == now
+        items = conference.items
+        assert items[0].rehearsal_start_at == now
+        assert all(i.rehearsal_start_at is None for i in items[1:])
+    assert all(r.actual_start_at is None for r in times(app, demo))

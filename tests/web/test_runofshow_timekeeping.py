@@ -12,6 +12,7 @@ import io
 import pytest
 from factories import build_doc
 from factories import live_clock
+from factories import personal_token
 from sqlalchemy import select
 
 from silkmeet.extensions import db
@@ -75,20 +76,9 @@ def conference(make_conference):
     return make_conference(data=tokyo_madrid())
 
 
-def token_of(app, name: str) -> str:
-    from silkmeet.models import Person
-
-    with app.app_context():
-        return db.session.scalar(
-            select(Participation.token)
-            .join(Person, Person.id == Participation.person_id)
-            .where(Person.full_name == name)
-        )
-
-
 @pytest.fixture
 def chair(app, conference):
-    return f"/c/{SLUG}/me/{token_of(app, 'Xavier Lepingle')}/run-of-show"
+    return f"/c/{SLUG}/me/{personal_token(app, 'Xavier Lepingle')}/run-of-show"
 
 
 @pytest.fixture
@@ -269,7 +259,7 @@ def test_the_stage_link_is_created_replaced_and_turned_off(
 def test_only_chairs_and_organisers_hold_the_stage_link(
     app, client, auth, conference, clock
 ):
-    speaker = token_of(app, "Carmen Ortega")
+    speaker = personal_token(app, "Carmen Ortega")
     base = f"/c/{SLUG}/me/{speaker}/run-of-show/live"
     assert (
         client.post(base + "/stage-link", data={"action": "issue"}).status_code == 403
@@ -402,8 +392,8 @@ def test_following_does_not_grow_with_the_conference(
 
 
 def test_a_speaker_knows_when_they_speak(app, client, chair, clock):
-    kenji = f"/c/{SLUG}/me/{token_of(app, '渡辺 健二')}"
-    carmen = f"/c/{SLUG}/me/{token_of(app, 'Carmen Ortega')}"
+    kenji = f"/c/{SLUG}/me/{personal_token(app, '渡辺 健二')}"
+    carmen = f"/c/{SLUG}/me/{personal_token(app, 'Carmen Ortega')}"
     page = client.get(kenji).get_data(as_text=True)
     assert "Your turn, live" in page
     assert 'data-show="before">When the chair starts' in page

@@ -10,6 +10,7 @@ from flask import render_template_string
 from sqlalchemy import select
 
 from silkmeet.extensions import db
+from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.web import posted
 from silkmeet.web import wants_json
@@ -51,13 +52,21 @@ def test_template_helpers_are_app_wide(app):
     assert html == "Sao Paulo 1:15 webcal://localhost/c/s/feed/tok.ics"
 
 
-def test_day_window_is_a_global_and_no_template_writes_its_hours(app):
+def test_the_day_window_is_the_conferences_and_no_template_writes_its_hours(app, demo):
+    """Templates name the conference's window (``conference.day_window``, the
+    conference's setting); the work hours are a global."""
     with app.test_request_context():
+        conference = db.session.get(Conference, demo)
         html = render_template_string(
-            "{{ day_window.label }} {{ day_window.short_label }} "
-            "{{ day_window.outside_label }} {{ work_window.short_label }}"
+            "{{ conference.day_window.label }} {{ conference.day_window.short_label }} "
+            "{{ conference.day_window.outside_label }} {{ work_window.short_label }}",
+            conference=conference,
         )
-    assert html == "07:00–22:00 07–22 22–07 09–18"
+        assert html == "07:00–22:00 07–22 22–07 09–18"
+        conference.day_start_hour, conference.day_end_hour = 8, 21
+        assert render_template_string(
+            "{{ conference.day_window.label }}", conference=conference
+        ) == ("08:00–21:00")
     written = re.compile(r"\b(07|08|09|18|21|22)(:00|&ndash;\d|–\d)")
     templates = Path(__file__).resolve().parents[2] / "templates"
     offenders = [
