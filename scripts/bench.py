@@ -4,6 +4,8 @@
     DATABASE_URL=postgresql://… make bench
     python scripts/bench.py --sizes S,M --repeat 5
     python scripts/bench.py --sizes none       # only the CSV import
+    python scripts/bench.py --pg postgresql://postgres@127.0.0.1/silkmeet_bench
+                                               # and the JSON import at L there
 
 Prints a table per size and writes every figure to bench-results.json (one flat
 object, units in the names). Server times go through Flask's test client, so they
@@ -190,18 +192,60 @@ def run_size(url: str, size: str, repeat: int, results: dict) -> list[tuple]:
     return rows
 
 
-def run_csv_import(url: str, results: dict) -> list[tuple]:
+def run_csv_import(url: str, results: dict, runs: int = 3) -> list[tuple]:
     """A CSV import of :data:`CSV_ROWS` people into an empty conference and into
-    one of 10,000, through the organiser's preview and confirm: once each (an
-    import writes), timed, with its statements."""
+    one of 10,000, through the organiser's preview and confirm: ``runs`` times
+    each, by turns (an import writes: each run has a fresh conference), the
+    medians with their statements, and the ratio of the two."""
+    measured: dict[tuple[int, str], list[float]] = {}
+    counts: dict[tuple[int, str], int] = {}
+    for _ in range(runs):
+        for people in CSV_INTO:
+            for step, ms, statements in csv_import_once(url, people):
+                measured.setdefault((people, step), []).append(ms)
+                counts[people, step] = statements
     rows = []
-    for people in CSV_INTO:
-        for step, ms, statements in csv_import_once(url, people):
-            name = f"csv_import_{step}_{CSV_ROWS}_into_{people}"
-            results[f"{name}_ms"] = round(ms, 1)
-            results[f"{name}_sql"] = statements
-            rows.append((f"{step}, {people} there", ms, statements))
+    for (people, step), times in measured.items():
+        ms = statistics.median(times)
+        name = f"csv_import_{step}_{CSV_ROWS}_into_{people}"
+        results[f"{name}_ms"] = round(ms, 1)
+        results[f"{name}_sql"] = counts[people, step]
+        rows.append((f"{step}, {people} there", ms, counts[people, step]))
+    empty, full = CSV_INTO
+    for step in ("preview", "confirm"):
+        results[f"csv_import_{step}_ratio_{full}_to_{empty}"] = round(
+            statistics.median(measured[full, step])
+            / statistics.median(measured[empty, step]),
+            2,
+        )
     return rows
+
+
+def run_json_import_on(url: str, size: str, runs: int) -> float:
+    """The JSON import of size ``size``'s document on the database at ``url``
+    (as the case ``json_import`` times it): median ms."""
+    import dataclasses
+
+    from silkmeet.exchange.exports import export_chunks
+
+    app = make_app(url)
+    info = setup(app, size)
+    with app.app_context():
+        from silkmeet.models import Conference
+
+        conference = db.session.get(Conference, info["id"])
+        text = "".join(export_chunks(conference))
+
+        def import_():
+            doc = fmt.loads(text.replace(f'"{info["slug"]}"', '"imported-pg"', 1))
+            import_conference(dataclasses.replace(doc, uid=None))
+            db.session.rollback()
+
+        value = median_ms(timed(import_, runs))
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+    return value
 
 
 def csv_import_once(url: str, people: int) -> list[tuple[str, float, int]]:
@@ -251,6 +295,12 @@ def main() -> int:
     parser.add_argument("--sizes", default="S,M,L")
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--out", default=str(ROOT / "bench-results.json"))
+    parser.add_argument(
+        "--pg",
+        default=os.environ.get("SILKMEET_BENCH_PG_URL"),
+        help="a scratch PostgreSQL database: the JSON import at L is timed "
+        "there too, for its ratio (its tables are dropped)",
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -270,14 +320,40 @@ def main() -> int:
         print(f"{'case':<26} {'median ms':>10} {'SQL':>5}")
         for name, value, statements in rows:
             print(f"{name:<26} {value:>10.2f} {statements:>5}")
-        derived = ("floor", "ratio", "p95", "rss", "_s_")
+        derived = ("floor", "ratio", "p95", "rss", "_s_", "answer", "zone")
         for key in sorted(k for k in results if k.endswith(f"_{size}")):
             if any(word in key for word in derived):
                 print(f"  {key:<44} {results[key]:>10}")
-    print(f"\n== CSV import of {CSV_ROWS} rows (one run each: an import writes)")
+    ratios = []
+    if "reorder_block_save_ms_median_M" in results:
+        for size in ("L",):
+            key = f"reorder_block_save_ms_median_{size}"
+            if key in results:
+                results[f"reorder_block_save_ratio_{size}_to_M"] = round(
+                    results[key] / results["reorder_block_save_ms_median_M"], 2
+                )
+                ratios.append(f"reorder_block_save_ratio_{size}_to_M")
+    if args.pg and "json_import_ms_median_L" in results and "sqlite" in url:
+        from silkmeet.config import database_url
+
+        pg_ms = run_json_import_on(database_url(args.pg), "L", 3)
+        results["json_import_pg_ms_median_L"] = round(pg_ms, 3)
+        results["json_import_sqlite_ratio_to_pg_L"] = round(
+            results["json_import_ms_median_L"] / pg_ms, 2
+        )
+        ratios += ["json_import_pg_ms_median_L", "json_import_sqlite_ratio_to_pg_L"]
+    if ratios:
+        print("\n== across sizes and databases")
+        for key in ratios:
+            print(f"  {key:<44} {results[key]:>10}")
+    print(f"\n== CSV import of {CSV_ROWS} rows (medians of 3, by turns)")
     print(f"{'case':<26} {'ms':>10} {'SQL':>5}")
     for name, value, statements in run_csv_import(url, results):
         print(f"{name:<26} {value:>10.2f} {statements:>5}")
+    for key in sorted(
+        k for k in results if k.startswith("csv_import_") and "ratio" in k
+    ):
+        print(f"  {key:<44} {results[key]:>10}")
     results["peak_rss_mib"] = round(rss_kib("VmHWM") / 1024, 1)
     Path(args.out).write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
     print(f"\nwrote {args.out}")

@@ -128,7 +128,34 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
             db.session.rollback()
 
     yield "json_import", import_
-    yield "reorder_block_save", block_move(app, client, slug)
+    move = block_move(app, client, slug)
+    yield "reorder_block_save", move
+    # What the move's answer carries (rows and size), to watch as it changes.
+    answer = move()
+    extra[f"reorder_answer_rows_{size}"] = len(answer["items"])
+    extra[f"reorder_answer_kib_{size}"] = round(
+        len(json.dumps(answer).encode()) / 1024, 1
+    )
+
+    # The first agenda pages after a change, in several zones: the first pays
+    # for what every zone shares (once per content version), the others only
+    # for their own zone.
+    zones = ["Europe/Paris", "Asia/Tokyo", "America/Lima", "Africa/Nairobi"]
+    firsts, others = [], []
+    for _ in range(max(2, runs // 2)):
+        move()
+        t0 = time.perf_counter()
+        ok(client.get(f"/c/{slug}/agenda?tz={zones[0]}"))
+        firsts.append(time.perf_counter() - t0)
+        for zone in zones[1:]:
+            t0 = time.perf_counter()
+            ok(client.get(f"/c/{slug}/agenda?tz={zone}"))
+            others.append(time.perf_counter() - t0)
+    extra[f"agenda_first_zone_after_change_ms_{size}"] = round(median_ms(firsts), 3)
+    extra[f"agenda_next_zone_after_change_ms_{size}"] = round(median_ms(others), 3)
+    extra[f"agenda_next_zone_ratio_to_first_{size}"] = round(
+        median_ms(others) / median_ms(firsts), 2
+    )
 
     # The same pages and invite with the worker's cache off: what the first
     # request after a change costs (silkmeet/cache.py).
@@ -137,6 +164,9 @@ def cases(app, client, info, size: str, extra: dict, runs: int):
     cache.max_bytes = 0
     yield "agenda_page_uncached", get(f"/c/{slug}/agenda")
     yield "delegate_page_uncached", get(f"/c/{slug}/me/{speaker}")
+    yield "runofshow_page_uncached", get(f"/c/{slug}/run-of-show")
+    if routed(app, f"/organiser/c/{slug}/lineup"):
+        yield "lineup_page_uncached", get(f"/organiser/c/{slug}/lineup")
     yield "invite_uncached", lambda: ok(client.get(next(rotation)))
     cache.max_bytes = limit
 
@@ -185,10 +215,12 @@ def block_move(app, client, slug: str):
             },
         )
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
-        state["version"] = response.get_json()["version"]
+        body = response.get_json()
+        state["version"] = body["version"]
         state["action"] = (
             "block_up" if state["action"] == "block_down" else "block_down"
         )
+        return body
 
     return move
 

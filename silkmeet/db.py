@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC
 from datetime import datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy import MetaData
+from sqlalchemy import func
+from sqlalchemy import select
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -62,3 +65,29 @@ def sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+def number_new_rows(session, *groups: Sequence) -> None:
+    """On SQLite, give new rows their primary keys before the flush, in order.
+
+    The ORM needs each new row's id back. PostgreSQL returns them for a whole
+    batch (insertmanyvalues, in order); SQLite cannot say which RETURNING row
+    is whose, so the ORM inserts rows without an id one per statement (26,000
+    for a congress's JSON import). With the ids known, each table goes in
+    executemany batches instead. (A row that leaves a column to its server
+    default is still inserted alone, to read it back: give every value.)
+
+    ``groups``: lists of new rows of one model each. The caller must have
+    written in this transaction already: SQLite lets one writer at a time, so
+    nobody else can take these ids before the commit. Elsewhere this does
+    nothing: PostgreSQL inserts in batches anyway and keeps its sequences.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    for rows in groups:
+        fresh = [row for row in rows if row.id is None]
+        if fresh:
+            model = type(fresh[0])
+            top = session.scalar(select(func.max(model.id))) or 0
+            for n, row in enumerate(fresh, top + 1):
+                row.id = n

@@ -100,44 +100,96 @@ def chosen_zone(asked: str | None, reference: str) -> tuple[str, str | None]:
         )
 
 
+class AgendaBase:
+    """What the agenda shows of a conference whatever the viewer's zone and
+    language: the schedule, chairs and hosts (role codes, worded at display),
+    each row's speakers and its span in the conference's zone and in every
+    speaker's zone, measured against the conference's day window. Kept per
+    content version (:mod:`silkmeet.cache`): the first page after a change
+    works it out once, not once per zone (nor reads the lineup once per zone).
+    It holds no words, so one serves every language."""
+
+    def __init__(self, conference: Conference):
+        self.scheduled = schedule_for(conference)
+        # (role, (full, Latin)) and (role, organisation): grouped and worded
+        # by AgendaView, which is kept per language.
+        self.chair_pairs = [
+            (r.role, (r.full_name, r.latin_name))
+            for r in active_people(conference.id, v.CHAIR_ROLES)
+        ]
+        self.host_pairs = [(h.role, h.organisation.name) for h in conference.hosts]
+        self.window = conference.day_window
+        self.day = self.end = None
+        self.zones: dict[str, list[str]] = {}
+        self.spans: dict[str, tuple] = {}
+        self.lines: list = []
+        if conference.start_at is not None:
+            self.day = tz.to_local(conference.start_at, conference.timezone).date()
+            self.end = meeting_end(
+                conference.start_at, conference.duration_minutes, self.scheduled
+            )
+            self.zones = zv.speaker_zones(self.scheduled)
+            self.spans = {
+                zone: zv.zone_spans(self.scheduled, zone, self.day, self.window)
+                for zone in {conference.timezone, *self.zones}
+            }
+            self.lines = zv.speaker_lines(self.scheduled, self.day, self.window)
+        self.cache_size = 512 * len(self.scheduled) * (1 + len(self.spans))
+
+    def spans_in(self, zone: str):
+        """Every row's span in ``zone`` (kept for the zones every viewer sees)."""
+        kept = self.spans.get(zone)
+        if kept is not None:
+            return kept
+        return zv.zone_spans(self.scheduled, zone, self.day, self.window)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, AgendaBase) and vars(self) == vars(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class AgendaView:
     """What the agenda and the delegate's page show of a conference in one
     zone, the table rendered already (``cards``: the delegate page's cards
-    instead, :func:`my_agenda` in the macros). Kept per content version, zone
-    and language (:mod:`silkmeet.cache`): every visitor in that zone who reads
-    that language gets the same."""
+    instead, :func:`my_agenda` in the macros), from the zone-free
+    :class:`AgendaBase`. Kept per content version, zone and language
+    (:mod:`silkmeet.cache`): every visitor in that zone who reads that
+    language gets the same."""
 
-    def __init__(self, conference: Conference, viewer_zone: str, cards: bool = False):
-        self.scheduled = schedule_for(conference)
+    def __init__(
+        self,
+        conference: Conference,
+        base: AgendaBase,
+        viewer_zone: str,
+        cards: bool = False,
+    ):
+        self.scheduled = base.scheduled
         # ("Chair", [name]), ("Co-chairs", [names]): each role as it is; a
         # name is (full, Latin), written by the template's person_name.
-        self.chairs = v.by_role(
-            v.PARTICIPANT_ROLES,
-            [
-                (r.role, (r.full_name, r.latin_name))
-                for r in active_people(conference.id, v.CHAIR_ROLES)
-            ],
-        )
-        self.hosts = v.by_role(
-            v.HOST_ROLES, [(h.role, h.organisation.name) for h in conference.hosts]
-        )
+        self.chairs = v.by_role(v.PARTICIPANT_ROLES, base.chair_pairs)
+        self.hosts = v.by_role(v.HOST_ROLES, base.host_pairs)
         self.meeting = self.meeting_viewer = None
         # The rendered table, UTF-8: sent as it is, never copied again.
         self.table = b""
         if conference.start_at is not None:
-            window = conference.day_window
-            day = tz.to_local(conference.start_at, conference.timezone).date()
-            end = meeting_end(
-                conference.start_at, conference.duration_minutes, self.scheduled
-            )
+            window = base.window
+            day, end = base.day, base.end
             columns = zv.zone_columns(
-                zv.speaker_zones(self.scheduled),
+                base.zones,
                 conference.start_at,
                 day,
                 skip={conference.timezone, viewer_zone},
             )
             rows = zv.agenda_rows(
-                self.scheduled, conference.timezone, viewer_zone, columns, day, window
+                self.scheduled,
+                conference.timezone,
+                viewer_zone,
+                columns,
+                day,
+                window,
+                spans=base.spans_in,
+                lines=base.lines,
             )
             self.meeting = zv.span(
                 conference.start_at, end, conference.timezone, day, window
@@ -205,12 +257,18 @@ def agenda_context(
     """Everything the agenda and the delegate's page print, converted and
     rendered already; the lineup is read only when this worker has not built
     this version of the conference in this zone yet."""
+    key = conference_key(conference)
     view = cached(
         "my-agenda" if cards else "agenda",
-        conference_key(conference),
+        key,
         # The table holds words ("Item", "night", "ends …"): one per language.
         (viewer_zone, str(get_locale())),
-        lambda: AgendaView(lineup_of(conference), viewer_zone, cards),
+        lambda: AgendaView(
+            conference,
+            cached("agenda-base", key, None, lambda: AgendaBase(lineup_of(conference))),
+            viewer_zone,
+            cards,
+        ),
     )
     return {
         "conference": conference,

@@ -6,6 +6,7 @@ through ``timezones``; nothing here adds durations to wall times.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -218,6 +219,40 @@ def zone_columns(
     return columns
 
 
+def zone_spans(
+    scheduled: Sequence[ScheduledItem],
+    zone: str,
+    reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
+) -> tuple[Span, ...]:
+    """Every entry's span in ``zone``, in lineup order, measured against the
+    day window ``day`` (the conference's)."""
+    return tuple(span(e.start, e.end, zone, reference_day, day) for e in scheduled)
+
+
+def speaker_lines(
+    scheduled: Sequence[ScheduledItem],
+    reference_day: date,
+    day: hours.Window = hours.DAY_WINDOW,
+) -> list[tuple[SpeakerLine, ...]]:
+    """Every entry's speakers, each with their turn in their own zone."""
+    return [
+        tuple(
+            SpeakerLine(
+                name=slot.speaker.name,
+                latin_name=slot.speaker.latin_name,
+                country=slot.speaker.country,
+                zone=slot.speaker.timezone,
+                span=span(
+                    slot.start, slot.end, slot.speaker.timezone, reference_day, day
+                ),
+            )
+            for slot in entry.slots
+        )
+        for entry in scheduled
+    ]
+
+
 def agenda_rows(
     scheduled: Sequence[ScheduledItem],
     reference_zone: str,
@@ -225,37 +260,41 @@ def agenda_rows(
     columns: Sequence[ZoneColumn],
     reference_day: date,
     day: hours.Window = hours.DAY_WINDOW,
+    spans: Callable[[str], Sequence[Span]] | None = None,
+    lines: Sequence[tuple[SpeakerLine, ...]] | None = None,
 ) -> list[AgendaRow]:
-    def in_zone(start: datetime, end: datetime, zone: str) -> Span:
-        return span(start, end, zone, reference_day, day)
-
-    rows = []
-    for entry in scheduled:
-        rows.append(
-            AgendaRow(
-                position=entry.position + 1,
-                title=entry.item.title,
-                kind=entry.item.kind,
-                duration_minutes=entry.item.duration_minutes,
-                reference=in_zone(entry.start, entry.end, reference_zone),
-                viewer=in_zone(entry.start, entry.end, viewer_zone),
-                speakers=tuple(
-                    SpeakerLine(
-                        name=slot.speaker.name,
-                        latin_name=slot.speaker.latin_name,
-                        country=slot.speaker.country,
-                        zone=slot.speaker.timezone,
-                        span=in_zone(slot.start, slot.end, slot.speaker.timezone),
-                    )
-                    for slot in entry.slots
-                ),
-                columns=tuple(
-                    in_zone(entry.start, entry.end, column.zone) for column in columns
-                ),
-                gap_minutes=entry.gap_minutes,
-            )
+    """The agenda's rows for a viewer in ``viewer_zone``. ``spans(zone)``
+    (:func:`zone_spans`) and ``lines`` (:func:`speaker_lines`), when given,
+    are what every viewer shares: worked out once, not once per zone. Spans
+    are measured against the day window ``day`` (the conference's)."""
+    if spans is None or lines is None:
+        return agenda_rows(
+            scheduled,
+            reference_zone,
+            viewer_zone,
+            columns,
+            reference_day,
+            day,
+            spans=lambda zone: zone_spans(scheduled, zone, reference_day, day),
+            lines=speaker_lines(scheduled, reference_day, day),
         )
-    return rows
+    reference = spans(reference_zone)
+    viewer = spans(viewer_zone)
+    by_column = [spans(column.zone) for column in columns]
+    return [
+        AgendaRow(
+            position=entry.position + 1,
+            title=entry.item.title,
+            kind=entry.item.kind,
+            duration_minutes=entry.item.duration_minutes,
+            reference=reference[n],
+            viewer=viewer[n],
+            speakers=lines[n],
+            columns=tuple(column[n] for column in by_column),
+            gap_minutes=entry.gap_minutes,
+        )
+        for n, entry in enumerate(scheduled)
+    ]
 
 
 def elsewhere(

@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy import null
 from sqlalchemy import select
 
+from silkmeet.db import number_new_rows
 from silkmeet.domain import conference_format as fmt
 from silkmeet.domain.ics import legacy_conference_uid
 from silkmeet.extensions import db
@@ -104,88 +105,110 @@ def import_conference(
     if doc.agenda_share_token is not None:
         conference.agenda_share_token = doc.agenda_share_token
     db.session.add(conference)
+    # The conference's row first: this transaction writes from here on, and
+    # on SQLite nobody else does until it commits (number_new_rows).
+    db.session.flush()
 
-    organisations = {
-        o.key: Organisation(
-            name=o.name, short_name=o.short_name, country=o.country, kind=o.kind
-        )
-        for o in doc.organisations
-    }
-    db.session.add_all(organisations.values())
-    for position, host in enumerate(doc.hosts):
-        conference.hosts.append(
+    # Nothing is flushed before every new row has its id (number_new_rows):
+    # appending to the conference's collections would load them, and flush.
+    with db.session.no_autoflush:
+        organisations = {
+            o.key: Organisation(
+                name=o.name, short_name=o.short_name, country=o.country, kind=o.kind
+            )
+            for o in doc.organisations
+        }
+        db.session.add_all(organisations.values())
+        hosts = [
             ConferenceHost(
                 organisation=organisations[host.organisation],
                 role=host.role,
                 position=position,
             )
-        )
+            for position, host in enumerate(doc.hosts)
+        ]
+        conference.hosts.extend(hosts)
 
-    participations: dict[str, Participation] = {}
-    for p in doc.participants:
-        person = Person(
-            full_name=p.person.full_name,
-            latin_name=p.person.latin_name,
-            honorific=p.person.honorific,
-            position=p.person.position,
-            organisation=(
-                organisations[p.person.organisation] if p.person.organisation else None
-            ),
-            country=p.person.country,
-            timezone=p.person.timezone,
-            email=p.person.email,
-            languages=list(p.person.languages),
-            pronunciation=p.person.pronunciation,
-        )
-        participation = Participation(
-            person=person,
-            role=p.role,
-            delegation_country=p.delegation_country,
-            removed_at=p.removed_at,
-            cancelled_slots=[
-                cancelled_slot(s.title, s.start, s.end) for s in p.cancelled_slots
-            ],
-            rsvp=p.rsvp,
-            rsvp_comment=p.rsvp_comment,
-            rsvp_at=p.rsvp_at,
-            rsvp_source=p.rsvp_source,
-        )
-        if p.uid:
-            participation.uid = p.uid
-        if p.token:
-            participation.token = p.token
-        conference.participations.append(participation)
-        participations[p.key] = participation
-
-    for position, item in enumerate(doc.agenda):
-        conference.items.append(
-            AgendaItem(
-                position=position,
-                **({"uid": item.uid} if item.uid else {}),
-                kind=item.kind,
-                title=item.title,
-                duration_minutes=item.duration_minutes,
-                fixed_start_at=item.fixed_start,
-                pinned=item.pinned,
-                country=item.country,
-                target_minutes=item.target_minutes,
-                notes=item.notes,
-                technical_cue=item.technical_cue,
-                technical_note=item.technical_note,
-                interpretation_language=item.interpretation_language,
-                speakers=[
-                    AgendaItemSpeaker(
-                        participation=participations[s.participant],
-                        position=n,
-                        minutes=s.minutes,
-                    )
-                    for n, s in enumerate(item.speakers)
-                ],
+        participations: dict[str, Participation] = {}
+        people: list[Person] = []
+        for p in doc.participants:
+            person = Person(
+                full_name=p.person.full_name,
+                latin_name=p.person.latin_name,
+                honorific=p.person.honorific,
+                position=p.person.position,
+                organisation=(
+                    organisations[p.person.organisation]
+                    if p.person.organisation
+                    else None
+                ),
+                country=p.person.country,
+                timezone=p.person.timezone,
+                email=p.person.email,
+                languages=list(p.person.languages),
+                pronunciation=p.person.pronunciation,
             )
-        )
-    if owner is not None:
-        conference.organisers.append(
-            ConferenceOrganiser(organiser=owner, access="owner")
+            participation = Participation(
+                person=person,
+                role=p.role,
+                delegation_country=p.delegation_country,
+                removed_at=p.removed_at,
+                cancelled_slots=[
+                    cancelled_slot(s.title, s.start, s.end) for s in p.cancelled_slots
+                ],
+                rsvp=p.rsvp,
+                rsvp_comment=p.rsvp_comment,
+                rsvp_at=p.rsvp_at,
+                rsvp_source=p.rsvp_source,
+            )
+            if p.uid:
+                participation.uid = p.uid
+            if p.token:
+                participation.token = p.token
+            conference.participations.append(participation)
+            participations[p.key] = participation
+            people.append(person)
+
+        items = []
+        for position, item in enumerate(doc.agenda):
+            items.append(
+                AgendaItem(
+                    position=position,
+                    **({"uid": item.uid} if item.uid else {}),
+                    kind=item.kind,
+                    title=item.title,
+                    duration_minutes=item.duration_minutes,
+                    fixed_start_at=item.fixed_start,
+                    pinned=item.pinned,
+                    country=item.country,
+                    target_minutes=item.target_minutes,
+                    notes=item.notes,
+                    technical_cue=item.technical_cue,
+                    technical_note=item.technical_note,
+                    interpretation_language=item.interpretation_language,
+                    speakers=[
+                        AgendaItemSpeaker(
+                            participation=participations[s.participant],
+                            position=n,
+                            minutes=s.minutes,
+                        )
+                        for n, s in enumerate(item.speakers)
+                    ],
+                )
+            )
+        conference.items.extend(items)
+        if owner is not None:
+            conference.organisers.append(
+                ConferenceOrganiser(organiser=owner, access="owner")
+            )
+        number_new_rows(
+            db.session,
+            list(organisations.values()),
+            hosts,
+            people,
+            list(participations.values()),
+            items,
+            [s for item in items for s in item.speakers],
         )
     db.session.flush()
     return conference

@@ -21,11 +21,10 @@ from flask import current_app
 from itsdangerous import BadSignature
 from itsdangerous import SignatureExpired
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import func
-from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
+from silkmeet.db import number_new_rows
 from silkmeet.domain import people_csv
 from silkmeet.extensions import db
 from silkmeet.i18n import lazy_gettext
@@ -122,7 +121,8 @@ def import_people(conference: Conference, rows: Sequence[people_csv.PersonRow]) 
             # leaves one to the database is inserted alone, to read it back.
             participation.cancelled_slots = []
             participations.append(participation)
-        _number_rows(
+        number_new_rows(
+            db.session,
             [o for o in organisations.values() if o.id is None],
             [p.person for p in participations],
             participations,
@@ -130,21 +130,3 @@ def import_people(conference: Conference, rows: Sequence[people_csv.PersonRow]) 
         db.session.add_all(participations)
     flush_people()
     return len(participations)
-
-
-def _number_rows(*new_rows: list) -> None:
-    """On SQLite, give new rows their ids here: SQLite's RETURNING hands back
-    one row per INSERT, so rows without an id are inserted one at a time,
-    whereas rows with one go in a single executemany. Safe because this
-    transaction has written already (the ticket) and SQLite lets one writer at
-    a time: nobody else can take these ids before the commit. PostgreSQL
-    inserts in batches anyway and keeps its sequences."""
-    if db.session.get_bind().dialect.name != "sqlite":
-        return
-    for objects in new_rows:
-        if not objects:
-            continue
-        model = type(objects[0])
-        start = (db.session.scalar(select(func.max(model.id))) or 0) + 1
-        for n, obj in enumerate(objects):
-            obj.id = start + n

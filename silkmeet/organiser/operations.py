@@ -17,6 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from silkmeet.db import utcnow
 from silkmeet.domain import fields
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.schedule import ScheduledItem
 from silkmeet.extensions import db
 from silkmeet.i18n import lazy_gettext
 from silkmeet.invites import sending
@@ -38,17 +39,7 @@ from silkmeet.timetable import schedule_for
 
 def invite_snapshot(conference: Conference) -> tuple:
     """Everything an invite says; a change raises the invite revision."""
-    slots = []
-    for row in schedule_for(conference):
-        slots.append(
-            (
-                row.item.id,
-                row.item.title,
-                row.start,
-                row.end,
-                tuple((s.speaker.participant_id, s.start, s.end) for s in row.slots),
-            )
-        )
+    slots = [invite_slot(row) for row in schedule_for(conference)]
     return (
         conference.title,
         conference.timezone,
@@ -61,6 +52,17 @@ def invite_snapshot(conference: Conference) -> tuple:
         conference.passcode,
         conference.dial_in,
         tuple(slots),
+    )
+
+
+def invite_slot(row: ScheduledItem) -> tuple:
+    """What an invite says of one scheduled item."""
+    return (
+        row.item.id,
+        row.item.title,
+        row.start,
+        row.end,
+        tuple((s.speaker.participant_id, s.start, s.end) for s in row.slots),
     )
 
 

@@ -169,3 +169,87 @@ def test_csv_import_statements_do_not_grow(app, client, sized, sql_statements):
             5 if (slug, rows) == ("small", 120) else 0
         )
     assert len(set(counts.values())) == 1, counts
+
+
+def test_json_import_statements_do_not_grow(app, sql_statements):
+    """The conference JSON import inserts each table in batches (on SQLite too:
+    the rows get their ids first), whatever the number of items and people."""
+    counts = []
+    with app.app_context():
+        for slug, items, people in (("small", 4, 12), ("large", 520, 700)):
+            doc = fmt.parse(synthetic_document(slug, items, people))
+            with sql_statements() as seen:
+                conference = import_conference(doc)
+            counts.append(len(seen))
+            db.session.commit()
+            assert len(conference.items) == items
+            assert len(conference.participations) == people
+    assert counts[0] == counts[1] > 0
+
+
+def move_block(client, slug: str) -> dict:
+    """One block move down through the editor's JSON endpoint; its answer."""
+    with client.get(f"/organiser/c/{slug}/lineup") as page:
+        version = int(
+            page.get_data(as_text=True).split('data-version="')[1].split('"')[0]
+        )
+    from silkmeet.models import AgendaItem
+
+    moving = db.session.scalars(
+        select(AgendaItem.id)
+        .join(Conference)
+        .where(Conference.slug == slug, AgendaItem.country.is_not(None))
+        .order_by(AgendaItem.position)
+    ).all()[5]
+    response = client.post(
+        f"/organiser/c/{slug}/lineup/move",
+        json={"item_id": moving, "action": "block_down", "lineup_version": version},
+    )
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response.get_json()
+
+
+@pytest.mark.parametrize("cache", ["kept", "off"])
+def test_lineup_moves_do_not_grow(app, client, sized, sql_statements, cache):
+    """A view of the editor and a block move: the same statements at every
+    size, with the editor's page kept by this worker or not (another
+    worker's, or the cache off)."""
+    sized("small", items=40, people=60)
+    sized("large", items=520, people=700)
+    if cache == "off":
+        app.extensions["silkmeet_cache"].max_bytes = 0
+    counts = {}
+    with app.app_context():
+        for slug in ("small", "large"):
+            move_block(client, slug)  # warm: the page, then a first move
+            with sql_statements() as seen:
+                body = move_block(client, slug)
+            counts[slug] = len(seen)
+            assert len(body["order"]) == {"small": 40, "large": 520}[slug]
+    assert counts["small"] == counts["large"] > 0, counts
+
+
+def test_a_second_zone_after_a_change_does_not_read_the_lineup_again(
+    app, client, sized, sql_statements
+):
+    """What does not depend on the viewer's zone is worked out once per
+    content version: the agenda in a second zone reads no lineup."""
+    large = sized("large", items=60, people=80)
+    # Hits as a server has them (the suite otherwise builds every hit again
+    # to compare it with what was kept).
+    app.extensions["silkmeet_cache"].verify = False
+    url = "/c/{slug}/agenda?tz=".format(**large)
+    statements(sql_statements, client, url + "Asia/Tokyo")
+    with app.app_context():
+        conference = db.session.scalar(
+            select(Conference).where(Conference.slug == "large")
+        )
+        conference.title = "Changed"
+        db.session.commit()
+    first = statements(sql_statements, client, url + "Europe/Paris")
+    second = statements(sql_statements, client, url + "America/Lima")
+    again = statements(sql_statements, client, url + "America/Lima")
+    # The second zone costs what a page already kept costs.
+    assert again == second < first, (first, second, again)
+    with client.get(url + "America/Lima") as response:
+        assert "Changed" in response.get_data(as_text=True)
