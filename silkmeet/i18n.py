@@ -25,7 +25,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale
-from babel import UnknownLocaleError
 from flask import Flask
 from flask import g
 from flask import request
@@ -37,6 +36,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext
 from flask_babel import ngettext
 from flask_babel import pgettext
+from flask_babel import refresh
+
+from silkmeet.domain import languages
+from silkmeet.domain.languages import DEFAULT_LOCALE
 
 __all__ = [
     "LANGUAGES",
@@ -48,6 +51,7 @@ __all__ = [
     "lazy_gettext",
     "ngettext",
     "pgettext",
+    "refresh",
     "html_lang",
     "supported_locale",
     "select_locale",
@@ -71,50 +75,16 @@ class Language:
     @property
     def native_name(self) -> str:
         """The language's own name for itself (``français``, ``日本語``)."""
-        return self.locale.get_display_name(self.locale)
+        return languages.native_name(self.code)
 
-
-DEFAULT_LOCALE = "en"
 
 LANGUAGES: dict[str, Language] = {
-    language.code: language
-    for language in (
-        Language("en", complete=True),
-        Language("fr", complete=True),
-        Language("es", complete=True),
-        Language("it", complete=True),
-        Language("pt_BR", complete=True),
-        Language("zh_Hans", complete=True),
-        Language("ja", complete=True),
-        Language("ru", complete=True),
-        Language("ka", complete=False),
-        Language("uz_Latn", complete=False),
-    )
+    code: Language(code, complete=code not in languages.PARTIAL)
+    for code in languages.SUPPORTED
 }
 
-
-def supported_locale(tag: str | None) -> str | None:
-    """The supported locale closest to a language tag, or ``None``.
-
-    ``zh``, ``zh-CN`` and ``zh-Hans`` read Simplified Chinese (``zh-TW`` and
-    ``zh-Hant`` do not); every Portuguese reads ``pt_BR``; ``uz`` and
-    ``uz-Latn`` read Uzbek in Latin script (``uz-Cyrl`` does not); a region
-    never stops a match (``fr-CA`` → ``fr``). Accepts ``-`` or ``_``.
-    """
-    if not tag or not isinstance(tag, str) or len(tag) > 35:
-        return None
-    try:
-        wanted = Locale.parse(tag.strip().replace("-", "_"))
-    except (ValueError, TypeError, UnknownLocaleError):
-        return None
-    for language in LANGUAGES.values():
-        have = language.locale
-        if have.language != wanted.language:
-            continue
-        if have.script and wanted.script and have.script != wanted.script:
-            continue
-        return language.code
-    return None
+# The one rule (silkmeet/domain/languages.py), for views and templates.
+supported_locale = languages.supported_locale
 
 
 def html_lang(locale: Locale | str | None = None) -> str:
@@ -142,6 +112,7 @@ def choose_locale(code: str | None) -> None:
     still wins, so the page's switcher works."""
     if code in LANGUAGES:
         g.silkmeet_locale = code
+        refresh()  # in case something asked for the locale already
 
 
 def _organisers_choice() -> str | None:
@@ -197,6 +168,12 @@ def language_url(code: str) -> str:
     return request.path + "?" + urlencode(args, doseq=True)
 
 
+def in_reader_language(text: str, translations: dict | None) -> str:
+    """A title or description the organisers typed, in this request's language
+    where they gave it (:func:`silkmeet.domain.languages.localised`)."""
+    return languages.localised(text, translations, get_locale())
+
+
 def select_timezone() -> str:
     return "UTC"
 
@@ -250,6 +227,7 @@ def init_app(app: Flask) -> None:
             "html_lang": html_lang,
             "text_direction": text_direction,
             "language_url": language_url,
+            "in_reader_language": in_reader_language,
         }
 
     @app.after_request

@@ -11,6 +11,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from silkmeet import access
 from silkmeet.domain import planner
+from silkmeet.domain.languages import localised
+from silkmeet.domain.languages import translation_pairs
 from silkmeet.domain.names import display_name
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import ScheduledItem
@@ -171,10 +173,12 @@ def planner_attendees(conference_id: int) -> list[planner.Attendee]:
     ]
 
 
-def item_input(item: AgendaItem) -> ItemIn:
+def item_input(item: AgendaItem, locale: str | None = None) -> ItemIn:
+    """The item as the domain takes it; its title in ``locale`` where the
+    organisers gave one (:func:`~silkmeet.domain.languages.localised`)."""
     return ItemIn(
         id=item.id,
-        title=item.title,
+        title=localised(item.title, item.title_translations, locale),
         kind=item.kind,
         duration_minutes=item.duration_minutes,
         fixed_start=item.fixed_start_at,
@@ -182,6 +186,7 @@ def item_input(item: AgendaItem) -> ItemIn:
         country=item.country,
         target_minutes=item.target_minutes,
         uid=item.uid or "",
+        title_translations=translation_pairs(item.title_translations),
         speakers=tuple(
             SpeakerIn(
                 participant_id=s.participation_id,
@@ -198,21 +203,27 @@ def item_input(item: AgendaItem) -> ItemIn:
     )
 
 
-def lineup_items(conference: Conference) -> list[ItemIn]:
-    """The loaded lineup, in order, as the domain takes it."""
-    return [item_input(item) for item in conference.items]
+def lineup_items(conference: Conference, locale: str | None = None) -> list[ItemIn]:
+    """The loaded lineup, in order, as the domain takes it (titles in
+    ``locale``: see :func:`item_input`)."""
+    return [item_input(item, locale) for item in conference.items]
 
 
-def schedule_for(conference: Conference) -> list[ScheduledItem]:
-    """The computed lineup; empty while the conference has no start."""
+def schedule_for(
+    conference: Conference, locale: str | None = None
+) -> list[ScheduledItem]:
+    """The computed lineup; empty while the conference has no start. Titles
+    in ``locale`` where given (a participant's pages), else as typed."""
     if conference.start_at is None:
         return []
     return compute_schedule(
-        conference.start_at, lineup_items(conference), conference.buffer_minutes
+        conference.start_at,
+        lineup_items(conference, locale),
+        conference.buffer_minutes,
     )
 
 
-def lineup_inputs(conference_id: int) -> list[ItemIn]:
+def lineup_inputs(conference_id: int, locale: str | None = None) -> list[ItemIn]:
     """What :func:`item_input` makes of every item of a loaded lineup, read as
     rows in two statements: no ORM object for the items, speakers or people."""
     items = db.session.execute(
@@ -220,6 +231,7 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
             AgendaItem.id,
             AgendaItem.uid,
             AgendaItem.title,
+            AgendaItem.title_translations,
             AgendaItem.kind,
             AgendaItem.duration_minutes,
             AgendaItem.fixed_start_at,
@@ -267,7 +279,7 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
     return [
         ItemIn(
             id=row.id,
-            title=row.title,
+            title=localised(row.title, row.title_translations, locale),
             kind=row.kind,
             duration_minutes=row.duration_minutes,
             fixed_start=row.fixed_start_at,
@@ -276,18 +288,21 @@ def lineup_inputs(conference_id: int) -> list[ItemIn]:
             target_minutes=row.target_minutes,
             speakers=tuple(by_item.get(row.id, ())),
             uid=row.uid,
+            title_translations=translation_pairs(row.title_translations),
         )
         for row in items
     ]
 
 
-def read_schedule(conference: Conference) -> list[ScheduledItem]:
+def read_schedule(
+    conference: Conference, locale: str | None = None
+) -> list[ScheduledItem]:
     """:func:`schedule_for` of a conference whose lineup is not loaded: read as
     rows, never as ORM objects (a large conference's exports)."""
     if conference.start_at is None:
         return []
     return compute_schedule(
         conference.start_at,
-        lineup_inputs(conference.id),
+        lineup_inputs(conference.id, locale),
         conference.buffer_minutes,
     )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from silkmeet.domain import exports
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.languages import translation_pairs
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 
@@ -23,6 +24,7 @@ def conference_info(conference: Conference) -> exports.ConferenceInfo:
         uid=conference.uid,
         slug=conference.slug,
         title=conference.title,
+        title_translations=translation_pairs(conference.title_translations),
         timezone=conference.timezone,
         start=conference.start_at,
         duration_minutes=conference.duration_minutes,

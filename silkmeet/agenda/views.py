@@ -34,9 +34,13 @@ from silkmeet.domain import jsonstream
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
 from silkmeet.domain import zoneview as zv
+from silkmeet.domain.languages import localised
+from silkmeet.domain.languages import localised_schedule
+from silkmeet.domain.languages import reader_locale
 from silkmeet.domain.schedule import meeting_end
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
+from silkmeet.i18n import choose_locale
 from silkmeet.i18n import get_locale
 from silkmeet.i18n import gettext as _
 from silkmeet.models import Conference
@@ -162,9 +166,12 @@ class AgendaView:
         conference: Conference,
         base: AgendaBase,
         viewer_zone: str,
+        locale: str,
         cards: bool = False,
     ):
-        self.scheduled = base.scheduled
+        # The base's schedule, with each title in the reader's language where
+        # the organisers gave one (the base itself holds no words).
+        self.scheduled = localised_schedule(base.scheduled, locale)
         # ("Chair", [name]), ("Co-chairs", [names]): each role as it is; a
         # name is (full, Latin), written by the template's person_name.
         self.chairs = v.by_role(v.PARTICIPANT_ROLES, base.chair_pairs)
@@ -255,23 +262,31 @@ def agenda_context(
     conference: Conference, viewer_zone: str, cards: bool = False
 ) -> dict:
     """Everything the agenda and the delegate's page print, converted and
-    rendered already; the lineup is read only when this worker has not built
-    this version of the conference in this zone yet."""
+    rendered already, in the request's language (titles the organisers gave
+    in it, :func:`localised`); the lineup is read only when this worker has
+    not built this version of the conference yet, and the view only when not
+    in this zone and language."""
     key = conference_key(conference)
+    locale = str(get_locale())
     view = cached(
         "my-agenda" if cards else "agenda",
         key,
-        # The table holds words ("Item", "night", "ends …"): one per language.
-        (viewer_zone, str(get_locale())),
+        # The table holds words ("Item", "night", "ends …") and titles: one
+        # per language.
+        (viewer_zone, locale),
         lambda: AgendaView(
             conference,
             cached("agenda-base", key, None, lambda: AgendaBase(lineup_of(conference))),
             viewer_zone,
+            locale,
             cards,
         ),
     )
     return {
         "conference": conference,
+        "conference_title": localised(
+            conference.title, conference.title_translations, locale
+        ),
         "viewer_zone": viewer_zone,
         "reference_zone": conference.timezone,
         "table": Markup(TABLE_MARK) if view.table else Markup(""),
@@ -311,6 +326,10 @@ def delegate_page(slug: str, token: str):
     participation = participation_by_token(slug, token)
     conference = participation.conference
     person = participation.person
+    # Their page in the language they read (?lang= still wins: the switcher).
+    choose_locale(
+        reader_locale(person.preferred_language, person.languages, conference.languages)
+    )
     # A POST is the participant's answer (silkmeet/answers/).
     answer_form = AnswerForm()
     if answer_form.validate_on_submit():

@@ -7,6 +7,7 @@ from wtforms.validators import Length
 
 from silkmeet.i18n import lazy_gettext
 from silkmeet.organiser.forms import REQUIRED
+from silkmeet.organiser.forms import language_field
 from silkmeet.organiser.forms import text
 
 
@@ -37,4 +38,12 @@ class PasswordForm(FlaskForm):
                 "new_password", message=lazy_gettext("The two new passwords differ.")
             ),
         ],
+    )
+
+
+class LanguageForm(FlaskForm):
+    """The language an organiser works in (``Organiser.language``)."""
+
+    language = language_field(
+        lazy_gettext("Language"), lazy_gettext("As my browser asks")
     )

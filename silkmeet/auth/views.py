@@ -14,10 +14,12 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from silkmeet.auth import operations as ops
+from silkmeet.auth.forms import LanguageForm
 from silkmeet.auth.forms import LoginForm
 from silkmeet.auth.forms import PasswordForm
 from silkmeet.extensions import db
 from silkmeet.i18n import gettext as _
+from silkmeet.i18n import refresh
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -78,6 +80,9 @@ def logout():
 @login_required
 def change_password():
     form = PasswordForm()
+    language_form = LanguageForm(prefix="lang")
+    if request.method == "GET":
+        language_form.language.data = current_user.language or ""
     status = 200
     if form.validate_on_submit():
         organiser = current_user._get_current_object()
@@ -103,7 +108,33 @@ def change_password():
         status = 400
     return (
         render_template(
-            "auth/password.html", form=form, min_length=ops.MIN_PASSWORD_LENGTH
+            "auth/password.html",
+            form=form,
+            language_form=language_form,
+            min_length=ops.MIN_PASSWORD_LENGTH,
         ),
         status,
     )
+
+
+@bp.post("/language")
+@login_required
+def set_language():
+    """The organiser's language: every page they open after is in it
+    (:func:`silkmeet.i18n.select_locale` reads it), unless ``?lang=`` asks."""
+    language_form = LanguageForm(prefix="lang")
+    if not language_form.validate_on_submit():
+        return (
+            render_template(
+                "auth/password.html",
+                form=PasswordForm(formdata=None),
+                language_form=language_form,
+                min_length=ops.MIN_PASSWORD_LENGTH,
+            ),
+            400,
+        )
+    current_user.language = language_form.language.data or None
+    db.session.commit()
+    refresh()  # the message below is in the language just chosen
+    flash(_("Your language is saved."))
+    return redirect(url_for("auth.change_password"))

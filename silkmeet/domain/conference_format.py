@@ -20,6 +20,12 @@ items the lineup builder creates (``speaking_minutes``) and, in backups, each
 participant's answer (``rsvp``, ``rsvp_comment``, ``rsvp_at``, ``rsvp_source``).
 A document without them imports with the defaults, as it did before they
 existed.
+
+Titles and descriptions may be given in other languages
+(``title_translations``, ``description_translations`` of the conference,
+``title_translations`` of an item: ``{"fr": "…", "zh_Hans": "…"}``), and a
+person their ``preferred_language``; each is written only when given, so a
+document without them reads and writes as before.
 """
 
 from __future__ import annotations
@@ -61,6 +67,9 @@ CONFERENCE_FIELDS = (
     "languages",
     "interpretation_channels",
     "video_call",
+    # Optional in every version: older documents simply have none.
+    "title_translations",
+    "description_translations",
 )
 CONFERENCE_FIELDS_2 = (
     "uid",
@@ -133,6 +142,8 @@ class PersonDoc:
     email: str | None
     languages: tuple[str, ...]
     pronunciation: str
+    # The language they read silkmeet in (a code); None: from their languages.
+    preferred_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -195,6 +206,8 @@ class ItemDoc:
     speakers: tuple[SpeakerDoc, ...]
     # Names the item in calendar UIDs; None: a new one on import.
     uid: str | None = None
+    # The title in other languages: ((code, text), …) in SUPPORTED order.
+    title_translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -232,6 +245,9 @@ class ConferenceDoc:
     # (start hour, end hour): outside is night. Each speaker's default minutes.
     day_window: tuple[int, int] = (hours.DEFAULT_START_HOUR, hours.DEFAULT_END_HOUR)
     speaking_minutes: int = v.DEFAULT_SPEAKING_MINUTES
+    # The title and description in other languages, as ItemDoc's.
+    title_translations: tuple[tuple[str, str], ...] = ()
+    description_translations: tuple[tuple[str, str], ...] = ()
 
 
 # -- reading ---------------------------------------------------------------------
@@ -363,6 +379,10 @@ def parse(data: Any) -> ConferenceDoc:
         slug=slug,
         title=conf.text("title", "conference.title", required=True),
         description=conf.text("description", "conference.description"),
+        title_translations=conf.translations("title_translations", "conference.title"),
+        description_translations=conf.translations(
+            "description_translations", "conference.description"
+        ),
         timezone=zone,
         start=conf.instant("start", zone),
         duration_minutes=conf.rule("duration_minutes", fields.minutes),
@@ -561,6 +581,7 @@ def _person(data: Any, path: str, org_keys: set[str]) -> PersonDoc:
             "email",
             "languages",
             "pronunciation",
+            "preferred_language",
         ),
     )
     country = obj.country("country", required=True)
@@ -582,6 +603,9 @@ def _person(data: Any, path: str, org_keys: set[str]) -> PersonDoc:
         email=email,
         languages=obj.languages("languages"),
         pronunciation=obj.text("pronunciation", "person.pronunciation"),
+        preferred_language=obj.rule(
+            "preferred_language", fields.preferred_language, default=None
+        ),
     )
 
 
@@ -599,6 +623,7 @@ def _item(
             "uid",
             "kind",
             "title",
+            "title_translations",
             "duration_minutes",
             "fixed_start",
             "pinned",
@@ -633,6 +658,7 @@ def _item(
     return ItemDoc(
         kind=obj.choice("kind", v.ITEM_KINDS, required=True),
         title=obj.text("title", "agenda_item.title", required=True),
+        title_translations=obj.translations("title_translations", "agenda_item.title"),
         duration_minutes=obj.rule("duration_minutes", fields.minutes),
         fixed_start=obj.instant("fixed_start", zone),
         pinned=obj.boolean("pinned"),
@@ -760,6 +786,10 @@ class _Object:
             raise FormatError(self.field(key), f"expected a list, found {_kind(value)}")
         return value
 
+    def translations(self, key: str, column: str) -> tuple[tuple[str, str], ...]:
+        """A text's translations (:func:`fields.translations`), as pairs."""
+        return tuple(self.rule(key, fields.translations, column, default={}).items())
+
     def languages(self, key: str) -> tuple[str, ...]:
         tags = []
         for i, tag in enumerate(self.list(key)):
@@ -801,6 +831,10 @@ def to_data(doc: ConferenceDoc) -> dict:
         | {
             "title": doc.title,
             "description": doc.description,
+        }
+        | _given("title_translations", dict(doc.title_translations))
+        | _given("description_translations", dict(doc.description_translations))
+        | {
             "timezone": doc.timezone,
             "start": format_instant(doc.start) if doc.start else None,
             "duration_minutes": doc.duration_minutes,
@@ -843,6 +877,12 @@ def to_data(doc: ConferenceDoc) -> dict:
     }
 
 
+def _given(key: str, value) -> dict:
+    """``{key: value}`` when there is one: what came later to the format is
+    written only when given, so older documents keep their bytes."""
+    return {key: value} if value else {}
+
+
 def _participant_data(p: ParticipantDoc) -> dict:
     person = p.person
     data = {"key": p.key}
@@ -862,7 +902,8 @@ def _participant_data(p: ParticipantDoc) -> dict:
             "email": person.email,
             "languages": list(person.languages),
             "pronunciation": person.pronunciation,
-        },
+        }
+        | _given("preferred_language", person.preferred_language),
     }
     if p.token is not None:
         data["token"] = p.token
@@ -888,22 +929,31 @@ def _participant_data(p: ParticipantDoc) -> dict:
 
 def _item_data(item: ItemDoc) -> dict:
     data = {} if item.uid is None else {"uid": item.uid}
-    return data | {
-        "kind": item.kind,
-        "title": item.title,
-        "duration_minutes": item.duration_minutes,
-        "fixed_start": format_instant(item.fixed_start) if item.fixed_start else None,
-        "pinned": item.pinned,
-        "country": item.country,
-        "target_minutes": item.target_minutes,
-        "notes": item.notes,
-        "technical_cue": item.technical_cue,
-        "technical_note": item.technical_note,
-        "interpretation_language": item.interpretation_language,
-        "speakers": [
-            {"participant": s.participant, "minutes": s.minutes} for s in item.speakers
-        ],
-    }
+    return (
+        data
+        | {
+            "kind": item.kind,
+            "title": item.title,
+        }
+        | _given("title_translations", dict(item.title_translations))
+        | {
+            "duration_minutes": item.duration_minutes,
+            "fixed_start": format_instant(item.fixed_start)
+            if item.fixed_start
+            else None,
+            "pinned": item.pinned,
+            "country": item.country,
+            "target_minutes": item.target_minutes,
+            "notes": item.notes,
+            "technical_cue": item.technical_cue,
+            "technical_note": item.technical_note,
+            "interpretation_language": item.interpretation_language,
+            "speakers": [
+                {"participant": s.participant, "minutes": s.minutes}
+                for s in item.speakers
+            ],
+        }
+    )
 
 
 def dumps(doc: ConferenceDoc) -> str:

@@ -45,6 +45,8 @@ class ConferenceInfo:
     uid: str = ""
     # Outside it, a time is flagged ``outside_hours``.
     day_window: hours.Window = hours.DAY_WINDOW
+    # The title in other languages, ((code, text), …).
+    title_translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class ParticipantInfo:
     role: str
     country: str
     timezone: str
+
+
+def translated(key: str, pairs: Sequence[tuple[str, str]]) -> dict:
+    """``{key: {tag: text}}`` with BCP 47 tags (``zh-Hans``), when a text has
+    translations: the exports add it beside the text, whose key stays as it
+    was (``title``), and leave it out otherwise."""
+    if not pairs:
+        return {}
+    return {key: {code.replace("_", "-"): text for code, text in pairs}}
 
 
 def local_iso(instant: datetime, zone: str) -> str:
@@ -109,6 +120,7 @@ def schedule_stream(
         "conference": {
             "slug": info.slug,
             "title": info.title,
+            **translated("title_translations", info.title_translations),
             "timezone": info.timezone,
             "start_utc": None,
             "end_utc": None,
@@ -142,6 +154,7 @@ def schedule_stream(
                 "position": entry.position + 1,
                 "kind": entry.item.kind,
                 "title": entry.item.title,
+                **translated("title_translations", entry.item.title_translations),
                 "duration_minutes": entry.item.duration_minutes,
                 "start_utc": tz.format_instant(entry.start),
                 "end_utc": tz.format_instant(entry.end),
@@ -320,6 +333,7 @@ def frab_document(
                     "slug": f"{info.slug}-{entry.item.id}",
                     "url": "",
                     "title": entry.item.title,
+                    **translated("title_translations", entry.item.title_translations),
                     "subtitle": "",
                     "track": entry.item.kind,
                     "type": entry.item.kind,
@@ -357,6 +371,7 @@ def frab_document(
             "conference": {
                 "acronym": info.slug,
                 "title": info.title,
+                **translated("title_translations", info.title_translations),
                 "start": dates[0].isoformat() if dates else "",
                 "end": dates[-1].isoformat() if dates else "",
                 "daysCount": len(dates),
@@ -385,6 +400,7 @@ def frab_xml(document: dict) -> bytes:
         ("time_zone_name", "time_zone_name"),
     ):
         ET.SubElement(conf, tag).text = str(conference[key])
+    _xml_translations(conf, conference)
     ET.SubElement(conf, "base_url").text = schedule["base_url"]
     for day in conference["days"]:
         day_el = ET.SubElement(
@@ -418,6 +434,7 @@ def frab_xml(document: dict) -> bytes:
                     "logo",
                 ):
                     ET.SubElement(ev, tag).text = str(event[tag])
+                _xml_translations(ev, event)
                 persons = ET.SubElement(ev, "persons")
                 for person in event["persons"]:
                     ET.SubElement(
@@ -427,3 +444,16 @@ def frab_xml(document: dict) -> bytes:
                 ET.SubElement(ev, "attachments")
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def _xml_translations(parent: ET.Element, entry: dict) -> None:
+    """``<title_translations><title xml:lang="fr">…</title>…``, after the
+    elements frab readers know, when the title has translations."""
+    translations = entry.get("title_translations")
+    if not translations:
+        return
+    holder = ET.SubElement(parent, "title_translations")
+    for tag, text in translations.items():
+        ET.SubElement(
+            holder, "title", {"{http://www.w3.org/XML/1998/namespace}lang": tag}
+        ).text = text

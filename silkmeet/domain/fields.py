@@ -27,6 +27,7 @@ from email_validator import validate_email
 
 from silkmeet.domain import answers
 from silkmeet.domain import hours
+from silkmeet.domain import languages
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -183,6 +184,47 @@ def language_list(value: Any) -> tuple[str, ...]:
 def language_tags(values: Iterable[Any]) -> tuple[str, ...]:
     """Each of ``values`` checked by :func:`language_tag`."""
     return tuple(language_tag(tag) for tag in values)
+
+
+def preferred_language(value: Any) -> str | None:
+    """The language a participant reads silkmeet in: one silkmeet speaks,
+    stored as its code (``fr``, ``zh_Hans``; any tag that reads it is taken:
+    ``zh-CN``, ``pt``); None when blank (:func:`languages.reader_locale`
+    then decides)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    code = languages.supported_locale(value if isinstance(value, str) else None)
+    if code is None:
+        raise FieldError(
+            f"{shown(value)} is not a language silkmeet speaks; use one of "
+            + ", ".join(languages.SUPPORTED)
+        )
+    return code
+
+
+def translations(value: Any, column: str) -> dict[str, str]:
+    """A text's translations, ``{"fr": "…", "zh_Hans": "…"}``: each key a
+    language silkmeet speaks (any tag that reads it, stored as its code), each
+    value a text for ``column`` (:func:`text`); blank ones are left out."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise FieldError(f"expected an object of language: text, found {shown(value)}")
+    found: dict[str, str] = {}
+    for tag, translated in value.items():
+        code = languages.supported_locale(tag) if isinstance(tag, str) else None
+        if code is None:
+            raise FieldError(f"{shown(tag)} is not a language silkmeet speaks")
+        try:
+            translated = text(translated, column)
+        except FieldError as exc:
+            raise FieldError(f"{code}: {exc}") from None
+        if not translated:
+            continue
+        if code in found:
+            raise FieldError(f"{shown(tag)}: {code} is given twice")
+        found[code] = translated
+    return dict(languages.translation_pairs(found))
 
 
 def country(value: Any, required: bool = False) -> str | None:

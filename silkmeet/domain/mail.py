@@ -103,13 +103,15 @@ def compose(
     reply_to: Sequence[tuple[str, str]] = (),
     calendar: Itip | None = None,
     domain: str | None = None,
+    language: str | None = None,
 ) -> EmailMessage:
     """One message to one recipient.
 
     ``sender``, ``to`` and each of ``reply_to``: ``(display name, address)``.
     ``stamp`` is the Date (and should be the calendar's DTSTAMP). The
     Message-ID is new, on ``domain`` (by default the sender's): store the
-    message as it is to send the same one again.
+    message as it is to send the same one again. ``language``: the BCP 47 tag
+    of the language it is written in (its Content-Language, RFC 3282).
     """
     sender_address = address(sender)
     message = EmailMessage(policy=POLICY)
@@ -142,4 +144,8 @@ def compose(
             filename=ATTACHMENT,
             params={"name": ATTACHMENT},
         )
+    if language:
+        # Last: the email package moves Content-* headers into the first part
+        # when it makes the message multipart.
+        message["Content-Language"] = header_text(language)
     return message

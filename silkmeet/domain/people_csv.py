@@ -6,9 +6,10 @@ Columns (header row required, any order, names case-insensitive):
 ``role`` (default ``speaker``), ``delegation_country``, ``email``,
 ``organisation``, ``latin_name``, ``honorific``, ``position``,
 ``languages`` (tags such as ``en`` or ``pt-BR``, separated by ``;`` or ``,``),
-``pronunciation``. Each cell is checked by :mod:`silkmeet.domain.fields`, the
-rules of the forms and of the JSON import, so the preview refuses whatever the
-import would.
+``pronunciation``, ``preferred_language`` (the language they read silkmeet
+in: ``fr``, ``zh-Hans``; empty: from their languages). Each cell is checked by
+:mod:`silkmeet.domain.fields`, the rules of the forms and of the JSON import, so
+the preview refuses whatever the import would.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ COLUMNS = (
     "position",
     "languages",
     "pronunciation",
+    "preferred_language",
 )
 REQUIRED = ("full_name", "country")
 MAX_ROWS = 2000
@@ -199,6 +201,7 @@ def _check(values: dict) -> list[str]:
     )
     check("email", lambda cell: fields.email(cell) or "")
     check("languages", lambda cell: "; ".join(fields.language_list(cell)))
+    check("preferred_language", lambda cell: fields.preferred_language(cell) or "")
     return errors
 
 
@@ -213,4 +216,5 @@ def row_fields(row: PersonRow) -> dict:
     values["languages"] = languages(values)
     values["email"] = values["email"] or None
     values["delegation_country"] = values["delegation_country"] or None
+    values["preferred_language"] = values["preferred_language"] or None
     return values

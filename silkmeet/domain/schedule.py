@@ -46,6 +46,9 @@ class ItemIn:
     speakers: tuple[SpeakerIn, ...] = ()
     # The item's stable public name (kept by export and import); "" if none.
     uid: str = ""
+    # The title in other languages, ((code, text), …): what the schedule
+    # exports carry beside ``title`` (languages.translation_pairs).
+    title_translations: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from sqlalchemy import func
 from sqlalchemy import select
 
 from silkmeet.domain import conference_format as fmt
+from silkmeet.domain.languages import translation_pairs
 from silkmeet.extensions import db
 from silkmeet.models import AgendaItem
 from silkmeet.models import AgendaItemSpeaker
@@ -83,6 +84,7 @@ def _participant_doc(
             email=person.email,
             languages=tuple(person.languages or ()),
             pronunciation=person.pronunciation,
+            preferred_language=person.preferred_language,
         ),
     )
 
@@ -93,6 +95,7 @@ def _item_doc(item, speakers: tuple[fmt.SpeakerDoc, ...]) -> fmt.ItemDoc:
         uid=item.uid,
         kind=item.kind,
         title=item.title,
+        title_translations=translation_pairs(item.title_translations),
         duration_minutes=item.duration_minutes,
         fixed_start=item.fixed_start_at,
         pinned=item.pinned,
@@ -127,6 +130,8 @@ def _head(
         slug=conference.slug,
         title=conference.title,
         description=conference.description,
+        title_translations=translation_pairs(conference.title_translations),
+        description_translations=translation_pairs(conference.description_translations),
         timezone=conference.timezone,
         start=conference.start_at,
         duration_minutes=conference.duration_minutes,
@@ -257,12 +262,14 @@ PARTICIPANT_COLUMNS = (
     Person.email,
     Person.languages,
     Person.pronunciation,
+    Person.preferred_language,
 )
 ITEM_COLUMNS = (
     AgendaItem.id,
     AgendaItem.uid,
     AgendaItem.kind,
     AgendaItem.title,
+    AgendaItem.title_translations,
     AgendaItem.duration_minutes,
     AgendaItem.fixed_start_at,
     AgendaItem.pinned,

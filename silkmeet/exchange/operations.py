@@ -78,6 +78,8 @@ def import_conference(
         former_slugs=[ConferenceSlugAlias(slug=s) for s in doc.former_slugs],
         title=doc.title,
         description=doc.description,
+        title_translations=dict(doc.title_translations),
+        description_translations=dict(doc.description_translations),
         timezone=doc.timezone,
         start_at=doc.start,
         duration_minutes=doc.duration_minutes,
@@ -147,6 +149,7 @@ def import_conference(
                 email=p.person.email,
                 languages=list(p.person.languages),
                 pronunciation=p.person.pronunciation,
+                preferred_language=p.person.preferred_language,
             )
             participation = Participation(
                 person=person,
@@ -177,6 +180,7 @@ def import_conference(
                     **({"uid": item.uid} if item.uid else {}),
                     kind=item.kind,
                     title=item.title,
+                    title_translations=dict(item.title_translations),
                     duration_minutes=item.duration_minutes,
                     fixed_start_at=item.fixed_start,
                     pinned=item.pinned,

@@ -28,12 +28,14 @@ from silkmeet.domain.names import display_name
 from silkmeet.domain.words import N_
 from silkmeet.extensions import db
 from silkmeet.invites import rows
+from silkmeet.invites.operations import reading_as
 from silkmeet.invites.plan import InvitePlan
 from silkmeet.invites.plan import NoStartError
 from silkmeet.invites.plan import agenda_url_template
 from silkmeet.invites.plan import conference_uid
 from silkmeet.invites.plan import invite_plan
 from silkmeet.invites.plan import invitee
+from silkmeet.invites.plan import reader_of
 from silkmeet.invites.plan import slot_uid
 from silkmeet.mail import messages
 from silkmeet.mail import render
@@ -178,8 +180,18 @@ def of(conference: Conference, participation_id: int | None = None) -> Audience:
     conference."""
     people = rows.page_rows(conference.id, participation_id)
     plan = None
+    key = conference_key(conference)
     if conference.start_at is not None:
-        plan = invite_plan(conference.id, conference_key(conference))
+        plan = invite_plan(conference.id, key)
+    # What each participant reads is in their language (reader_of).
+    plans: dict[str, InvitePlan] = {}
+
+    def plan_for(row: Row) -> InvitePlan:
+        locale = reader_of(row)
+        if locale not in plans:
+            plans[locale] = invite_plan(conference.id, key)  # under reading_as
+        return plans[locale]
+
     meeting_uid = conference_uid(conference)
     by_person = _messages(conference.id, participation_id)
     template = agenda_url_template()
@@ -195,7 +207,8 @@ def of(conference: Conference, participation_id: int | None = None) -> Audience:
         )
         _read_messages(standing, by_person.get(row.id, ()), meeting_uid)
         if plan is not None and standing.holds is not None and not standing.removed:
-            standing.changes = _changes(standing, plan, template)
+            with reading_as(row):
+                standing.changes = _changes(standing, plan_for(row), template)
         found.append(standing)
     return Audience(conference, plan, found)
 

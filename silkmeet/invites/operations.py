@@ -17,12 +17,15 @@ from silkmeet.cache import content_key
 from silkmeet.db import utcnow
 from silkmeet.domain import ics
 from silkmeet.extensions import db
+from silkmeet.i18n import force_locale
 from silkmeet.invites import files
 from silkmeet.invites import rows
+from silkmeet.invites.plan import InvitePlan
 from silkmeet.invites.plan import agenda_url_template
 from silkmeet.invites.plan import conference_meeting
 from silkmeet.invites.plan import invite_plan
 from silkmeet.invites.plan import invitee
+from silkmeet.invites.plan import reader_of
 from silkmeet.models import Conference
 from silkmeet.models import Participation
 from silkmeet.models.conference import new_token
@@ -30,8 +33,9 @@ from silkmeet.models.conference import new_token
 
 def personal_parts(row: Row) -> tuple[ics.Meeting, ics.Invitee]:
     """The meeting every invite shares and the participant's own part (their
-    slots, their personal link) for one row from :func:`rows.personal_row`. On
-    a conference version this worker has seen, no statement at all."""
+    slots, their personal link) for one row from :func:`rows.personal_row`, in
+    the language they read (call it under :func:`reading_as`). On a conference
+    version and language this worker has seen, no statement at all."""
     plan = invite_plan(
         row.conference_id,
         content_key(row.conference_id, row.conference_created_at, row.content_version),
@@ -39,9 +43,16 @@ def personal_parts(row: Row) -> tuple[ics.Meeting, ics.Invitee]:
     return plan.meeting, invitee(row, plan.slots_of(row), agenda_url_template())
 
 
+def reading_as(row: Row):
+    """``with reading_as(row):`` builds what the participant of ``row`` reads
+    (their invite, feed, e-mails) in their language."""
+    return force_locale(reader_of(row))
+
+
 def _personal(row: Row, build: Callable[..., bytes], stamp: datetime | None) -> bytes:
     """``build(meeting, invitee, stamp)`` for one participant's row."""
-    return build(*personal_parts(row), stamp or utcnow())
+    with reading_as(row):
+        return build(*personal_parts(row), stamp or utcnow())
 
 
 def personal_invite(row: Row, stamp: datetime | None = None) -> tuple[bytes, str]:
@@ -74,16 +85,23 @@ def all_invites(
     then costs only its own DESCRIPTION and events. A fixed number of
     statements, whatever the number of items and people.
     """
-    plan = invite_plan(conference.id, conference_key(conference))
+    key = conference_key(conference)
     stamp = stamp or utcnow()
     count, people = rows.current_people(conference.id)
     width = files.zip_width(count)
     template = agenda_url_template()
+    plans: dict[str, InvitePlan] = {}  # one per language read
     # "with": a ZIP given up halfway closes the cursor at once.
     with people:
         for n, row in enumerate(people, start=1):
-            person = invitee(row, plan.slots_of(row), template)
-            yield files.zip_name(n, width, row), ics.invite(plan.meeting, person, stamp)
+            locale = reader_of(row)
+            with force_locale(locale):
+                plan = plans.get(locale)
+                if plan is None:
+                    plan = plans[locale] = invite_plan(conference.id, key)
+                person = invitee(row, plan.slots_of(row), template)
+                data = ics.invite(plan.meeting, person, stamp)
+            yield files.zip_name(n, width, row), data
 
 
 def invites_zip(conference: Conference, stamp: datetime | None = None) -> IO[bytes]:

@@ -17,6 +17,8 @@ from silkmeet.cache import cached
 from silkmeet.domain import ics
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
+from silkmeet.domain.languages import localised
+from silkmeet.domain.languages import reader_locale
 from silkmeet.domain.names import display_name
 from silkmeet.domain.schedule import ItemIn
 from silkmeet.domain.schedule import SpeakerIn
@@ -50,7 +52,13 @@ class _Lineup:
     """Items, their times and speaking slots, from :func:`rows.item_rows` and
     :func:`rows.speaker_rows`; shared by every invite built from it."""
 
-    def __init__(self, conference: Conference, items: list[Row], speakers: list[Row]):
+    def __init__(
+        self,
+        conference: Conference,
+        items: list[Row],
+        speakers: list[Row],
+        locale: str | None = None,
+    ):
         self.uid = conference_uid(conference)
         self.items = items
         self.position = {row.id: n for n, row in enumerate(items)}
@@ -75,7 +83,7 @@ class _Lineup:
             [
                 ItemIn(
                     id=row.id,
-                    title=row.title,
+                    title=localised(row.title, row.title_translations, locale),
                     kind="",
                     duration_minutes=row.duration_minutes,
                     fixed_start=row.fixed_start_at,
@@ -178,6 +186,7 @@ def _meeting(
     lineup: _Lineup,
     agenda: tuple[ics.Slot, ...],
     agenda_total: int = 0,
+    locale: str | None = None,
 ) -> ics.Meeting:
     # The ORGANIZER of every calendar is the mailbox silkmeet sends from (the
     # conference's own sender, else SILKMEET_MAIL_FROM), the same as in the
@@ -185,13 +194,15 @@ def _meeting(
     organizer_name, organizer_email = sender_address(conference)
     return ics.Meeting(
         uid=lineup.uid,
-        title=conference.title,
+        title=localised(conference.title, conference.title_translations, locale),
         zone=conference.timezone,
         start=conference.start_at,
         end=lineup.end,
         revision=conference.invite_revision,
         cancelled=conference.status == "cancelled",
-        description=conference.description,
+        description=localised(
+            conference.description, conference.description_translations, locale
+        ),
         platform=conference.video_platform,
         join_url=conference.join_url,
         meeting_id=conference.meeting_id,
@@ -250,15 +261,22 @@ def invitee(
 
 
 class InvitePlan:
-    """Everything the invites of one conference version share: the meeting with
-    its whole agenda, and every speaker's slots. Built once per content version
-    and kept by the worker (:mod:`silkmeet.cache`); an invite then costs only
-    its participant's row and its own events."""
+    """Everything the invites of one conference version share in one language:
+    the meeting with its whole agenda, and every speaker's slots, titled in
+    ``locale`` where the organisers gave it. Built once per content version
+    and language and kept by the worker (:mod:`silkmeet.cache`); an invite
+    then costs only its participant's row and its own events."""
 
-    def __init__(self, conference: Conference, items: list[Row], speakers: list[Row]):
-        self.lineup = _Lineup(conference, items, speakers)
+    def __init__(
+        self,
+        conference: Conference,
+        items: list[Row],
+        speakers: list[Row],
+        locale: str | None = None,
+    ):
+        self.lineup = _Lineup(conference, items, speakers, locale)
         agenda = tuple(self.lineup.agenda_slot(n) for n in range(len(items)))
-        self.meeting = _meeting(conference, self.lineup, agenda)
+        self.meeting = _meeting(conference, self.lineup, agenda, locale=locale)
         self.slots = self.lineup.speaking_slots()
         self.cache_size = 2048 + 1024 * len(items)
 
@@ -278,13 +296,25 @@ class InvitePlan:
         return self.slots.get(row.id, ())
 
 
+def reader_of(row: Row) -> str:
+    """The language the participant of a :data:`rows.PERSONAL_COLUMNS` row
+    reads: their invite, feed and every e-mail to them are in it."""
+    return reader_locale(
+        row.preferred_language, row.person_languages, row.conference_languages
+    )
+
+
 def invite_plan(conference_id: int, key: tuple) -> InvitePlan:
     """The conference's :class:`InvitePlan` at the version ``key`` names
     (:func:`silkmeet.cache.conference_key`), built at most once per version and
     language by this worker: its meeting keeps the invite's shared lines
     serialised (:attr:`ics.Meeting.published_invite`), words included (the
-    video call's label), so a plan serves the one language it was built in
-    (the request's, or the participant's under ``force_locale``)."""
+    video call's label), and its titles as the organisers gave them in that
+    language (:func:`localised`), so a plan serves the one language it was
+    built in (the request's, or the participant's under ``force_locale``:
+    :func:`silkmeet.invites.operations.reading_as`)."""
+
+    locale = str(get_locale())
 
     def build() -> InvitePlan:
         conference = db.session.get(Conference, conference_id)
@@ -294,9 +324,10 @@ def invite_plan(conference_id: int, key: tuple) -> InvitePlan:
             conference,
             rows.item_rows(conference_id),
             rows.speaker_rows(conference_id),
+            locale,
         )
 
-    return cached("invite-plan", key, str(get_locale()), build)
+    return cached("invite-plan", key, locale, build)
 
 
 def conference_meeting(conference: Conference) -> ics.Meeting:

@@ -31,13 +31,14 @@ PEOPLE_BATCH = 1000
 
 
 def item_rows(conference_id: int) -> list[Row]:
-    """Every item's id, uid, title, duration_minutes and fixed_start_at, in
-    lineup order."""
+    """Every item's id, uid, title, title_translations, duration_minutes and
+    fixed_start_at, in lineup order."""
     return db.session.execute(
         select(
             AgendaItem.id,
             AgendaItem.uid,
             AgendaItem.title,
+            AgendaItem.title_translations,
             AgendaItem.duration_minutes,
             AgendaItem.fixed_start_at,
         )
@@ -90,11 +91,15 @@ _PERSON_COLUMNS = (
     Person.latin_name,
     Person.timezone,
     Person.email,
+    # The language they read (languages.reader_locale): plan.reader_of(row).
+    Person.preferred_language,
+    Person.languages.label("person_languages"),
 )
 _CONFERENCE_COLUMNS = (
     Conference.slug,
     Conference.created_at.label("conference_created_at"),
     Conference.content_version,
+    Conference.languages.label("conference_languages"),
 )
 PERSONAL_COLUMNS = _PARTICIPATION_COLUMNS + _PERSON_COLUMNS + _CONFERENCE_COLUMNS
 

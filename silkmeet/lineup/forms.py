@@ -30,8 +30,10 @@ from silkmeet.organiser.forms import REQUIRED
 from silkmeet.organiser.forms import checked
 from silkmeet.organiser.forms import choices
 from silkmeet.organiser.forms import country_choices
+from silkmeet.organiser.forms import set_translations
 from silkmeet.organiser.forms import text
 from silkmeet.organiser.forms import translated_choices
+from silkmeet.organiser.forms import translations_field
 
 
 class SpeakerEntry(Form):
@@ -50,6 +52,9 @@ class ItemForm(FlaskForm):
     )
     kind = SelectField(
         lazy_gettext("Kind"), choices=translated_choices(v.ITEM_KINDS), default="other"
+    )
+    title_translations = translations_field(
+        lazy_gettext("Title in other languages"), "agenda_item.title"
     )
     country = SelectField(
         lazy_gettext("Country (for country blocks)"),
@@ -102,6 +107,7 @@ class ItemForm(FlaskForm):
                     tzinfo=None
                 )
             self.country.data = item.country or ""
+            set_translations(self.title_translations, item.title_translations)
         self.speakers.append_entry()
         self.lineup_version.data = lineup_version
 
@@ -120,6 +126,9 @@ class ItemForm(FlaskForm):
         return item_rules.ItemDraft(
             fields={
                 "title": self.title.data.strip(),
+                "title_translations": fields.translations(
+                    self.title_translations.data, "agenda_item.title"
+                ),
                 "kind": self.kind.data,
                 "country": self.country.data or None,
                 "duration_minutes": self.duration_minutes.data,

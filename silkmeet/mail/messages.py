@@ -41,8 +41,11 @@ from silkmeet.domain import timewords as tw
 from silkmeet.domain.schedule import Before
 from silkmeet.domain.schedule import turns_of
 from silkmeet.extensions import db
+from silkmeet.i18n import html_lang
 from silkmeet.i18n import ngettext
 from silkmeet.invites.operations import personal_parts
+from silkmeet.invites.operations import reading_as
+from silkmeet.invites.plan import reader_of
 from silkmeet.models import Conference
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
@@ -142,7 +145,37 @@ def build_invitation(
     method = CALENDAR_KINDS.get(kind)
     if method is None:
         raise ValueError(f"{kind!r} carries no calendar")
-    stamp = stamp or utcnow()
+    with reading_as(row):
+        return _build_invitation(
+            row,
+            method,
+            sender=sender,
+            kind=kind,
+            changes=changes,
+            slot=slot,
+            stamp=stamp or utcnow(),
+            sent=sent,
+            reply_to=reply_to,
+            domain=domain,
+            former_slot=former_slot,
+        )
+
+
+def _build_invitation(
+    row,
+    method: str,
+    *,
+    sender: tuple[str, str],
+    kind: str,
+    changes: Sequence[str],
+    slot: int | None,
+    stamp: datetime,
+    sent: Mapping[str, int] | None,
+    reply_to: Sequence[tuple[str, str]] | None,
+    domain: str | None,
+    former_slot: ics.Slot | None,
+) -> Built:
+    """:func:`build_invitation`, in the recipient's language."""
     parts = _Parts(row, personal_link=method == ics.REQUEST)
     meeting, invitee = parts.meeting, parts.invitee
     speaking = event_slot = None
@@ -220,10 +253,11 @@ def build_nudge(
 
 
 def _plain(row, kind: str, stamp: datetime | None, context: dict, *origin) -> Built:
-    parts = _Parts(row, personal_link=True)
-    if parts.meeting.cancelled or parts.invitee.removed:
-        raise CannotSend(f"{parts.invitee.name} is not expected at this conference")
-    message = parts.compose(kind, stamp or utcnow(), context, None, *origin)
+    with reading_as(row):
+        parts = _Parts(row, personal_link=True)
+        if parts.meeting.cancelled or parts.invitee.removed:
+            raise CannotSend(f"{parts.invitee.name} is not expected at this conference")
+        message = parts.compose(kind, stamp or utcnow(), context, None, *origin)
     return Built(message, None, None)
 
 
@@ -259,6 +293,8 @@ class _Parts:
                 "Links in e-mail need the site's address: set SILKMEET_SERVER_NAME"
             )
         self.conference = db.session.get(Conference, row.conference_id)
+        # The language it is built in (the caller's reading_as(row)).
+        self.locale = reader_of(row)
         self.essentials = self._essentials()
 
     def _essentials(self) -> Essentials:
@@ -301,7 +337,10 @@ class _Parts:
             row.conference_id, row.conference_created_at, row.content_version
         )
         return cached(
-            "mail-schedule", key, None, lambda: read_schedule(self.conference)
+            "mail-schedule",
+            key,
+            self.locale,
+            lambda: read_schedule(self.conference, self.locale),
         )
 
     def _agenda_url(self) -> str:
@@ -351,6 +390,7 @@ class _Parts:
                 stamp=stamp,
                 calendar=calendar,
                 domain=domain,
+                language=html_lang(self.locale),
             )
         except mail.InvalidAddress as error:
             raise CannotSend(str(error)) from None

@@ -36,6 +36,7 @@ from silkmeet.domain import invitation_state as istate
 from silkmeet.extensions import db
 from silkmeet.invites import rows
 from silkmeet.invites.operations import personal_parts
+from silkmeet.invites.operations import reading_as
 from silkmeet.invites.plan import slot_uid
 from silkmeet.mail import messages
 from silkmeet.mail.operations import SUBJECT_LENGTH
@@ -108,8 +109,16 @@ def render(
 ) -> Rendered:
     """The ``kind`` message (``slot``: about that speaking slot) for the
     participant of ``person`` (:func:`silkmeet.invites.rows.personal_row`),
-    who holds ``holds`` of its event. Raises what the builders raise
-    (:class:`~silkmeet.mail.messages.CannotSend`, ``NoStartError``)."""
+    who holds ``holds`` of its event, in the language they read. Raises what
+    the builders raise (:class:`~silkmeet.mail.messages.CannotSend`,
+    ``NoStartError``)."""
+    with reading_as(person):
+        return _render(person, kind, slot, holds, stamp)
+
+
+def _render(
+    person: Row, kind: str, slot: int | None, holds: Held, stamp: datetime | None
+) -> Rendered:
     meeting, invitee = personal_parts(person)
     build_kind = messages.INVITATION if kind == SLOT_INVITATION else kind
     gone = meeting.cancelled or invitee.removed

@@ -56,6 +56,9 @@ class Organiser(UserMixin, Base):
     # Part of the id every session cookie holds (:meth:`get_id`); a new one,
     # at logout or a password change, ends every session made with the old.
     session_token: Mapped[str] = mapped_column(String(64), default=new_token)
+    # The language they work in (a code of domain/languages.py; None: their
+    # browser's), which silkmeet.i18n.select_locale reads.
+    language: Mapped[str | None] = mapped_column(String(16))
 
     conferences: Mapped[list[ConferenceOrganiser]] = relationship(
         back_populates="organiser", cascade="all, delete-orphan"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import JSON
 from sqlalchemy import ForeignKey
 from sqlalchemy import String
 from sqlalchemy import Text
@@ -41,6 +42,8 @@ class AgendaItem(Base):
     position: Mapped[int] = mapped_column(default=0)
     kind: Mapped[str] = mapped_column(String(24), default="other")
     title: Mapped[str] = mapped_column(String(300))
+    # The title in other languages, as Conference.title_translations.
+    title_translations: Mapped[dict | None] = mapped_column(JSON, default=dict)
     duration_minutes: Mapped[int]
     # Locked to a clock time: the items after it flow from here.
     fixed_start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

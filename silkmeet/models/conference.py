@@ -70,6 +70,11 @@ class Conference(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True, active_history=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
+    # The title and description in other languages, {"fr": "…", "zh_Hans":
+    # "…"} (codes of domain/languages.py); a participant reads theirs, else the
+    # text above (languages.localised). None is none.
+    title_translations: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    description_translations: Mapped[dict | None] = mapped_column(JSON, default=dict)
     timezone: Mapped[str] = mapped_column(String(64))
     # None while the organisers have not fixed a date yet.
     start_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -53,6 +53,9 @@ class Person(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     pronunciation: Mapped[str] = mapped_column(String(300), default="")
+    # The language they read silkmeet in (a code of domain/languages.py); None:
+    # from their languages, then the conference's (languages.reader_locale).
+    preferred_language: Mapped[str | None] = mapped_column(String(16))
 
     organisation: Mapped[Organisation | None] = relationship()
     participations: Mapped[list[Participation]] = relationship(back_populates="person")

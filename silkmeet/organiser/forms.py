@@ -5,6 +5,8 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import DateTimeLocalField
 from wtforms import EmailField
+from wtforms import Form
+from wtforms import FormField
 from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import SelectField
@@ -19,6 +21,7 @@ from wtforms.validators import Optional
 
 from silkmeet.domain import fields
 from silkmeet.domain import hours
+from silkmeet.domain import languages
 from silkmeet.domain import reminders
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import vocabulary as v
@@ -75,6 +78,54 @@ def zone_choices():
 LANGUAGES = checked(fields.language_list, store=False)
 
 
+def language_choices(blank: str) -> list[SelectChoice]:
+    """The languages silkmeet speaks, each by its own name, after ``blank``."""
+    return choices(
+        [("", blank)]
+        + [(code, languages.native_name(code)) for code in languages.SUPPORTED]
+    )
+
+
+def language_field(label, blank) -> SelectField:
+    """A choice of the languages silkmeet speaks, ``blank`` for none: the one
+    rule of :func:`fields.preferred_language` (a participant's, an organiser's)."""
+    return SelectField(
+        label,
+        choices=language_choices(blank),
+        default="",
+        validate_choice=False,
+        validators=[checked(fields.preferred_language)],
+    )
+
+
+def translations_field(label: str, column: str, field_class=StringField) -> FormField:
+    """One text per language silkmeet speaks (the form's ``translations``
+    macro puts them behind a ``<details>``); its data is ``{code: text}``,
+    which :func:`fields.translations` then cleans."""
+
+    class Translations(Form):
+        pass
+
+    for code in languages.SUPPORTED:
+        setattr(
+            Translations,
+            code,
+            field_class(
+                languages.native_name(code),
+                validators=[text(column)],
+                render_kw={"lang": code.replace("_", "-"), "dir": "auto"},
+            ),
+        )
+    return FormField(Translations, label, separator="-")
+
+
+def set_translations(field: FormField, translations: dict | None) -> None:
+    """Fill a :func:`translations_field` with a stored column's values."""
+    for code, value in (translations or {}).items():
+        if code in field.form:
+            field.form[code].data = value
+
+
 class OffsetsField(StringField):
     """Times before the start, written ``1d, 1h`` (domain/reminders.py); its
     data is the tuple of minutes, largest first."""
@@ -115,6 +166,14 @@ class ConferenceForm(FlaskForm):
     )
     description = TextAreaField(
         lazy_gettext("Description"), validators=[text("conference.description")]
+    )
+    title_translations = translations_field(
+        lazy_gettext("Title in other languages"), "conference.title"
+    )
+    description_translations = translations_field(
+        lazy_gettext("Description in other languages"),
+        "conference.description",
+        TextAreaField,
     )
     timezone = SelectField(
         lazy_gettext("Reference time zone"), validate_choice=False, render_kw=REQUIRED
@@ -323,6 +382,9 @@ class PersonForm(FlaskForm):
     )
     email = EmailField(lazy_gettext("Email"), validators=[checked(fields.email)])
     languages = StringField(lazy_gettext("Languages"), validators=[LANGUAGES])
+    preferred_language = language_field(
+        lazy_gettext("Reads silkmeet in"), lazy_gettext("From their languages")
+    )
     pronunciation = StringField(
         lazy_gettext("Pronunciation"), validators=[text("person.pronunciation")]
     )

@@ -42,6 +42,10 @@ def invite_snapshot(conference: Conference) -> tuple:
     slots = [invite_slot(row) for row in schedule_for(conference)]
     return (
         conference.title,
+        # What participants read in their languages (languages.localised).
+        conference.title_translations or {},
+        conference.description_translations or {},
+        tuple((item.id, item.title_translations or {}) for item in conference.items),
         conference.timezone,
         conference.start_at,
         conference.duration_minutes,

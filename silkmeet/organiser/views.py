@@ -102,6 +102,12 @@ def conference_fields(form: forms.ConferenceForm) -> dict:
         rules.language_list(form.interpretation_channels.data)
     )
     fields["start_at"] = form.start_at
+    fields["title_translations"] = rules.translations(
+        form.title_translations.data, "conference.title"
+    )
+    fields["description_translations"] = rules.translations(
+        form.description_translations.data, "conference.description"
+    )
     return fields
 
 
@@ -139,6 +145,10 @@ def edit_conference(slug):
         form.languages.data = ", ".join(conference.languages or ())
         form.interpretation_channels.data = ", ".join(
             conference.interpretation_channels or ()
+        )
+        forms.set_translations(form.title_translations, conference.title_translations)
+        forms.set_translations(
+            form.description_translations, conference.description_translations
         )
         if conference.start_at is not None:
             form.start.data = tz.to_local(
@@ -362,6 +372,7 @@ def person_fields(form: forms.PersonForm) -> dict:
         "delegation_country": form.delegation_country.data or None,
         "email": form.email.data or None,
         "languages": list(rules.language_list(form.languages.data)),
+        "preferred_language": form.preferred_language.data or None,
         "pronunciation": (form.pronunciation.data or "").strip(),
     }
 
@@ -389,6 +400,7 @@ def edit_person(slug, participation_id=None):
         form.role.data = participation.role
         form.delegation_country.data = participation.delegation_country or ""
         form.languages.data = ", ".join(person.languages or ())
+        form.preferred_language.data = person.preferred_language or ""
     refresh = "refresh_zones" in request.form
     if not refresh and form.validate_on_submit():
         fields = person_fields(form)

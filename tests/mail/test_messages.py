@@ -28,6 +28,10 @@ SENDER = ("Silk Cities invitations", "invites@silkmeet.example")
 SITE = "https://silkmeet.example"
 DEMO = "silk-cities-2020"
 TITLE = "Video Conference of the International Network of Silk Cities and Metropoles"
+# The demo's title as its Japanese and Chinese speakers read it (their
+# languages: silkmeet/domain/languages.py reader_locale).
+TITLE_JA = "国際シルク都市・メトロポール・ネットワーク ビデオ会議"
+TITLE_ZH = "国际丝绸城市与大都市网络视频会议"
 
 
 @pytest.fixture
@@ -97,7 +101,7 @@ def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
     assert parsed["From"].addresses[0].addr_spec == SENDER[1]
     assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["owner@example.org"]
     assert parsed["Subject"] == (
-        f"Invitation: {TITLE}, Fri 20 Nov 2020, 22:00 JST (UTC+09:00)"
+        f"Invitation: {TITLE_JA}, Fri 20 Nov 2020, 22:00 JST (UTC+09:00)"
     )
     text, html = bodies(parsed)
     # 13:00Z-15:00Z is 22:00 to midnight in Tokyo: the end carries its date.
@@ -106,8 +110,8 @@ def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
         " (UTC+09:00)",
         "Conference time (Europe/Paris): Fri 20 Nov 2020, 14:00 CET (UTC+01:00)",
         # Japan follows 64 minutes of opening, welcomes, keynote and countries.
-        'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "Japan"',
-        "Just before you: Giulia Bernasconi (Italy) – Italy.",
+        'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "日本"',
+        "Just before you: Giulia Bernasconi (Italy) – イタリア.",
         "Join (Zoom): https://zoom.example.org/j/84512020112?pwd=c2lsay1jaXRpZXM",
         "Meeting ID: 845 1202 0112",
         "Passcode: soie2020",
@@ -121,7 +125,7 @@ def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
         "Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST (UTC+09:00)",
         "Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00)",
         'Just before you: <bdi class="person-name">Giulia Bernasconi</bdi> '
-        "(Italy) &ndash; Italy.",
+        "(Italy) &ndash; イタリア.",
         "<td>soie2020</td>",
         f'<a href="{SITE}/c/{DEMO}/me/{token}">',
         'href="https://zoom.example.org/j/84512020112?pwd=c2lsay1jaXRpZXM"',
@@ -154,11 +158,11 @@ def test_a_speaking_slot_as_an_event_of_its_own(client, demo, site):
     parsed = read(built)
     event = calendar_of(parsed, "REQUEST")
     assert built.ics_uid == event["UID"] == download_uids(client, row.token)[1]
-    assert event["SUMMARY"] == "You speak: Japan"
-    assert parsed["Subject"].startswith("Your speaking slot: Japan, ")
+    assert event["SUMMARY"] == "You speak: 日本"
+    assert parsed["Subject"].startswith("Your speaking slot: 日本, ")
     assert parsed["Subject"].endswith("Fri 20 Nov 2020, 23:04 JST (UTC+09:00)")
     text, _ = bodies(parsed)
-    assert 'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "Japan"' in (
+    assert 'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "日本"' in (
         text
     )
     with pytest.raises(messages.CannotSend, match="no speaking slot 2"):
@@ -192,7 +196,8 @@ def test_an_update_says_what_changed_and_raises_the_sequence(app, demo):
     parsed = read(update)
     assert "Bcc" not in parsed
     assert (
-        parsed["Subject"] == f"Updated: {TITLE}, Fri 20 Nov 2020, 22:30 JST (UTC+09:00)"
+        parsed["Subject"]
+        == f"Updated: {TITLE_JA}, Fri 20 Nov 2020, 22:30 JST (UTC+09:00)"
     )
     text, html = bodies(parsed)
     assert (
@@ -236,9 +241,9 @@ def test_a_removed_speaker_gets_a_cancellation_only(app, demo):
     assert cancel.ics_uid == request.ics_uid == event["UID"]
     assert event["STATUS"] == "CANCELLED"
     assert cancel.ics_sequence == event["SEQUENCE"] > request.ics_sequence
-    assert parsed["Subject"] == f"Cancelled: {TITLE}"
+    assert parsed["Subject"] == f"Cancelled: {TITLE_JA}"
     text, _ = bodies(parsed)
-    assert f"You are no longer on the list of {TITLE}." in text
+    assert f"You are no longer on the list of {TITLE_JA}." in text
     assert "Passcode" not in text and "/me/" not in text
     event = calendar_of(read(slot_cancel), "CANCEL")
     assert slot_cancel.ics_uid == slot.ics_uid == event["UID"]
@@ -250,15 +255,15 @@ def test_reminder_and_nudge_carry_no_calendar(demo, site):
     for built, line in [
         (
             messages.build_reminder(row, sender=SENDER, lead=timedelta(days=1)),
-            f"{TITLE} starts in 1 day.",
+            f"{TITLE_ZH} starts in 1 day.",
         ),
         (
             messages.build_reminder(row, sender=SENDER, lead=timedelta(hours=1)),
-            f"{TITLE} starts in 1 hour.",
+            f"{TITLE_ZH} starts in 1 hour.",
         ),
         (
             messages.build_nudge(row, sender=SENDER),
-            f"Please tell us whether you will join {TITLE}. You can answer on your"
+            f"Please tell us whether you will join {TITLE_ZH}. You can answer on your"
             f" personal page:\n{SITE}/c/{DEMO}/me/{row.token}\n",
         ),
     ]:

@@ -127,7 +127,8 @@ def test_a_slot_reminder_and_cancellation(mail_app, smtp_server, clock, demo):
         lambda: queue_message(row_of("佐藤 美咲"), messages.INVITATION, slot=1),
     )
     assert row.kind == "slot"
-    assert event_of(slot, "REQUEST")["SUMMARY"] == "You speak: Japan"
+    # In her language: Japanese.
+    assert event_of(slot, "REQUEST")["SUMMARY"] == "You speak: 日本"
     assert [a.addr_spec for a in slot["Reply-To"].addresses] == ["desk@example.org"]
     reminder, row, _ = send(
         mail_app,

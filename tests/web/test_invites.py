@@ -393,7 +393,8 @@ def test_a_moved_speaker_gets_the_same_slot_event_at_its_new_time(app, client, d
         ).first()
         assert link.item_id != closing.id
         link.item_id = closing.id
-        closing_title = closing.title
+        # Carmen Ortega reads Spanish (her languages: es, ca).
+        closing_title = closing.title_translations["es"]
         organiser_ops.raise_invite_revision_if_changed(conference, snapshot)
         db.session.commit()
     after = icalendar.Calendar.from_ical(fetch(client, url)[2]).walk("VEVENT")

@@ -10,6 +10,7 @@ from email import policy
 
 import icalendar
 import pytest
+from factories import demo_data
 from factories import parse_ics
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
@@ -141,7 +142,18 @@ def test_the_page_sends_everyone_an_invitation_calendars_accept(
     assert len(uids) == 1  # one meeting, one event in every calendar
     rows = outbox(mail_app)
     assert {(r.status, r.ics_sequence) for r in rows} == {("sent", 1)}
-    assert all(r.snapshot["title"].startswith("Video Conference") for r in rows)
+    # What each was told, in their language: the demo's title or a translation.
+    titles = {r.snapshot["title"] for r in rows}
+    demo_conference = demo_data()["conference"]
+    assert titles <= {
+        demo_conference["title"],
+        *demo_conference["title_translations"].values(),
+    }
+    assert {
+        demo_conference["title"],
+        demo_conference["title_translations"]["fr"],
+    } <= titles
+    assert demo_conference["title_translations"]["zh_Hans"] in titles
     # The body says how to join, in the recipient's time, and their own page.
     misaki = text_of(got["misaki.sato@example.org"][0])
     assert "Passcode: soie2020" in misaki and "JST (UTC+09:00)" in misaki
@@ -165,9 +177,10 @@ def test_speaking_slots_as_events_of_their_own(
     events = [calendar(m) for m in messages]
     assert [method for method, _ in events] == ["REQUEST"] * 3
     summaries = [str(e["SUMMARY"]) for _, e in events]
+    # In his language, French (his languages: fr, en).
     assert summaries[1:] == [
-        "You speak: Opening of the conference",
-        "You speak: Closing words",
+        "You speak: Ouverture de la conférence",
+        "You speak: Mot de clôture",
     ]
     assert len({str(e["UID"]) for _, e in events}) == 3
     assert [r.kind for r in outbox(mail_app)] == ["invitation", "slot", "slot"]
