@@ -43,27 +43,37 @@ def personal_parts(row: Row) -> tuple[ics.Meeting, ics.Invitee]:
     return plan.meeting, invitee(row, plan.slots_of(row), agenda_url_template())
 
 
-def reading_as(row: Row):
+def reading_as(row: Row, asked: str | None = None):
     """``with reading_as(row):`` builds what the participant of ``row`` reads
-    (their invite, feed, e-mails) in their language."""
-    return force_locale(reader_of(row))
+    (their invite, feed, e-mails) in their language, or in ``asked`` (a
+    supported locale the link named: ``?lang=``)."""
+    return force_locale(asked or reader_of(row))
 
 
-def _personal(row: Row, build: Callable[..., bytes], stamp: datetime | None) -> bytes:
+def _personal(
+    row: Row,
+    build: Callable[..., bytes],
+    stamp: datetime | None,
+    asked: str | None = None,
+) -> bytes:
     """``build(meeting, invitee, stamp)`` for one participant's row."""
-    with reading_as(row):
+    with reading_as(row, asked):
         return build(*personal_parts(row), stamp or utcnow())
 
 
-def personal_invite(row: Row, stamp: datetime | None = None) -> tuple[bytes, str]:
+def personal_invite(
+    row: Row, stamp: datetime | None = None, asked: str | None = None
+) -> tuple[bytes, str]:
     """``(bytes, filename)`` of one participant's invite (or cancellation);
-    ``row`` from :func:`rows.personal_row`."""
-    data = _personal(row, ics.invite, stamp)
+    ``row`` from :func:`rows.personal_row`; in their language, or ``asked``."""
+    data = _personal(row, ics.invite, stamp, asked)
     return data, files.invite_filename(row.slug, row.full_name)
 
 
-def personal_feed(row: Row, stamp: datetime | None = None) -> bytes:
-    return _personal(row, ics.feed, stamp)
+def personal_feed(
+    row: Row, stamp: datetime | None = None, asked: str | None = None
+) -> bytes:
+    return _personal(row, ics.feed, stamp, asked)
 
 
 def conference_calendar(

@@ -23,6 +23,7 @@ from silkmeet.extensions import db
 from silkmeet.i18n import gettext as _
 from silkmeet.i18n import lazy_gettext
 from silkmeet.i18n import ngettext
+from silkmeet.i18n import supported_locale
 from silkmeet.invites import audience
 from silkmeet.invites import files
 from silkmeet.invites import forms
@@ -63,7 +64,9 @@ def no_start(error):
 @bp.get("/c/<slug>/invites/<token>.ics")
 def personal_invite(slug: str, token: str):
     row = personal_row_by_token(slug, token, ops.download_row_by_token)
-    data, filename = ops.personal_invite(row)
+    # In the participant's language, unless the link names one (?lang=).
+    asked = supported_locale(request.args.get("lang"))
+    data, filename = ops.personal_invite(row, asked=asked)
     db.session.commit()  # the download record, only with a file sent
     return calendar_response(data, filename)
 
@@ -71,7 +74,8 @@ def personal_invite(slug: str, token: str):
 @bp.get("/c/<slug>/feed/<token>.ics")
 def feed(slug: str, token: str):
     row = personal_row_by_token(slug, token, rows.personal_row_by_token)
-    return calendar_response(ops.personal_feed(row))
+    asked = supported_locale(request.args.get("lang"))
+    return calendar_response(ops.personal_feed(row, asked=asked))
 
 
 @bp.get("/c/<slug>/calendar.ics")
