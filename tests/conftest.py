@@ -9,6 +9,8 @@ from factories import demo_data
 from mailtest import FakeClock
 from mailtest import SMTPServer
 from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy import update
 
 from silkmeet import create_app
 from silkmeet.domain import conference_format as fmt
@@ -16,6 +18,8 @@ from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
 from silkmeet.models import ConferenceOrganiser
 from silkmeet.models import Organiser
+from silkmeet.models import Participation
+from silkmeet.models import Person
 
 
 def pytest_sessionstart(session):
@@ -150,6 +154,29 @@ def demo(app):
         conference = import_conference(fmt.parse(demo_data()))
         db.session.commit()
         return conference.id
+
+
+@pytest.fixture
+def english_readers(app, demo):
+    """The demo with every participant reading English (their
+    ``preferred_language`` "en"): for tests about times, message structure,
+    calendars and queueing that pin English words and dates. What a demo
+    reader sees in their own language is tested without it
+    (tests/mail/test_message_language.py, tests/web/test_content_languages.py)."""
+    with app.app_context():
+        db.session.execute(
+            update(Person)
+            .where(
+                Person.id.in_(
+                    select(Participation.person_id).where(
+                        Participation.conference_id == demo
+                    )
+                )
+            )
+            .values(preferred_language="en")
+        )
+        db.session.commit()
+    return demo
 
 
 class AuthActions:

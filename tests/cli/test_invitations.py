@@ -27,7 +27,7 @@ def kinds(app) -> list[tuple[str, str]]:
         ]
 
 
-def test_dry_run_then_send_then_updates(app, runner, demo, clock):
+def test_dry_run_then_send_then_updates(app, runner, demo, english_readers, clock):
     app.config["SERVER_NAME"] = "silkmeet.example"
     result = runner.invoke(args=["invitations", "send", SLUG, "--dry-run"])
     assert result.exit_code == 0, result.output

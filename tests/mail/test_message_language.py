@@ -1,7 +1,7 @@
 """Every e-mail to a participant is built in the language they read: its
 Content-Language, the ``<html lang>`` of its HTML part, and the titles the
-organisers gave in that language (subject, body, calendar). The words stay
-English until the catalogs are translated."""
+organisers gave in that language (subject, body, calendar), and the words
+of the catalogs (read here from the catalog itself, under force_locale)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from silkmeet.extensions import db
+from silkmeet.i18n import force_locale
+from silkmeet.i18n import gettext
 from silkmeet.invites.rows import personal_row
 from silkmeet.mail import messages
 from silkmeet.models import Participation
@@ -49,7 +51,14 @@ def test_an_invitation_to_a_french_reader_is_built_in_french(app, demo):
     assert parsed["Content-Language"] == "fr"
     html = html_of(parsed)
     assert '<html lang="fr" dir="ltr">' in html
-    assert parsed["Subject"].startswith(f"Invitation: {TITLE_FR}, ")
+    with app.test_request_context(), force_locale("fr"):
+        prefix = gettext("Invitation: %(title)s, %(start)s", title=TITLE_FR, start="")
+    assert prefix.startswith("Invitation : ")  # French puts a space before ":"
+    assert parsed["Subject"].startswith(prefix)
+    # CLDR's French date and zone name.
+    assert parsed["Subject"].endswith(
+        "ven. 20 novembre 2020, 14:00 heure normale d’Europe centrale (UTC+01:00)"
+    )
     assert TITLE_FR in html
     [part] = [p for p in parsed.walk() if p.get_content_type() == "text/calendar"]
     calendar = icalendar.Calendar.from_ical(part.get_content().encode())
@@ -67,7 +76,14 @@ def test_a_speaker_s_slot_is_titled_in_their_language(app, demo):
     assert '<html lang="ja" dir="ltr">' in html_of(parsed)
     text = parsed.get_body(("plain",)).get_content()
     assert TITLE_JA in text
-    assert 'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "日本"' in text
+    with app.test_request_context(), force_locale("ja"):
+        line = gettext(
+            'You speak: %(time)s, in "%(title)s"',
+            time="2020年11月20日(金) 23:04～23:11 日本標準時 (UTC+09:00)",
+            title="日本",
+        )
+    assert line.startswith("あなたの登壇：")
+    assert line in text
 
 
 @pytest.mark.parametrize("kind", ["reminder", "nudge"])

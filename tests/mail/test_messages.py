@@ -28,10 +28,8 @@ SENDER = ("Silk Cities invitations", "invites@silkmeet.example")
 SITE = "https://silkmeet.example"
 DEMO = "silk-cities-2020"
 TITLE = "Video Conference of the International Network of Silk Cities and Metropoles"
-# The demo's title as its Japanese and Chinese speakers read it (their
-# languages: silkmeet/domain/languages.py reader_locale).
+# The demo's title in Japanese (silk-cities-2020.json title_translations).
 TITLE_JA = "国際シルク都市・メトロポール・ネットワーク ビデオ会議"
-TITLE_ZH = "国际丝绸城市与大都市网络视频会议"
 
 
 @pytest.fixture
@@ -87,6 +85,9 @@ def download_uids(client, token: str) -> list[str]:
 
 
 def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
+    """佐藤 美咲 chose no language; hers (ja) decides: the subject, both bodies
+    and the calendar are in Japanese, with CLDR's Japanese dates and zone
+    names, and the demo's Japanese title."""
     auth.create(email="owner@example.org", conferences=[demo])
     with app.test_request_context(base_url=SITE):
         row = row_of("佐藤 美咲")
@@ -100,32 +101,37 @@ def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
     )
     assert parsed["From"].addresses[0].addr_spec == SENDER[1]
     assert [a.addr_spec for a in parsed["Reply-To"].addresses] == ["owner@example.org"]
+    assert parsed["Content-Language"] == "ja"
     assert parsed["Subject"] == (
-        f"Invitation: {TITLE_JA}, Fri 20 Nov 2020, 22:00 JST (UTC+09:00)"
+        f"招待：{TITLE_JA}、2020年11月20日(金) 22:00 日本標準時 (UTC+09:00)"
     )
     text, html = bodies(parsed)
     # 13:00Z-15:00Z is 22:00 to midnight in Tokyo: the end carries its date.
     essentials = [
-        "Your time (Asia/Tokyo): Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST"
-        " (UTC+09:00)",
-        "Conference time (Europe/Paris): Fri 20 Nov 2020, 14:00 CET (UTC+01:00)",
+        "あなたの時刻（Asia/Tokyo）：2020年11月20日(金) 22:00～2020年11月21日(土) 0:00"
+        " 日本標準時 (UTC+09:00)",
+        "会議の時刻（Europe/Paris）：2020年11月20日(金) 14:00 中央ヨーロッパ標準時"
+        " (UTC+01:00)",
         # Japan follows 64 minutes of opening, welcomes, keynote and countries.
-        'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "日本"',
-        "Just before you: Giulia Bernasconi (Italy) – イタリア.",
-        "Join (Zoom): https://zoom.example.org/j/84512020112?pwd=c2lsay1jaXRpZXM",
-        "Meeting ID: 845 1202 0112",
-        "Passcode: soie2020",
-        "Dial-in: +33 1 86 99 00 00 (France), +81 3 4578 0000 (Japan)",
+        "あなたの登壇：2020年11月20日(金) 23:04～23:11 日本標準時 (UTC+09:00)"
+        "、「日本」",
+        # Italy's item, titled in Japanese; the speaker's name as she wrote it.
+        "あなたの直前：Giulia Bernasconi（イタリア）– イタリア。",
+        "https://zoom.example.org/j/84512020112?pwd=c2lsay1jaXRpZXM",
+        "ミーティング ID：845 1202 0112",
+        "パスコード：soie2020",
         f"{SITE}/c/{DEMO}/me/{token}\n",
         f"{SITE}/c/{DEMO}/agenda?tz=Asia/Tokyo\n",
     ]
     for line in essentials:
         assert line in text, line
+    assert "Your time" not in text and "Fri 20 Nov" not in text
     for piece in [
-        "Fri 20 Nov 2020, 22:00 – Sat 21 Nov 2020, 00:00 JST (UTC+09:00)",
-        "Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00)",
-        'Just before you: <bdi class="person-name">Giulia Bernasconi</bdi> '
-        "(Italy) &ndash; イタリア.",
+        '<html lang="ja" dir="ltr">',
+        "2020年11月20日(金) 22:00～2020年11月21日(土) 0:00 日本標準時 (UTC+09:00)",
+        "2020年11月20日(金) 23:04～23:11 日本標準時 (UTC+09:00)",
+        'あなたの直前：<bdi class="person-name">Giulia Bernasconi</bdi>'
+        "（イタリア）&ndash; イタリア。",
         "<td>soie2020</td>",
         f'<a href="{SITE}/c/{DEMO}/me/{token}">',
         'href="https://zoom.example.org/j/84512020112?pwd=c2lsay1jaXRpZXM"',
@@ -138,12 +144,21 @@ def test_a_japanese_speaker_s_invitation(app, client, auth, demo):
     assert event["ORGANIZER"] == f"mailto:{SENDER[1]}"
     assert event["ATTENDEE"] == "mailto:misaki.sato@example.org"
     assert event["ATTENDEE"].params["RSVP"] == "TRUE"
-    assert "Your time (Asia/Tokyo)" in str(event["DESCRIPTION"])
+    assert event["SUMMARY"] == TITLE_JA
+    description = str(event["DESCRIPTION"])
+    assert "あなたの時刻（Asia/Tokyo）：2020年11月20日(金) 22:00～" in description
+    assert "23:04 日本（あなたの登壇）" in description
     with client.get(f"/c/{DEMO}/me/{token}") as response:
         assert response.status_code == 200
+        page = response.get_data(as_text=True)
+    assert '<html lang="ja"' in page
+    assert TITLE_JA in page
+    assert "2020年11月20日(金) 22:00" in page
 
 
-def test_the_first_speaker_opens_and_a_delegate_has_no_slot(demo, site):
+def test_the_first_speaker_opens_and_a_delegate_has_no_slot(
+    demo, english_readers, site
+):
     chair = messages.build_invitation(row_of("Xavier Lepingle"), sender=SENDER)
     text, _ = bodies(read(chair))
     assert "You open the conference." in text
@@ -152,24 +167,26 @@ def test_the_first_speaker_opens_and_a_delegate_has_no_slot(demo, site):
     assert "You speak" not in text and "Your role: Interpreter" in text
 
 
-def test_a_speaking_slot_as_an_event_of_its_own(client, demo, site):
+def test_a_speaking_slot_as_an_event_of_its_own(client, demo, english_readers, site):
     row = row_of("佐藤 美咲")
     built = messages.build_invitation(row, sender=SENDER, slot=1)
     parsed = read(built)
     event = calendar_of(parsed, "REQUEST")
     assert built.ics_uid == event["UID"] == download_uids(client, row.token)[1]
-    assert event["SUMMARY"] == "You speak: 日本"
-    assert parsed["Subject"].startswith("Your speaking slot: 日本, ")
+    assert event["SUMMARY"] == "You speak: Japan"
+    assert parsed["Subject"].startswith("Your speaking slot: Japan, ")
     assert parsed["Subject"].endswith("Fri 20 Nov 2020, 23:04 JST (UTC+09:00)")
     text, _ = bodies(parsed)
-    assert 'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "日本"' in (
+    assert 'You speak: Fri 20 Nov 2020, 23:04–23:11 JST (UTC+09:00), in "Japan"' in (
         text
     )
     with pytest.raises(messages.CannotSend, match="no speaking slot 2"):
         messages.build_invitation(row, sender=SENDER, slot=2)
 
 
-def test_an_update_says_what_changed_and_raises_the_sequence(app, demo):
+def test_an_update_says_what_changed_and_raises_the_sequence(
+    app, demo, english_readers
+):
     with app.test_request_context(base_url=SITE):
         first = messages.build_invitation(row_of("佐藤 美咲"), sender=SENDER)
         with pytest.raises(messages.CannotSend, match="ignore"):
@@ -196,8 +213,7 @@ def test_an_update_says_what_changed_and_raises_the_sequence(app, demo):
     parsed = read(update)
     assert "Bcc" not in parsed
     assert (
-        parsed["Subject"]
-        == f"Updated: {TITLE_JA}, Fri 20 Nov 2020, 22:30 JST (UTC+09:00)"
+        parsed["Subject"] == f"Updated: {TITLE}, Fri 20 Nov 2020, 22:30 JST (UTC+09:00)"
     )
     text, html = bodies(parsed)
     assert (
@@ -210,7 +226,7 @@ def test_an_update_says_what_changed_and_raises_the_sequence(app, demo):
     assert event["SEQUENCE"] == 2 and event["UID"] == first.ics_uid
 
 
-def test_a_removed_speaker_gets_a_cancellation_only(app, demo):
+def test_a_removed_speaker_gets_a_cancellation_only(app, demo, english_readers):
     with app.test_request_context(base_url=SITE):
         row = row_of("佐藤 美咲")
         request = messages.build_invitation(row, sender=SENDER)
@@ -241,29 +257,29 @@ def test_a_removed_speaker_gets_a_cancellation_only(app, demo):
     assert cancel.ics_uid == request.ics_uid == event["UID"]
     assert event["STATUS"] == "CANCELLED"
     assert cancel.ics_sequence == event["SEQUENCE"] > request.ics_sequence
-    assert parsed["Subject"] == f"Cancelled: {TITLE_JA}"
+    assert parsed["Subject"] == f"Cancelled: {TITLE}"
     text, _ = bodies(parsed)
-    assert f"You are no longer on the list of {TITLE_JA}." in text
+    assert f"You are no longer on the list of {TITLE}." in text
     assert "Passcode" not in text and "/me/" not in text
     event = calendar_of(read(slot_cancel), "CANCEL")
     assert slot_cancel.ics_uid == slot.ics_uid == event["UID"]
     assert event["SEQUENCE"] > slot.ics_sequence
 
 
-def test_reminder_and_nudge_carry_no_calendar(demo, site):
+def test_reminder_and_nudge_carry_no_calendar(demo, english_readers, site):
     row = row_of("张国强")
     for built, line in [
         (
             messages.build_reminder(row, sender=SENDER, lead=timedelta(days=1)),
-            f"{TITLE_ZH} starts in 1 day.",
+            f"{TITLE} starts in 1 day.",
         ),
         (
             messages.build_reminder(row, sender=SENDER, lead=timedelta(hours=1)),
-            f"{TITLE_ZH} starts in 1 hour.",
+            f"{TITLE} starts in 1 hour.",
         ),
         (
             messages.build_nudge(row, sender=SENDER),
-            f"Please tell us whether you will join {TITLE_ZH}. You can answer on your"
+            f"Please tell us whether you will join {TITLE}. You can answer on your"
             f" personal page:\n{SITE}/c/{DEMO}/me/{row.token}\n",
         ),
     ]:

@@ -65,7 +65,7 @@ def set_start(app, conference_id: int, start) -> None:
 
 
 @pytest.fixture
-def invited(app, demo):
+def invited(app, demo, english_readers):
     """The demo conference ten days ahead; the people of :data:`ANSWERED`
     invited and answered; Ana Paula Souza not invited; Dilnoza Karimova's
     invitation failed; links built on ``SERVER_NAME``."""

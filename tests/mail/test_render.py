@@ -59,7 +59,7 @@ def test_enqueue_pending_refuses_what_it_cannot_send(app, demo):
     assert (row.raw, row.site_url, row.status) == (None, SITE + "/", "queued")
 
 
-def test_a_pending_row_shows_as_it_would_be_sent(app, demo):
+def test_a_pending_row_shows_as_it_would_be_sent(app, demo, english_readers):
     with app.test_request_context(base_url=SITE):
         enqueue_pending(demo, [pending("invitation", person("Claire Fabre"))])
         db.session.commit()

@@ -100,7 +100,7 @@ def test_missing_conference_404(client):
     assert client.get("/c/nope/schedule.json").status_code == 404
 
 
-def test_delegate_page(app, client, demo):
+def test_delegate_page(app, client, demo, english_readers):
     people = get_conference(app, demo)["participants"]
     pid, token, zone, name = next(p for p in people if p[2] == "Asia/Tokyo")
     r = client.get(f"/c/{SLUG}/me/{token}")
@@ -114,7 +114,7 @@ def test_delegate_page(app, client, demo):
     assert "soie2020" in text and "pwd=" in text
 
 
-def test_delegate_page_of_a_listener_and_the_chair(app, client, demo):
+def test_delegate_page_of_a_listener_and_the_chair(app, client, demo, english_readers):
     people = get_conference(app, demo)["participants"]
     chair = next(p for p in people if p[3] == "Xavier Lepingle")
     text = client.get(f"/c/{SLUG}/me/{chair[1]}").get_data(as_text=True)

@@ -5,6 +5,8 @@ the agenda with ?lang=, the schedule exports, and the invite's SUMMARY."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import re
@@ -20,6 +22,10 @@ from silkmeet.exchange.exports import export_chunks
 from silkmeet.exchange.exports import export_conference
 from silkmeet.exchange.operations import import_conference
 from silkmeet.extensions import db
+from silkmeet.i18n import force_locale
+from silkmeet.i18n import gettext
+from silkmeet.invites.rows import personal_row
+from silkmeet.mail import messages
 from silkmeet.models import AgendaItem
 from silkmeet.models import Conference
 from silkmeet.models import Organiser
@@ -28,6 +34,7 @@ from silkmeet.models import Person
 from silkmeet.timetable import load_conference
 
 SLUG = "test-conf"
+DEMO = "silk-cities-2020"
 PEOPLE = f"/organiser/c/{SLUG}/people"
 
 
@@ -343,3 +350,84 @@ def test_the_schedule_exports_carry_translations(client, make_conference):
         xml = response.get_data(as_text=True)
     assert "<title>Opening</title>" in xml
     assert '<title xml:lang="zh-Hans">开幕</title>' in xml
+
+
+# -- issue 16's "done when" -----------------------------------------------------------
+
+
+def test_a_chinese_delegate_reads_page_invite_and_e_mail_in_chinese(app, client, demo):
+    """张国强 chose no language; his (zh) decides: his page, his invite and
+    his invitation e-mail are in Chinese, with CLDR's Chinese dates and zone
+    names and the demo's Chinese titles."""
+    title = "国际丝绸城市与大都市网络视频会议"
+    when = "2020年11月20日周五 21:00 – 23:00 中国标准时间 (UTC+08:00)"
+    with app.app_context():
+        pid, token = db.session.execute(
+            select(Participation.id, Participation.token)
+            .join(Person)
+            .where(Person.full_name == "张国强")
+        ).one()
+    with app.test_request_context(), force_locale("zh_Hans"):
+        your_slot = gettext("Your speaking slot")
+        you_speak = gettext("You speak: %(title)s", title="主旨演讲")
+    assert your_slot != "Your speaking slot" and not you_speak.startswith("You")
+
+    page = client.get(f"/c/{DEMO}/me/{token}", headers={"Accept-Language": "en"})
+    page = page.get_data(as_text=True)
+    assert html_lang(page) == "zh-Hans"
+    assert title in page and when in page and your_slot in page
+    assert "2020年11月20日周五 21:19 – 21:29 中国标准时间 (UTC+08:00)" in page
+    assert "Your speaking slot" not in page
+
+    with client.get(f"/c/{DEMO}/invites/{token}.ics") as response:
+        loose, _strict = parse_ics(response.get_data())
+    meeting, slot = loose.walk("VEVENT")
+    assert str(meeting["SUMMARY"]) == title
+    assert f"您的时间（Asia/Shanghai）：{when}" in str(meeting["DESCRIPTION"])
+    with app.test_request_context(), force_locale("zh_Hans"):
+        assert str(slot["SUMMARY"]) == gettext(
+            "You speak: %(title)s", title="主旨演讲：后疫情时代丝绸作为交流的载体"
+        )
+
+    with app.test_request_context(base_url="https://silkmeet.example"):
+        built = messages.build_invitation(
+            personal_row(Participation.id == pid),
+            sender=("Silk Cities", "invites@silkmeet.example"),
+        )
+    parsed = email.message_from_bytes(
+        built.message.as_bytes(), policy=email.policy.default
+    )
+    assert parsed["Content-Language"] == "zh-Hans"
+    assert parsed["Subject"] == (
+        f"邀请：{title}，2020年11月20日周五 21:00 中国标准时间 (UTC+08:00)"
+    )
+    text = parsed.get_body(("plain",)).get_content()
+    assert f"您的时间（Asia/Shanghai）：{when}" in text
+    assert "入会密码：soie2020" in text
+    assert "Your time" not in text and "Fri 20 Nov" not in text
+
+
+def test_a_french_organiser_works_in_french(app, client, auth, demo):
+    """An organiser whose account language is French gets the dashboard and
+    the lineup in French, whatever their browser says, with French dates."""
+    auth.login_as(conferences=[demo])
+    with app.app_context():
+        organiser = db.session.scalar(select(Organiser))
+        organiser.language = "fr"
+        db.session.commit()
+    with app.test_request_context(), force_locale("fr"):
+        words = [gettext("My conferences"), gettext("Lineup"), gettext("Add an item")]
+    assert words == ["Mes conférences", "Ordre de passage", "Ajouter un point"]
+    english = {"Accept-Language": "en"}
+    dashboard = client.get("/organiser/", headers=english).get_data(as_text=True)
+    assert html_lang(dashboard) == "fr"
+    assert words[0] in dashboard and "My conferences" not in dashboard
+    assert "ven. 20 novembre 2020, 14:00" in dashboard
+    lineup = client.get(f"/organiser/c/{DEMO}/lineup", headers=english)
+    lineup = lineup.get_data(as_text=True)
+    assert html_lang(lineup) == "fr"
+    assert words[1] in lineup and words[2] in lineup
+    assert "Add an item" not in lineup
+    # The conference's own title is the organisers' text: never translated
+    # for its organisers' pages.
+    assert "Video Conference of the International Network" in lineup

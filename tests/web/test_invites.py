@@ -38,7 +38,7 @@ def fetch(client, url, status=200):
         return response.status_code, dict(response.headers), response.get_data()
 
 
-def test_demo_invite_for_a_speaker(app, client, demo):
+def test_demo_invite_for_a_speaker(app, client, demo, english_readers):
     people = tokens(app, demo)
     pid, token = people["张国强"]
     _, headers, data = fetch(client, f"/c/silk-cities-2020/invites/{token}.ics")

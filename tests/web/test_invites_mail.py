@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from silkmeet.extensions import db
+from silkmeet.i18n import force_locale
+from silkmeet.i18n import gettext
 from silkmeet.invites import audience
 from silkmeet.invites import sending
 from silkmeet.mail.worker import deliver
@@ -154,9 +156,11 @@ def test_the_page_sends_everyone_an_invitation_calendars_accept(
         demo_conference["title_translations"]["fr"],
     } <= titles
     assert demo_conference["title_translations"]["zh_Hans"] in titles
-    # The body says how to join, in the recipient's time, and their own page.
+    # The body says how to join, in the recipient's time and language (佐藤
+    # 美咲 reads Japanese), and their own page.
     misaki = text_of(got["misaki.sato@example.org"][0])
-    assert "Passcode: soie2020" in misaki and "JST (UTC+09:00)" in misaki
+    assert "パスコード：soie2020" in misaki
+    assert "2020年11月20日(金) 22:00" in misaki and "日本標準時 (UTC+09:00)" in misaki
     assert "http://localhost/c/silk-cities-2020/me/" in misaki
     text = page(client)
     assert text.count(">sent</span>") == PEOPLE
@@ -177,11 +181,14 @@ def test_speaking_slots_as_events_of_their_own(
     events = [calendar(m) for m in messages]
     assert [method for method, _ in events] == ["REQUEST"] * 3
     summaries = [str(e["SUMMARY"]) for _, e in events]
-    # In his language, French (his languages: fr, en).
-    assert summaries[1:] == [
-        "You speak: Ouverture de la conférence",
-        "You speak: Mot de clôture",
-    ]
+    # In his language, French (his languages: fr, en): the catalog's words,
+    # the demo's French titles.
+    with mail_app.test_request_context(), force_locale("fr"):
+        assert summaries[1:] == [
+            gettext("You speak: %(title)s", title="Ouverture de la conférence"),
+            gettext("You speak: %(title)s", title="Mot de clôture"),
+        ]
+    assert summaries[1].startswith("Vous intervenez")
     assert len({str(e["UID"]) for _, e in events}) == 3
     assert [r.kind for r in outbox(mail_app)] == ["invitation", "slot", "slot"]
 
@@ -221,7 +228,7 @@ def test_people_without_an_address_are_not_reachable(app, client, organiser):
 
 
 def test_moving_a_country_block_outdates_exactly_its_speakers(
-    mail_app, client, organiser, smtp_server, clock
+    mail_app, client, organiser, english_readers, smtp_server, clock
 ):
     post(client, PAGE + "/send", {"slots": "y"})
     send_all(mail_app, clock)
@@ -306,7 +313,7 @@ def test_a_removed_participant_gets_a_cancel_of_the_same_event(
 
 
 def test_a_cancelled_conference_cancels_for_everyone_invited_and_back(
-    mail_app, client, organiser, smtp_server, clock
+    mail_app, client, organiser, english_readers, smtp_server, clock
 ):
     post(client, PAGE + "/send", {"who": "country", "country": "FR"})
     send_all(mail_app, clock)
@@ -536,7 +543,7 @@ def test_a_preview_of_someone_elses_participant_is_404(
 
 
 def test_the_message_carries_the_join_details_and_replies_go_to_the_reply_address(
-    mail_app, client, organiser, smtp_server, clock
+    mail_app, client, organiser, english_readers, smtp_server, clock
 ):
     with mail_app.app_context():
         db.session.get(Conference, organiser).mail_reply_to = "Desk <desk@silk.example>"
