@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "contentlang01"
-down_revision = "chair01"
+down_revision = "rehearsal01"
 branch_labels = None
 depends_on = None
 
