@@ -55,7 +55,9 @@ def answer(client, url: str, value: str, comment: str = ""):
 # -- the personal page ---------------------------------------------------------------
 
 
-def test_a_participant_answers_and_changes_their_answer(app, client, demo):
+def test_a_participant_answers_and_changes_their_answer(
+    app, client, demo, english_readers
+):
     url = page_url(app, "张国强")
     with client.get(url) as page:
         assert page.status_code == 200
@@ -107,7 +109,7 @@ def test_a_participant_answers_and_changes_their_answer(app, client, demo):
     assert content_version(app, demo) == version
 
 
-def test_the_page_refuses_what_is_not_an_answer(app, client, demo):
+def test_the_page_refuses_what_is_not_an_answer(app, client, demo, english_readers):
     url = page_url(app, "Ana Paula Souza")
     long = "x" * 1001
     with answer(client, url, "accepted", long) as response:
@@ -137,7 +139,7 @@ def test_a_removed_participant_cannot_answer(app, client, demo):
     assert participation_of(app, "Carmen Ortega").rsvp == "needs-action"
 
 
-def test_a_cancelled_conference_takes_no_answer(app, client, demo):
+def test_a_cancelled_conference_takes_no_answer(app, client, demo, english_readers):
     url = page_url(app, "Carmen Ortega")
     with app.app_context():
         db.session.get(Conference, demo).status = "cancelled"

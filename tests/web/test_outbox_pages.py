@@ -83,7 +83,7 @@ def organiser(auth, demo):
 
 
 def test_the_local_mailbox_shows_what_the_recipient_would_get(
-    app, client, organiser, clock
+    app, client, organiser, english_readers, clock
 ):
     yamada = rename(app, "佐藤 美咲", YAMADA, "Yamada Taro")
     first, second = queue_for(app, YAMADA, "张国强")
@@ -145,7 +145,9 @@ def test_the_local_mailbox_shows_what_the_recipient_would_get(
     assert f"/people/{yamada}/edit" not in shown
 
 
-def test_the_html_part_is_served_sandboxed(app, client, organiser, clock):
+def test_the_html_part_is_served_sandboxed(
+    app, client, organiser, english_readers, clock
+):
     [row_id] = queue_for(app, "张国强")
     with client.get(f"{OUTBOX}/{row_id}/html") as response:
         assert response.status_code == 200
@@ -253,7 +255,7 @@ XSS_NAMES = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>"]
 
 
 def test_hostile_names_and_html_never_reach_the_page_unescaped(
-    app, client, organiser, clock
+    app, client, organiser, english_readers, clock
 ):
     rename(app, "佐藤 美咲", XSS_NAMES[0])
     rename(app, "张国强", XSS_NAMES[1])

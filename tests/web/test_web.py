@@ -77,7 +77,7 @@ def test_the_day_window_is_the_conferences_and_no_template_writes_its_hours(app,
     assert offenders == []
 
 
-def test_delegate_page_sections(app, client, demo):
+def test_delegate_page_sections(app, client, demo, english_readers):
     with app.app_context():
         tokens = dict(
             db.session.execute(
