@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_an_answer_from_the_personal_page_reaches_the_organisers(
-    app, page, live_server, demo, auth, log_in, tmp_path
+    app, page, live_server, demo, english_readers, auth, log_in, tmp_path
 ):
     with app.app_context():
         token = db.session.scalar(

@@ -15,7 +15,9 @@ SLUG = "silk-cities-2020"
 
 
 @pytest.mark.parametrize("javascript", [True, False])
-def test_delegate_page_on_a_phone(app, browser, live_server, demo, javascript):
+def test_delegate_page_on_a_phone(
+    app, browser, live_server, demo, english_readers, javascript
+):
     with app.app_context():
         token = db.session.scalar(
             select(Participation.token)

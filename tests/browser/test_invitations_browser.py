@@ -35,7 +35,7 @@ def received(smtp_server, since: int = 0) -> list[tuple[str, icalendar.Event]]:
 
 
 def test_invite_everyone_then_update_those_a_move_concerns(
-    page, live_server, live_app, demo, auth, smtp_server
+    page, live_server, live_app, demo, english_readers, auth, smtp_server
 ):
     live_app.config["MAIL_URL"] = smtp_server.url
     auth.create(conferences=[demo])

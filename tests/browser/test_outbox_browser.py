@@ -38,7 +38,16 @@ def log_in(page, live_server):
 
 
 def test_copy_a_personal_link_and_read_the_outbox(
-    page, browser, live_app, live_server, smtp_server, demo, auth, clock, shots
+    page,
+    browser,
+    live_app,
+    live_server,
+    smtp_server,
+    demo,
+    english_readers,
+    auth,
+    clock,
+    shots,
 ):
     auth.create(conferences=[demo])
     with live_app.test_request_context(base_url=live_server):
