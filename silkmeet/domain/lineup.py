@@ -760,7 +760,9 @@ def display_rows(
                     zone=slot.speaker.timezone,
                     start=local.strftime("%H:%M"),
                     end=local_end.strftime("%H:%M"),
-                    date=local.strftime("%a %d %b"),
+                    date=tw.date_words(
+                        slot.start, slot.speaker.timezone, date_style="short"
+                    ),
                     abbreviation=local.tzname() or "",
                     when=tw.range_words(
                         slot.start,
@@ -782,7 +784,7 @@ def display_rows(
                 position=row.position,
                 start=ref.strftime("%H:%M"),
                 end=tz.to_local(row.end, zone).strftime("%H:%M"),
-                date=ref.strftime("%a %d %b"),
+                date=tw.date_words(row.start, zone, date_style="short"),
                 day_shift=_day_shift(ref, first_day),
                 when=tw.range_words(
                     row.start, row.end, zone, date_style="none", zone_style="auto"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import date
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -287,3 +288,17 @@ def date_words(
 ) -> str:
     """The local date of ``instant`` in ``zone``: ``Sun 28 Mar 2027``."""
     return _date_text(_reader(locale), tz.local_time(instant, zone), date_style)
+
+
+def day_words(
+    day: date,
+    *,
+    date_style: Literal["long", "short"] = "long",
+    locale: Locale | str | None = None,
+) -> str:
+    """A calendar day, no time nor zone (``Fri 20 Nov 2020``; ``Fri 20 Nov``
+    short): a local day already worked out (a column's, a strip's)."""
+    reader = _reader(locale)
+    return reader.apply(
+        reader.long_date if date_style == "long" else reader.short_date, day
+    )

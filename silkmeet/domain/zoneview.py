@@ -16,6 +16,7 @@ from functools import cached_property
 from functools import lru_cache
 
 from silkmeet.domain import hours
+from silkmeet.domain import timewords as tw
 from silkmeet.domain import timezones as tz
 from silkmeet.domain import words
 from silkmeet.domain.schedule import ScheduledItem
@@ -44,13 +45,13 @@ class ZonedTime:
     def time_label(self) -> str:
         return f"{self.wall.hour:02d}:{self.wall.minute:02d}"
 
-    @cached_property
+    @property
     def date_label(self) -> str:
-        return _date_label(self.wall.date())
+        return _date_label(self.wall.date(), words.language())
 
     @property
     def short_date_label(self) -> str:
-        return self.wall.strftime("%a %d %b")
+        return _date_label(self.wall.date(), words.language(), "short")
 
     @property
     def offset_label(self) -> str:
@@ -78,8 +79,9 @@ class ZonedTime:
 
 
 @lru_cache(maxsize=4096)
-def _date_label(day: date) -> str:
-    return day.strftime("%a %d %b %Y")
+def _date_label(day: date, language: str, style: str = "long") -> str:
+    """A day in the reader's language (kept per day and language)."""
+    return tw.day_words(day, date_style=style, locale=language)
 
 
 # Pages and exports convert the same instants over and over (an item's end is

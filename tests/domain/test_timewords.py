@@ -2,6 +2,7 @@
 date (offsets and abbreviations by hand) and CLDR's formats for each locale."""
 
 from datetime import UTC
+from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
@@ -375,3 +376,11 @@ def test_every_range_says_the_offset_of_each_end(start, minutes, zone, locale):
     if first.wall.date() != last.wall.date():
         # The end's date is written (weekday and day of the month).
         assert tw.date_words(end, zone, date_style="short", locale=locale) in short
+
+
+def test_a_day_in_words_in_the_house_form_and_in_cldr():
+    day = date(2020, 11, 20)
+    assert tw.day_words(day) == day.strftime("%a %d %b %Y") == "Fri 20 Nov 2020"
+    assert tw.day_words(day, date_style="short") == "Fri 20 Nov"
+    assert tw.day_words(day, locale="fr") == "ven. 20 novembre 2020"
+    assert tw.day_words(day, date_style="short", locale="zh_Hans") == "11月20日周五"

@@ -428,6 +428,10 @@ def test_a_french_organiser_works_in_french(app, client, auth, demo):
     assert html_lang(lineup) == "fr"
     assert words[1] in lineup and words[2] in lineup
     assert "Add an item" not in lineup
+    # Days in French too, wherever the lineup writes one (a speaker's slot
+    # on another day than the conference's: Tokyo is past midnight).
+    assert "Fri 20 Nov" not in lineup and "Sat 21 Nov" not in lineup
+    assert "ven. 20 nov." in lineup
     # The conference's own title is the organisers' text: never translated
     # for its organisers' pages.
     assert "Video Conference of the International Network" in lineup
