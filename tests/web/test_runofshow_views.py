@@ -194,7 +194,9 @@ def test_two_chairs_press_next_at_once(client, app, chair_url, clock):
     assert "Someone else already moved on" in r2.get_json()["message"]
     with app.app_context():
         held = db.session.scalars(
-            select(AgendaItem).where(AgendaItem.actual_start_at.is_not(None))
+            select(AgendaItem)
+            .where(AgendaItem.actual_start_at.is_not(None))
+            .order_by(AgendaItem.position)  # PostgreSQL keeps no row order
         ).all()
         assert len(held) == 2
         assert held[0].actual_end_at == held[1].actual_start_at
